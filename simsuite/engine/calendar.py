@@ -1,0 +1,74 @@
+"""The assessment year: which month and quarter a date falls in.
+
+Dates are held as whole days since 1970-01-01 (int32) so that every period
+lookup is one vectorised integer operation over all events of all replicates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: period index of points that belong to the year as a whole (checklists)
+ANNUAL = 4
+N_PERIODS = 5
+PERIOD_NAMES = ("q1", "q2", "q3", "q4", "annual")
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """One assessment year of a rulebook (RULES.md C-1, or the rulebook's own)."""
+
+    year: int
+    first_month: int = 1  # 1..12
+    starts_previous_year: bool = False
+    quarter_starts: tuple[int, ...] = (0, 3, 6, 9)  # month offsets from the year start
+
+    @property
+    def start_month(self) -> int:
+        """The first month as months since 1970-01."""
+        y = self.year - (1 if self.starts_previous_year else 0)
+        return (y - 1970) * 12 + self.first_month - 1
+
+    @property
+    def start(self) -> np.datetime64:
+        return np.datetime64(self.start_month, "M").astype("datetime64[D]")
+
+    @property
+    def end(self) -> np.datetime64:
+        """The last day of the year (inclusive)."""
+        return np.datetime64(self.start_month + 12, "M").astype("datetime64[D]") - np.timedelta64(1, "D")
+
+    @property
+    def days(self) -> int:
+        return int((self.end - self.start).astype(int)) + 1
+
+    def month_index(self, days: np.ndarray) -> np.ndarray:
+        """Month within the year, 0..11; < 0 before the year, > 11 after it."""
+        months = np.asarray(days, dtype="int64").astype("datetime64[D]").astype("datetime64[M]").astype("int64")
+        return (months - self.start_month).astype(np.int16)
+
+    @property
+    def quarter_of_month(self) -> np.ndarray:
+        """Quarter index (0..3) of each month index 0..11."""
+        q = np.zeros(12, dtype=np.int8)
+        for i, s in enumerate(self.quarter_starts):
+            q[s:] = i
+        return q
+
+    def quarter_months(self, quarter: int) -> np.ndarray:
+        return np.flatnonzero(self.quarter_of_month == quarter)
+
+    def month_label(self, month: int) -> str:
+        m = self.start_month + month
+        return f"{1970 + m // 12}-{m % 12 + 1:02d}"
+
+    def describe(self) -> str:
+        start, end = str(self.start), str(self.end)
+        return f"{start} – {end}"
+
+
+def day_numbers(dates) -> np.ndarray:
+    """Dates (pandas/numpy datetimes) as int32 days since 1970-01-01."""
+    return np.asarray(dates, dtype="datetime64[D]").astype(np.int32)

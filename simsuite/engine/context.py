@@ -1,0 +1,111 @@
+"""What a rule sees: the compiled batch, the effective parameters, the rulebook's
+vocabularies, and a few shared derived arrays computed once per scoring run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from ..ledger import ITEM_KINDS
+from ..params import Parameters
+from .batch import KIND, Batch
+
+
+@dataclass
+class Context:
+    b: Batch
+    p: Parameters
+    groups: tuple[str, ...]  # rulebook group ids; Batch.group codes index these
+    pairs: tuple[tuple[str, str], ...]  # (outlet, section) codes
+    lines: tuple[str, ...]  # checklist line ids
+    trace: bool = False  # keep zero-point records too, to explain what scored nothing
+    _cache: dict = field(default_factory=dict)
+
+    # ---- groups -----------------------------------------------------------
+    @cached_property
+    def scoring_group(self) -> np.ndarray:
+        """Group code each unit is ranked in, after ``grouping.merge`` (pooling)."""
+        merge = self.p["grouping.merge"] if "grouping.merge" in self.p else {}
+        code = {g: i for i, g in enumerate(self.groups)}
+        target = np.array([code[merge.get(g, g)] for g in self.groups], dtype=np.int32)
+        return target[self.b.group]
+
+    def by_group(self, prefix: str, scoring: bool = False, default: float = 0.0) -> np.ndarray:
+        """A per-group parameter table as one value per unit.
+
+        Quotas follow a unit's own group; targets, tables and bands the group
+        it is ranked in (``scoring=True``) — so pooling groups pools rankings
+        while each unit keeps its own group's quota.
+        """
+        table = self.p.table(prefix)
+        values = np.array([float(table.get(g, default)) for g in self.groups])
+        return values[self.scoring_group if scoring else self.b.group]
+
+    # ---- items ------------------------------------------------------------
+    def kind_mask(self, kinds: Iterable[str]) -> np.ndarray:
+        """Per item-kind code, True for the kinds named."""
+        mask = np.zeros(len(ITEM_KINDS), bool)
+        for k in kinds:
+            mask[KIND[k]] = True
+        return mask
+
+    @cached_property
+    def item_month(self) -> np.ndarray:
+        return self.b.item_month
+
+    @cached_property
+    def item_counted(self) -> np.ndarray:
+        """Items that count toward quotas, zero months and per-item points:
+        the lead unit's in-scope items dated in the year (C-5, C-9)."""
+        return self.b.item_in_scope & self.b.in_year(self.item_month)
+
+    @cached_property
+    def item_scores(self) -> np.ndarray:
+        """Items whose adoptions and instructions may score: in scope (C-5)
+        and not of a kind the rulebook scores nothing for."""
+        unscored = self.p["items.unscored_kinds"] if "items.unscored_kinds" in self.p else ()
+        return self.b.item_in_scope & ~self.kind_mask(unscored)[self.b.item_kind]
+
+    def month_counts(self, kinds: Sequence[str] | None = None) -> np.ndarray:
+        """(R, U, 12) counts of counted items, of ``kinds`` (all when None)."""
+        key = ("month_counts", None if kinds is None else tuple(kinds))
+        if key not in self._cache:
+            b = self.b
+            mask = self.item_counted
+            if kinds is not None:
+                mask = mask & self.kind_mask(kinds)[b.item_kind]
+            idx = (b.item_rep[mask].astype(np.int64) * b.n_units + b.item_unit[mask]) * 12 + self.item_month[mask]
+            self._cache[key] = np.bincount(idx, minlength=b.n_reps * b.n_units * 12).reshape(b.n_reps, b.n_units, 12)
+        return self._cache[key]
+
+    def quarter_counts(self, kinds: Sequence[str] | None = None) -> np.ndarray:
+        """(R, U, 4) counts of counted items by quarter."""
+        months = self.month_counts(kinds)
+        q = self.b.calendar.quarter_of_month
+        return np.stack([months[:, :, q == i].sum(axis=2) for i in range(4)], axis=2)
+
+    # ---- events -----------------------------------------------------------
+    def event_counts(self, kind_code: int, quarterly: bool = False) -> np.ndarray:
+        """(R, U) or (R, U, 4) number of events of a kind in the year (``count`` summed)."""
+        b = self.b
+        month = b.ev_month
+        mask = (b.ev_kind == kind_code) & b.in_year(month)
+        ru = b.ev_rep[mask].astype(np.int64) * b.n_units + b.ev_unit[mask]
+        if not quarterly:
+            return np.bincount(ru, weights=b.ev_count[mask], minlength=b.n_reps * b.n_units).reshape(b.n_reps, b.n_units)
+        idx = ru * 4 + b.quarter(month[mask])
+        return np.bincount(idx, weights=b.ev_count[mask], minlength=b.n_reps * b.n_units * 4).reshape(
+            b.n_reps, b.n_units, 4
+        )
+
+    # ---- outlets ----------------------------------------------------------
+    def pair_values(self, prefix: str, default: float = 0.0) -> np.ndarray:
+        """A table outlet → section → value, as one value per pair code."""
+        table = self.p.table(prefix)
+        return np.array([float(table.get(o, {}).get(s, default)) for o, s in self.pairs])
+
+    def pair_code(self, outlet: str, section: str) -> int:
+        return self.pairs.index((outlet, section))

@@ -1,0 +1,96 @@
+"""Points for adoptions (采用/录用) of an item by an outlet (刊物)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine.batch import KIND
+from ..engine.context import Context
+from ..engine.points import Points, make_points
+from .crediting import credit_rises
+
+
+def adoption_points(ctx: Context) -> list[Points]:
+    """Each adoption scores its outlet-and-section points to the item's lead
+    unit, in the period of the adoption's own date (FORMAT.md).
+
+    Parameters: ``adoption.points`` (the catalogue's point table),
+    ``adoption.combine`` (``sum``: every adoption scores, C-2; ``highest``:
+    only the item's highest, credited as it rises, C-8), optional
+    ``adoption.group_points`` (a group's own points for some sections) and
+    ``adoption.multiplier`` (item kind → outlet → factor).
+    """
+    b, p = ctx.b, ctx.p
+    values = ctx.pair_values("adoption.points")[b.ad_pair]
+    lead = b.item_unit[b.ad_item]
+    rules = ["adoption.points"]
+    if _has(p, "adoption.group_points"):
+        for group, outlets in p.table("adoption.group_points").items():
+            in_group = ctx.scoring_group[lead] == ctx.groups.index(group) if False else b.group[lead] == ctx.groups.index(group)
+            for outlet, sections in outlets.items():
+                for section, v in sections.items():
+                    hit = in_group & (b.ad_pair == ctx.pair_code(outlet, section))
+                    values = np.where(hit, v, values)
+        rules.append("adoption.group_points")
+    if _has(p, "adoption.multiplier"):
+        outlet_of_pair = np.array([o for o, _ in ctx.pairs])
+        for kind, outlets in p.table("adoption.multiplier").items():
+            for outlet, factor in outlets.items():
+                hit = (b.item_kind[b.ad_item] == KIND[kind]) & (outlet_of_pair[b.ad_pair] == outlet)
+                values = np.where(hit, values * factor, values)
+        rules.append("adoption.multiplier")
+    scores = ctx.item_scores[b.ad_item]
+    basis = np.where(scores, values, 0.0)
+    highest = p["adoption.combine"] == "highest"
+    credit = credit_rises(b.ad_item, b.ad_day, basis) if highest else basis
+    rules.append("adoption.combine")
+    month = b.ad_month
+    keep = b.in_year(month)
+    out = [
+        make_points(
+            "adoption", rules, "adoption", np.flatnonzero(keep & scores), b.item_rep[b.ad_item][keep & scores],
+            lead[keep & scores], b.quarter(month)[keep & scores], credit[keep & scores], basis[keep & scores],
+            note="highest so far: credited the rise" if highest else "",
+        )
+    ]
+    if ctx.trace and (keep & ~scores).any():
+        out.append(_scores_nothing(ctx, "adoption", "adoption", keep & ~scores, b.ad_item, month))
+    return out
+
+
+def first_adoption_bonus(ctx: Context) -> list[Points]:
+    """RULES.md LY-1: an item of ``bonus.kinds`` with at least one adoption earns
+    ``bonus.points`` once, on the date of its first adoption."""
+    b, p = ctx.b, ctx.p
+    if len(b.ad_item) == 0:
+        return []
+    order = np.lexsort((b.ad_day, b.ad_item))
+    first = order[np.concatenate([[True], b.ad_item[order][1:] != b.ad_item[order][:-1]])]
+    item = b.ad_item[first]
+    eligible = ctx.kind_mask(p["bonus.kinds"])[b.item_kind[item]] & b.item_in_scope[item]
+    month = b.ad_month[first]
+    keep = eligible & b.in_year(month)
+    rows = first[keep]
+    return [
+        make_points(
+            "bonus", ["bonus.points", "bonus.kinds"], "adoption", rows, b.item_rep[item[keep]], b.item_unit[item[keep]],
+            b.quarter(month[keep]), np.full(keep.sum(), float(p["bonus.points"])),
+            note="first adoption of the item",
+        )
+    ]
+
+
+def _scores_nothing(ctx: Context, component: str, source: str, mask, item_of_row, month) -> Points:
+    """Zero-point records that say why an adoption or instruction scored nothing."""
+    b = ctx.b
+    item = item_of_row[mask]
+    rules = ["items.unscored_kinds"] if "items.unscored_kinds" in ctx.p else []
+    note = "item out of scope (C-5) or of a kind that scores nothing"
+    return make_points(
+        component, rules, source, np.flatnonzero(mask), b.item_rep[item], b.item_unit[item],
+        b.quarter(month[mask]), np.zeros(mask.sum()), note=note,
+    )
+
+
+def _has(p, prefix: str) -> bool:
+    return any(path.startswith(prefix + ".") for path in p.leaves)
