@@ -26,7 +26,7 @@ def adoption_points(ctx: Context) -> list[Points]:
     rules = ["adoption.points"]
     if _has(p, "adoption.group_points"):
         for group, outlets in p.table("adoption.group_points").items():
-            in_group = ctx.scoring_group[lead] == ctx.groups.index(group) if False else b.group[lead] == ctx.groups.index(group)
+            in_group = b.group[lead] == ctx.groups.index(group)
             for outlet, sections in outlets.items():
                 for section, v in sections.items():
                     hit = in_group & (b.ad_pair == ctx.pair_code(outlet, section))
@@ -54,7 +54,7 @@ def adoption_points(ctx: Context) -> list[Points]:
         )
     ]
     if ctx.trace and (keep & ~scores).any():
-        out.append(_scores_nothing(ctx, "adoption", "adoption", keep & ~scores, b.ad_item, month))
+        out.append(scores_nothing(ctx, "adoption", "adoption", keep & ~scores, b.ad_item, month))
     return out
 
 
@@ -63,7 +63,8 @@ def first_adoption_bonus(ctx: Context) -> list[Points]:
     ``bonus.points`` once, on the date of its first adoption."""
     b, p = ctx.b, ctx.p
     if len(b.ad_item) == 0:
-        return []
+        empty = np.zeros(0)
+        return [make_points("bonus", ["bonus.points", "bonus.kinds"], "adoption", empty, empty, empty, empty, empty)]
     order = np.lexsort((b.ad_day, b.ad_item))
     first = order[np.concatenate([[True], b.ad_item[order][1:] != b.ad_item[order][:-1]])]
     item = b.ad_item[first]
@@ -80,7 +81,7 @@ def first_adoption_bonus(ctx: Context) -> list[Points]:
     ]
 
 
-def _scores_nothing(ctx: Context, component: str, source: str, mask, item_of_row, month) -> Points:
+def scores_nothing(ctx: Context, component: str, source: str, mask, item_of_row, month) -> Points:
     """Zero-point records that say why an adoption or instruction scored nothing."""
     b = ctx.b
     item = item_of_row[mask]

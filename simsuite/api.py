@@ -1,0 +1,62 @@
+"""The calls most users need, at the top of the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+
+from .engine.rulebook import Rulebook
+from .engine.variant_file import read_variant
+
+
+def rulebook(name: str | Path | Rulebook) -> Rulebook:
+    """A built-in rulebook by id, or a variant file by path."""
+    from .rulebooks import MODULES, load
+
+    if isinstance(name, Rulebook):
+        return name
+    if str(name) in MODULES:
+        return load(str(name))
+    if str(name).endswith(".toml"):
+        return read_variant(name)
+    return load(str(name))  # raises with a did-you-mean
+
+
+def load_variant(path: str | Path) -> Rulebook:
+    """A variant (or stack of variants) from a file in ``scenarios/``."""
+    return read_variant(path)
+
+
+def rulebooks() -> pd.DataFrame:
+    """The built-in rulebooks, one line each."""
+    from .rulebooks import available, load
+
+    rows = [{"id": r, "name": load(r).file.meta["name"], "summary": load(r).summary} for r in available()]
+    return pd.DataFrame(rows)
+
+
+def score(rulebook_: str | Path | Rulebook, history, year: int | None = None,
+          variant: Mapping[str, Any] | str | Path | None = None):
+    """Score a history (a path, a History, or a list of replicate Histories).
+
+    ``variant`` is a dict of parameter changes or a variant file; the
+    rulebook may itself be a variant file.
+    """
+    rb = rulebook(rulebook_)
+    if isinstance(variant, (str, Path)):
+        file_rb = read_variant(variant)
+        if file_rb.id != rb.id:
+            raise ValueError(f"variant {variant} is of {file_rb.id}, not {rb.id}")
+        rb = file_rb
+    elif variant:
+        rb = rb.vary(variant)
+    return rb.score(history, year)
+
+
+def compare_rulebooks(ids=None) -> pd.DataFrame:
+    """The rulebooks' features side by side, read from their own parameters."""
+    from .rulebooks.features import feature_table
+
+    return feature_table(ids)

@@ -1,0 +1,73 @@
+"""Scoring: histories in, score table and points ledger out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..ledger import History, read_history
+from .batch import Batch, compile_histories
+from .context import Context
+from .outcome import Outcome
+from .points import Points, totals
+
+
+def as_histories(rulebook, history) -> list[History]:
+    """A path, a History or a sequence of replicate Histories, checked
+    against the rulebook's vocabulary."""
+    if isinstance(history, (str, Path)):
+        histories = [read_history(history, rulebook.vocabulary)]
+    elif isinstance(history, History):
+        histories = [history]
+    else:
+        histories = list(history)
+        if not histories or not all(isinstance(h, History) for h in histories):
+            raise TypeError("history must be a path, a History or a non-empty list of Histories")
+    for h in histories:
+        h.validate(rulebook.vocabulary)
+    return histories
+
+
+def score_histories(rulebook, history, year: int | None = None):
+    from ..results import Scores
+    from .rulebook import infer_year
+
+    histories = as_histories(rulebook, history)
+    if year is None:
+        year = infer_year(rulebook, histories[0].items["date"])
+    batch = compile_histories(histories, rulebook.calendar(year), rulebook.groups, rulebook.pairs,
+                              rulebook.checklist_lines)
+    records, outcome, ctx = score_batch(rulebook, batch)
+    return Scores(rulebook, ctx, records, outcome)
+
+
+def score_batch(rulebook, batch: Batch, trace: bool = False) -> tuple[list[Points], Outcome, Context]:
+    """Run a rulebook's point rules and steps over a compiled batch."""
+    from ..rules.instructions import share_with_co_units
+    from ..rules.standing import rank_units
+
+    ctx = Context(batch, rulebook.parameters, rulebook.groups, rulebook.pairs, rulebook.checklist_lines, trace)
+    records: list[Points] = [rec for rule in rulebook.point_rules for rec in rule(ctx)]
+    records += share_with_co_units(ctx, records)
+    components = component_names(records)
+    by_period, by_component = totals(records, batch.n_reps, batch.n_units, components)
+    points = by_period.sum(axis=2)
+    outcome = Outcome(points=points, quarters=by_period[:, :, :4], annual=by_period[:, :, 4], final=points.copy())
+    outcome.columns.update({f"from_{c}": by_component[:, :, i] for i, c in enumerate(components)})
+    for step in rulebook.steps:
+        step(ctx, outcome)
+    if outcome.rank is None:
+        rank_units(ctx, outcome)
+    if outcome.award is None:
+        outcome.award = np.zeros(points.shape, dtype=np.int8)
+    return records, outcome, ctx
+
+
+def component_names(records: Sequence[Points]) -> list[str]:
+    seen: list[str] = []
+    for rec in records:
+        if rec.component not in seen:
+            seen.append(rec.component)
+    return seen

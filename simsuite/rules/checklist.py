@@ -1,0 +1,77 @@
+"""Checklist lines (基础工作 / 报送工作): points for each line met in the year.
+
+A line is judged by its ``checklist.rule``:
+
+- ``given``: from the ledger's checklist rows only; no row means met (FORMAT.md);
+- ``items_per_week`` / ``items_per_month``: the year's counted items, averaged
+  over the year's weeks (days ÷ 7) or its 12 months, reach the unit's group
+  quota ``checklist.quota``;
+- ``no_commission_missed`` / ``no_emergency_failure``: no such event in the year;
+- ``research_every_quarter``: at least one counted ``research`` item in each quarter.
+
+A ledger row for a line overrides the computation (any row saying not met
+makes the line not met). All-or-nothing: a met line scores its
+``checklist.points``, credited to the year as a whole.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine.batch import EVENT
+from ..engine.calendar import ANNUAL
+from ..engine.context import Context
+from ..engine.points import Points, make_points
+
+RULES = ("given", "items_per_week", "items_per_month", "no_commission_missed", "no_emergency_failure",
+         "research_every_quarter")
+
+
+def computed_lines(ctx: Context, rule: str) -> np.ndarray:
+    """(R, U) whether each unit meets a line judged by ``rule``, before rows."""
+    b, p = ctx.b, ctx.p
+    R, U = b.n_reps, b.n_units
+    if rule == "given":
+        return np.ones((R, U), bool)
+    if rule in ("items_per_week", "items_per_month"):
+        total = ctx.month_counts(None).sum(axis=2)
+        quota = ctx.by_group("checklist.quota")[None, :]
+        if rule == "items_per_week":
+            return total * 7 >= quota * b.calendar.days  # average over days ÷ 7 weeks ≥ quota
+        return total >= quota * 12
+    if rule == "no_commission_missed":
+        return ctx.event_counts(EVENT["commission_missed"]) == 0
+    if rule == "no_emergency_failure":
+        return ctx.event_counts(EVENT["emergency_failure"]) == 0
+    if rule == "research_every_quarter":
+        return (ctx.quarter_counts(["research"]) > 0).all(axis=2)
+    raise ValueError(f"unknown checklist rule {rule!r}")
+
+
+def checklist_points(ctx: Context) -> list[Points]:
+    b, p = ctx.b, ctx.p
+    R, U = b.n_reps, b.n_units
+    points = p.table("checklist.points")
+    out = []
+    for code, line in enumerate(ctx.lines):
+        rule = p[f"checklist.rule.{line}"]
+        met = computed_lines(ctx, rule)
+        rows = b.ck_line == code
+        seen = np.zeros((R, U), bool)
+        seen[b.ck_rep[rows], b.ck_unit[rows]] = True
+        said_no = np.zeros((R, U), bool)
+        said_no[b.ck_rep[rows & ~b.ck_met], b.ck_unit[rows & ~b.ck_met]] = True
+        met = np.where(seen, ~said_no, met)
+        how = "no ledger row: met" if rule == "given" else f"computed: {rule}"
+        for origin, note in ((seen, f"{line}: ledger row"), (~seen, f"{line}: {how}")):
+            rep, unit = np.nonzero(origin & (met | ctx.trace))
+            value = np.where(met[rep, unit], float(points[line]), 0.0)
+            out.append(make_points(
+                "checklist", [f"checklist.points.{line}", f"checklist.rule.{line}"] + _quota_rule(rule),
+                "checklist", np.full(len(rep), code), rep, unit, np.full(len(rep), ANNUAL), value, note=note,
+            ))
+    return out
+
+
+def _quota_rule(rule: str) -> list[str]:
+    return ["checklist.quota"] if rule in ("items_per_week", "items_per_month") else []

@@ -1,0 +1,50 @@
+"""Points a unit gains or loses for events not tied to one item (扣分/加分事项)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine.batch import EVENT
+from ..engine.context import Context
+from ..engine.points import Points, make_points
+
+
+def event_points(ctx: Context) -> list[Points]:
+    """Each event of a kind in ``events.points`` scores that amount per
+    occurrence (``count`` occurrences per row), in the period of its date.
+
+    Where ``events.later`` names the kind, only the unit's first occurrence in
+    the year scores ``events.points``; each later one scores ``events.later``
+    (an escalating penalty). Occurrences are ordered by date.
+    """
+    b, p = ctx.b, ctx.p
+    first = p.table("events.points")
+    later = p.table("events.later") if _has(p, "events.later") else {}
+    month = b.ev_month
+    out = []
+    for kind, amount in first.items():
+        mask = (b.ev_kind == EVENT[kind]) & b.in_year(month)
+        rows = np.flatnonzero(mask)
+        count = b.ev_count[rows].astype(float)
+        rules = [f"events.points.{kind}"]
+        value = count * amount
+        note = ""
+        if kind in later and len(rows):
+            key = b.ev_rep[rows].astype(np.int64) * b.n_units + b.ev_unit[rows]
+            order = np.lexsort((b.ev_day[rows], key))
+            k, c = key[order], count[order]
+            cum = np.cumsum(c)
+            start = np.concatenate([[True], k[1:] != k[:-1]])
+            before = (cum - c) - np.maximum.accumulate(np.where(start, cum - c, -np.inf))
+            n_first = np.zeros(len(rows))
+            n_first[order] = np.where(before == 0, 1.0, 0.0)
+            value = n_first * amount + (count - n_first) * later[kind]
+            rules.append(f"events.later.{kind}")
+            note = "first in the year, then the later rate"
+        out.append(make_points("events", rules, "event", rows, b.ev_rep[rows], b.ev_unit[rows],
+                               b.quarter(month[rows]), value, note=note))
+    return out
+
+
+def _has(p, prefix: str) -> bool:
+    return any(path.startswith(prefix + ".") for path in p.leaves)

@@ -1,0 +1,93 @@
+"""Points for leaders' instructions (批示) on an item."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine.batch import INSTRUCTION_KIND, LEVEL, expand_csr
+from ..engine.context import Context
+from ..engine.points import Points, make_points
+from ..ledger import INSTRUCTION_KINDS, INSTRUCTION_LEVELS
+from .adoptions import scores_nothing
+from .crediting import credit_rises
+
+
+def instruction_table(ctx: Context) -> np.ndarray:
+    """``instruction.points`` as a (level, kind) array.
+
+    A level's entry is either one number for every kind (``national = 20``)
+    or a table by kind; levels and kinds the table leaves out score 0.
+    """
+    table = ctx.p.table("instruction.points")
+    out = np.zeros((len(INSTRUCTION_LEVELS), len(INSTRUCTION_KINDS)))
+    for level, entry in table.items():
+        if isinstance(entry, dict):
+            for kind, v in entry.items():
+                out[LEVEL[level], INSTRUCTION_KIND[kind]] = v
+        else:
+            out[LEVEL[level], :] = entry
+    return out
+
+
+def instruction_points(ctx: Context) -> list[Points]:
+    """Each instruction scores its level-and-kind points to the item's lead
+    unit in the period of its own date.
+
+    ``instruction.combine``: ``sum`` (C-4: each instruction scores) or
+    ``highest`` (only the item's highest, credited as it rises, C-8).
+    """
+    b, p = ctx.b, ctx.p
+    values = instruction_table(ctx)[b.ins_level, b.ins_kind]
+    scores = ctx.item_scores[b.ins_item]
+    basis = np.where(scores, values, 0.0)
+    highest = p["instruction.combine"] == "highest"
+    credit = credit_rises(b.ins_item, b.ins_day, basis) if highest else basis
+    month = b.ins_month
+    keep = b.in_year(month) & scores
+    rules = ["instruction.points", "instruction.combine"]
+    out = [
+        make_points(
+            "instruction", rules, "instruction", np.flatnonzero(keep), b.item_rep[b.ins_item[keep]],
+            b.item_unit[b.ins_item[keep]], b.quarter(month[keep]), credit[keep], basis[keep],
+            note="highest so far: credited the rise" if highest else "",
+        )
+    ]
+    unscored = b.in_year(month) & ~scores
+    if ctx.trace and unscored.any():
+        out.append(scores_nothing(ctx, "instruction", "instruction", unscored, b.ins_item, month))
+    return out
+
+
+def share_with_co_units(ctx: Context, records: list[Points]) -> list[Points]:
+    """Co-submission: each of an item's ``co_units`` gets ``co_submission.share``
+    of what the lead unit was credited for the item's adoptions (and, where
+    ``co_submission.covers_instructions``, instructions), on the same dates.
+
+    RULES.md C-3 (share 0: co-units get nothing) unless a rulebook says more.
+    """
+    b, p = ctx.b, ctx.p
+    share = float(p["co_submission.share"])
+    if share == 0 or len(b.co_unit) == 0:
+        return []
+    sources = {"adoption"}
+    if p["co_submission.covers_instructions"]:
+        sources.add("instruction")
+    item_of = {"adoption": b.ad_item, "instruction": b.ins_item}
+    out = []
+    for rec in records:
+        if rec.source not in sources or len(rec.points) == 0:
+            continue
+        items = item_of[rec.source][rec.index]
+        which, pos = expand_csr(b.co_ptr, items)
+        if len(which) == 0:
+            continue
+        out.append(
+            make_points(
+                rec.component, rec.rules + ("co_submission.share", "co_submission.covers_instructions"),
+                rec.source, rec.index[which], rec.rep[which], b.co_unit[pos], rec.period[which],
+                rec.points[which] * share, None if rec.basis is None else rec.basis[which] * share,
+                note=f"co-submitted item: {share:g} of the lead unit's credit",
+            )
+        )
+    return out
+

@@ -1,0 +1,127 @@
+"""The year's standing: year vetoes and the zero rule, ranks (with a rank
+override), and awards."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..engine.batch import EVENT, LEVEL
+from ..engine.context import Context
+from ..engine.outcome import Outcome
+from ..engine.ranking import comparable, count_beyond, rank_min
+
+
+def year_vetoes(ctx: Context, o: Outcome) -> None:
+    """C-7: ``final`` = 0 after everything else for a unit with any event of
+    ``veto.year_events`` in the year, or — with ``veto.without_adoption`` — none
+    of whose in-scope items has an adoption dated in the year (a zero rule)."""
+    b, p = ctx.b, ctx.p
+    vetoed = np.zeros((b.n_reps, b.n_units), bool)
+    for kind in p["veto.year_events"]:
+        vetoed |= ctx.event_counts(EVENT[kind]) > 0
+    rules = ["veto.year_events"]
+    if "veto.without_adoption" in p:
+        rules.append("veto.without_adoption")
+        if p["veto.without_adoption"]:
+            keep = b.in_year(b.ad_month) & b.item_in_scope[b.ad_item]
+            item = b.ad_item[keep]
+            adopted = np.zeros((b.n_reps, b.n_units), bool)
+            adopted[b.item_rep[item], b.item_unit[item]] = True
+            vetoed |= ~adopted
+    o.final = np.where(vetoed, 0.0, o.final)
+    o.add_step("year veto: final set to 0", rules, year_vetoed=vetoed)
+
+
+def override_units(ctx: Context, o: Outcome) -> np.ndarray:
+    """(R, U) units put first of their group for the year (视为年度排名第一):
+    the lead unit of an in-scope item not of ``override.exclude_kinds`` with an
+    instruction of a level in ``override.levels`` dated in the year, unless
+    the unit's year is vetoed."""
+    b, p = ctx.b, ctx.p
+    out = np.zeros((b.n_reps, b.n_units), bool)
+    if not p["override.enabled"]:
+        return out
+    levels = np.isin(b.ins_level, [LEVEL[x] for x in p["override.levels"]])
+    item = b.ins_item
+    ok = levels & b.in_year(b.ins_month) & b.item_in_scope[item] & ~ctx.kind_mask(p["override.exclude_kinds"])[b.item_kind[item]]
+    out[b.item_rep[item[ok]], b.item_unit[item[ok]]] = True
+    vetoed = o.columns.get("year_vetoed")
+    return out & ~vetoed if vetoed is not None else out
+
+
+def rank_units(ctx: Context, o: Outcome) -> None:
+    """Rank within the scoring group by ``final`` (C-6: 1 = best, ties share
+    the best rank). Units of :func:`override_units` share rank 1 and every
+    other unit's rank moves down by their number."""
+    groups = ctx.scoring_group
+    if "override.enabled" in ctx.p:
+        first = override_units(ctx, o)
+        n_first = np.zeros((o.final.shape[0], len(ctx.groups)), dtype=np.int64)
+        np.add.at(n_first, (np.nonzero(first)[0], groups[np.nonzero(first)[1]]), 1)
+        others = rank_min(o.final, groups, eligible=~first)
+        o.rank = np.where(first, 1, others + n_first[:, groups])
+        o.add_step("ranked first of the group by a national leader's instruction",
+                   ["override.enabled", "override.levels", "override.exclude_kinds"], ranked_first=first)
+    else:
+        o.rank = rank_min(o.final, groups)
+
+
+def group_sizes(ctx: Context) -> np.ndarray:
+    """(U,) number of units in each unit's scoring group."""
+    g = ctx.scoring_group
+    return np.bincount(g, minlength=len(ctx.groups))[g]
+
+
+def award_bands(ctx: Context, o: Outcome) -> None:
+    """``award.top.<award>.<group>`` = N: the first award (in file order) whose
+    N ≥ the unit's rank (C-6: a tie at the edge enlarges the band)."""
+    table = ctx.p.table("award.top")
+    award = np.zeros(o.rank.shape, dtype=np.int8)
+    for name in reversed(list(table)):
+        n = ctx.by_group(f"award.top.{name}", scoring=True)
+        award = np.where(o.rank <= n[None, :], o.award_code(name), award)
+    o.award = award
+    o.add_step("award bands by rank", ["award.top"])
+
+
+def award_tiers(ctx: Context, o: Outcome) -> None:
+    """Award tiers by rank: ranks ≤ k = ⌈``award.top_percent`` % × group size⌉
+    get the first tier; the remaining r = n − k rank positions are split over
+    the later tiers in order, each r // t positions plus one for the first
+    r % t tiers (JD-2)."""
+    p = ctx.p
+    names = list(p["award.tier_names"])
+    n = group_sizes(ctx)
+    k = (int(p["award.top_percent"]) * n + 99) // 100
+    r = n - k
+    t = len(names) - 1
+    award = np.zeros(o.rank.shape, dtype=np.int8)
+    codes = [o.award_code(x) for x in names]
+    upper = k.copy()
+    award = np.where(o.rank <= upper[None, :], codes[0], award)
+    for i in range(1, t + 1):
+        size = r // t + (i <= r % t)
+        lower, upper = upper, upper + size
+        award = np.where((o.rank > lower[None, :]) & (o.rank <= upper[None, :]), codes[i], award)
+    o.award = award
+    o.add_step("award tier by rank", ["award.top_percent", "award.tier_names"])
+
+
+def award_top_and_bottom(ctx: Context, o: Outcome) -> None:
+    """Ranks ≤ ``award.advanced_top`` are ``advanced`` unless the unit has at
+    least ``award.disqualify_count`` events of ``award.disqualify_event``; a
+    unit is ``criticised`` when fewer than ``award.criticised_bottom`` units
+    of its group have a strictly lower final. Advanced wins over criticised."""
+    p = ctx.p
+    bad = ctx.event_counts(EVENT[p["award.disqualify_event"]]) >= p["award.disqualify_count"]
+    advanced = (o.rank <= p["award.advanced_top"]) & ~bad
+    lower = count_beyond(o.final, ctx.scoring_group, higher=False)
+    criticised = lower < p["award.criticised_bottom"]
+    award = np.where(criticised, o.award_code("criticised"), 0)
+    award = np.where(advanced, o.award_code("advanced"), award).astype(np.int8)
+    o.award = award
+    o.add_step(
+        "awards: top ranks advanced unless disqualified, the lowest criticised",
+        ["award.advanced_top", "award.disqualify_event", "award.disqualify_count", "award.criticised_bottom"],
+        disqualified=bad,
+    )
