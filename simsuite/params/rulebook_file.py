@@ -5,7 +5,7 @@ A rulebook file has four kinds of top-level table:
 - ``[rulebook]`` — id, names, the source document, a one-line summary;
 - ``[groups.<id>]`` — the groups units are assessed in (name, citation);
 - ``[outlets.<id>]`` — the outlet catalogue (Chinese name, level, sections);
-- ``[checklist.<line>]`` — checklist lines, where the rulebook scores them;
+- ``[checklist_lines.<line>]`` — checklist lines, where the rulebook scores them;
 
 and everything else is parameters: any table with a ``value`` key
 (see :mod:`simsuite.params.tree`).
@@ -24,7 +24,7 @@ from .tree import Param, Parameters, unfold
 #: model of adoption onto every bureau's catalogue.
 OUTLET_LEVELS = ("own", "up1", "up2", "national")
 
-STRUCTURE_KEYS = {"rulebook", "groups", "outlets", "checklist"}
+STRUCTURE_KEYS = {"rulebook", "groups", "outlets", "checklist_lines"}
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def _build(path: Path, doc: Mapping[str, Any]) -> RulebookFile:
             raise ValueError(f"[outlets.{oid}] level {o['level']!r} not among {OUTLET_LEVELS}")
         outlets[oid] = Outlet(oid, o["name"], o["level"], o["cite"], dict(o["sections"]))
     checklist = {
-        lid: ChecklistLine(lid, line["name"], line["cite"]) for lid, line in doc.get("checklist", {}).items()
+        lid: ChecklistLine(lid, line["name"], line["cite"]) for lid, line in doc.get("checklist_lines", {}).items()
     }
     leaves: dict[str, Param] = {}
     for key, node in doc.items():

@@ -86,25 +86,24 @@ def award_bands(ctx: Context, o: Outcome) -> None:
 
 def award_tiers(ctx: Context, o: Outcome) -> None:
     """Award tiers by rank: ranks ≤ k = ⌈``award.top_percent`` % × group size⌉
-    get the first tier; the remaining r = n − k rank positions are split over
-    the later tiers in order, each r // t positions plus one for the first
-    r % t tiers (JD-2)."""
+    are ``no-deduction``; the remaining r = n − k rank positions are split
+    over ``award.later_tiers`` = t tiers ``deduction-1`` … in order, each
+    r // t positions plus one for the first r % t tiers (JD-2)."""
     p = ctx.p
-    names = list(p["award.tier_names"])
+    t = int(p["award.later_tiers"])
+    names = ["no-deduction"] + [f"deduction-{i}" for i in range(1, t + 1)]
     n = group_sizes(ctx)
     k = (int(p["award.top_percent"]) * n + 99) // 100
     r = n - k
-    t = len(names) - 1
-    award = np.zeros(o.rank.shape, dtype=np.int8)
     codes = [o.award_code(x) for x in names]
     upper = k.copy()
-    award = np.where(o.rank <= upper[None, :], codes[0], award)
+    award = np.where(o.rank <= upper[None, :], codes[0], 0)
     for i in range(1, t + 1):
         size = r // t + (i <= r % t)
         lower, upper = upper, upper + size
         award = np.where((o.rank > lower[None, :]) & (o.rank <= upper[None, :]), codes[i], award)
-    o.award = award
-    o.add_step("award tier by rank", ["award.top_percent", "award.tier_names"])
+    o.award = award.astype(np.int8)
+    o.add_step("award tier by rank", ["award.top_percent", "award.later_tiers"])
 
 
 def award_top_and_bottom(ctx: Context, o: Outcome) -> None:
