@@ -22,27 +22,27 @@ EVENT_KINDS = (
 )
 
 ITEM_KIND_ALIASES = {
-    "dynamic": ("动态", "动态信息"),
-    "comprehensive": ("综合", "综合信息", "典型经验", "贯彻落实"),
-    "research": ("调研", "调研信息", "调研文章"),
-    "commissioned": ("约稿", "约稿信息"),
+    "dynamic": ("动态", "动态信息", "一般信息"),
+    "comprehensive": ("综合", "综合信息", "典型经验", "贯彻落实", "综合类", "经验类"),
+    "research": ("调研", "调研信息", "调研文章", "调研报告"),
+    "commissioned": ("约稿", "约稿信息", "约稿任务"),
     "emergency": ("突发", "应急", "突发信息", "应急信息"),
 }
 
 INSTRUCTION_LEVEL_ALIASES = {
-    "bureau": ("局", "本级"),
-    "county": ("县", "县级"),
-    "city": ("市", "市级"),
-    "province": ("省", "省级"),
-    "ministry": ("部", "部委"),
-    "national": ("国家", "中央"),
+    "bureau": ("局", "本级", "局领导", "本级领导"),
+    "county": ("县", "县级", "县领导", "县级领导", "县(市、区)", "县（市、区）"),
+    "city": ("市", "市级", "市领导", "市级领导"),
+    "province": ("省", "省级", "省领导", "省级领导", "自治区", "自治区领导"),
+    "ministry": ("部", "部委", "部领导", "部委领导"),
+    "national": ("国家", "中央", "中央领导", "国家领导", "国家级"),
 }
 
 INSTRUCTION_KIND_ALIASES = {
-    "read": ("阅研", "一般性"),
-    "affirm": ("肯定", "重要性"),
-    "reference": ("借鉴",),
-    "decision": ("决策",),
+    "read": ("阅研", "一般性", "圈阅", "阅示"),
+    "affirm": ("肯定", "重要性", "肯定性"),
+    "reference": ("借鉴", "借鉴性"),
+    "decision": ("决策", "决策性"),
 }
 
 EVENT_KIND_ALIASES = {
@@ -59,6 +59,6 @@ EVENT_KIND_ALIASES = {
 }
 
 BOOLEAN_ALIASES = {
-    True: ("true", "1", "是", "yes", "y", "√"),
-    False: ("false", "0", "否", "no", "n", "×"),
+    True: ("true", "1", "是", "yes", "y", "√", "t", "达标", "完成", "已完成", "✓"),
+    False: ("false", "0", "否", "no", "n", "×", "f", "未达标", "未完成", "✗"),
 }

@@ -170,6 +170,9 @@ class Parameters:
     def __len__(self) -> int:
         return len(self.leaves)
 
+    def get(self, path: str, default: Any = None) -> Any:
+        return self.leaves[path].value if path in self.leaves else default
+
     def param(self, path: str) -> Param:
         try:
             return self.leaves[path]

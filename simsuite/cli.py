@@ -1,0 +1,138 @@
+"""The ``simsuite`` command: list rulebooks, show outlets and parameters,
+score a ledger, explain a unit."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    pd.set_option("display.width", 200)
+    pd.set_option("display.max_colwidth", 100)
+    pd.set_option("display.unicode.east_asian_width", True)
+    try:
+        return args.run(args)
+    except (KeyError, ValueError, FileNotFoundError) as exc:
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        print(f"simsuite: error: {message}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="simsuite", description=__doc__)
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    p = sub.add_parser("rulebooks", help="list the built-in rulebooks")
+    p.add_argument("--compare", action="store_true", help="their features side by side")
+    p.set_defaults(run=_rulebooks)
+
+    p = sub.add_parser("outlets", help="a rulebook's outlet catalogue with points")
+    p.add_argument("rulebook")
+    p.set_defaults(run=_outlets)
+
+    p = sub.add_parser("params", help="a rulebook's parameters with values and citations")
+    p.add_argument("rulebook", help="a rulebook id or a variant file")
+    p.set_defaults(run=_params)
+
+    p = sub.add_parser("score", help="score a ledger (.xlsx or a folder of CSVs)")
+    _history_args(p)
+    p.add_argument("--variant", help="a variant file (TOML) whose baseline is the rulebook")
+    p.add_argument("--out", required=True, help="FILE.csv or FILE.xlsx")
+    p.set_defaults(run=_score)
+
+    p = sub.add_parser("explain", help="where every point of one unit came from")
+    _history_args(p)
+    p.add_argument("--variant", help="a variant file (TOML)")
+    p.add_argument("--unit", required=True, help="unit id or name")
+    p.set_defaults(run=_explain)
+    return parser
+
+
+def _history_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rulebook", required=True, help="rulebook id (see `simsuite rulebooks`)")
+    p.add_argument("--history", required=True, help="ledger: .xlsx workbook or folder of CSVs")
+    p.add_argument("--year", type=int, help="assessment year (default: the year most items fall in)")
+
+
+def _version() -> str:
+    from . import __version__
+
+    return f"simsuite {__version__}"
+
+
+def _rulebooks(args) -> int:
+    from . import compare_rulebooks, rulebooks
+
+    if args.compare:
+        print(compare_rulebooks().to_string())
+    else:
+        for row in rulebooks().itertuples():
+            print(f"{row.id:24} {row.name}: {row.summary}")
+    return 0
+
+
+def _outlets(args) -> int:
+    from . import rulebook
+
+    print(rulebook(args.rulebook).outlets().to_string(index=False))
+    return 0
+
+
+def _params(args) -> int:
+    from . import rulebook
+
+    frame = rulebook(args.rulebook).parameters.frame()
+    print(frame[["path", "value", "unit", "range", "en", "cite"]].to_string(index=False))
+    return 0
+
+
+def _scores(args):
+    from . import score
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scores = score(args.rulebook, Path(args.history), year=args.year, variant=args.variant)
+    for w in caught:
+        print(f"simsuite: note: {w.message}", file=sys.stderr)
+    return scores
+
+
+def _score(args) -> int:
+    scores = _scores(args)
+    out = Path(args.out)
+    table = scores.table
+    if out.suffix.lower() == ".xlsx":
+        stamp = pd.DataFrame(list(scores.stamp.items()), columns=["key", "value"])
+        with pd.ExcelWriter(out) as xl:
+            table.to_excel(xl, sheet_name="scores", index=False)
+            stamp.to_excel(xl, sheet_name="stamp", index=False)
+            scores.left_out.to_excel(xl, sheet_name="left_out", index=False)
+    elif out.suffix.lower() == ".csv":
+        table.to_csv(out, index=False, encoding="utf-8")
+    else:
+        raise ValueError(f"--out {out}: give a .csv or .xlsx file")
+    s = scores.stamp
+    print(f"{s['rulebook']}{' / ' + s['variant'] if s['variant'] else ''} · {s['period']} · "
+          f"parameters {s['parameters']} · simsuite {s['simsuite']}")
+    print(table[["unit_id", "name", "group", "points", "final", "rank", "award"]].to_string(index=False))
+    for row in scores.left_out.itertuples():
+        print(f"left out: {row.rows} {row.sheet} row(s) {row.reason}", file=sys.stderr)
+    print(f"wrote {out}")
+    return 0
+
+
+def _explain(args) -> int:
+    print(_scores(args).explain(args.unit))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

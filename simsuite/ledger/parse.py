@@ -1,0 +1,611 @@
+"""From raw cells to a checked History: one path for workbooks, CSV folders and records.
+
+Every input first becomes :class:`RawSheet` objects (headers and cells as
+found, with their row numbers), so a file and a list of dicts get exactly the
+same checks and messages. Checks never stop at the first problem: a bad cell
+becomes ``BAD`` and later checks skip it, so one run reports every row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import codes
+from .errors import LedgerError, Problem
+from .history import History, Vocabulary, empty_table
+from .schema import (
+    BOOL, COUNT, DATE, DTYPES, EVENT_KIND, INSTRUCTION_KIND, ITEM_DATE, ITEM_KIND, LEVEL,
+    PAIR_LIST, QUALITY, SHEET_BY_NAME, SHEETS, SPEC, TEXT, UNIT_LIST, COLUMN_BY_NAME,
+    normalise_name,
+)
+
+
+class _Bad:
+    """A cell that failed its check (already reported)."""
+
+    def __repr__(self) -> str:
+        return "BAD"
+
+
+BAD = _Bad()
+
+
+@dataclass
+class RawSheet:
+    """A sheet as found: headers and cells as written, with Excel row numbers."""
+
+    file: str
+    label: str
+    headers: list[Any]
+    rows: list[tuple[int, list[Any]]]
+
+
+@dataclass
+class Table:
+    """One sheet after parsing: canonical columns, values or BAD, row numbers."""
+
+    name: str
+    file: str
+    label: str
+    labels: dict[str, str]  # canonical column -> header as written
+    rows: list[int]
+    data: dict[str, list[Any]]
+
+    def problem(self, row: int | None, column: str | None, message: str, expected: str = "") -> Problem:
+        return Problem(
+            self.file, self.name, row, column, message, expected,
+            sheet_label=self.label, column_label=self.labels.get(column, "") if column else "",
+        )
+
+    def records(self, *columns: str) -> Iterable[tuple[int, int, tuple]]:
+        """(position, row number, values) of the rows where all ``columns`` are good."""
+        cols = [self.data[c] for c in columns if c in self.data]
+        if len(cols) < len(columns):
+            return
+        for pos, row in enumerate(self.rows):
+            values = tuple(c[pos] for c in cols)
+            if not any(v is BAD for v in values):
+                yield pos, row, values
+
+
+# ---------------------------------------------------------------------------
+# cells -> text -> values
+
+
+def to_text(value: Any) -> str:
+    """Any cell or record value as the text a user would have typed."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        if math.isnan(v):
+            return ""
+        if v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        return repr(v)
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        parts = []
+        for v in value:
+            if isinstance(v, (list, tuple)) and len(v) == 2:
+                parts.append(f"{to_text(v[0])}:{to_text(v[1])}")
+            else:
+                parts.append(to_text(v))
+        return ";".join(parts)
+    return str(value).strip()
+
+
+class CellError(ValueError):
+    def __init__(self, message: str, expected: str = ""):
+        super().__init__(message)
+        self.message, self.expected = message, expected
+
+
+_DATE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
+_SPLIT = re.compile(r"[;；,，、]")
+_PAIR = re.compile(r"[:：]")
+DATE_EXPECTED = "a date YYYY-MM-DD"
+
+
+def parse_date(text: str) -> pd.Timestamp:
+    m = _DATE.match(text)
+    if not m:
+        raise CellError(f"not a date: {text!r}", DATE_EXPECTED)
+    y, mo, d = (int(g) for g in m.groups())
+    try:
+        day = dt.date(y, mo, d)
+    except ValueError:
+        raise CellError(f"no such day: {text!r}", DATE_EXPECTED) from None
+    if not 1900 <= y <= 2199:
+        raise CellError(f"year {y} out of range: {text!r}", "a year between 1900 and 2199")
+    return pd.Timestamp(day)
+
+
+def _code_table(codes_: Sequence[str], aliases: Mapping[Any, Sequence[str]]) -> dict[str, Any]:
+    table: dict[str, Any] = {}
+    for code in codes_:
+        table[_code_key(str(code))] = code
+    for code, spellings in aliases.items():
+        for s in spellings:
+            table.setdefault(_code_key(s), code)
+    return table
+
+
+def _code_key(text: str) -> str:
+    return re.sub(r"[\s\-_]+", "", text.lower())
+
+
+def _code_parser(what: str, codes_: Sequence[str], aliases: Mapping[str, Sequence[str]]) -> Callable[[str], str]:
+    table = _code_table(codes_, aliases)
+    chinese = [a[0] for c in codes_ for a in [aliases.get(c, ())] if a]
+    expected = f"one of {', '.join(codes_)}" + (f" (or {', '.join(chinese)} …)" if chinese else "")
+
+    def parse(text: str) -> str:
+        found = table.get(_code_key(text))
+        if found is None:
+            raise CellError(f"unknown {what} {text!r}{did_you_mean(text, [*codes_, *table])}", expected)
+        return found
+
+    return parse
+
+
+_BOOL = _code_table((), codes.BOOLEAN_ALIASES)
+
+
+def parse_bool(text: str) -> bool:
+    found = _BOOL.get(_code_key(text))
+    if found is None:
+        raise CellError(f"not a yes/no value: {text!r}", "true/false, 1/0 or 是/否")
+    return found
+
+
+def parse_quality(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise CellError(f"not a number: {text!r}", "a number from 0 to 10") from None
+    if not (math.isfinite(value) and 0 <= value <= 10):
+        raise CellError(f"quality {text} out of range", "a number from 0 to 10")
+    return value
+
+
+def parse_count(text: str) -> int:
+    m = re.fullmatch(r"[+]?(\d+)(?:\.0*)?", text)
+    if not m:
+        raise CellError(f"not a whole number: {text!r}", "a whole number ≥ 1")
+    value = int(m.group(1))
+    if value < 1:
+        raise CellError(f"count {value} is below 1", "a whole number ≥ 1")
+    return value
+
+
+def parse_unit_list(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in _SPLIT.split(text) if p.strip())
+
+
+def parse_pair_list(text: str) -> tuple[str, ...]:
+    pairs, bad = [], []
+    for entry in parse_unit_list(text):
+        parts = _PAIR.split(entry, maxsplit=1)
+        if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+            bad.append(entry)
+        else:
+            pairs.append(f"{parts[0].strip()}:{parts[1].strip()}")
+    if bad:
+        listed = ", ".join(repr(b) for b in bad)
+        raise CellError(f"not of the form outlet:section: {listed}", "entries like jd-hangzhou:key, separated by ;")
+    return tuple(pairs)
+
+
+PARSERS: dict[str, Callable[[str], Any]] = {
+    TEXT: lambda s: s,
+    DATE: parse_date,
+    ITEM_KIND: _code_parser("item kind", codes.ITEM_KINDS, codes.ITEM_KIND_ALIASES),
+    LEVEL: _code_parser("instruction level", codes.INSTRUCTION_LEVELS, codes.INSTRUCTION_LEVEL_ALIASES),
+    INSTRUCTION_KIND: _code_parser("instruction kind", codes.INSTRUCTION_KINDS, codes.INSTRUCTION_KIND_ALIASES),
+    EVENT_KIND: _code_parser("event kind", codes.EVENT_KINDS, codes.EVENT_KIND_ALIASES),
+    BOOL: parse_bool,
+    QUALITY: parse_quality,
+    COUNT: parse_count,
+    UNIT_LIST: parse_unit_list,
+    PAIR_LIST: parse_pair_list,
+}
+
+
+def did_you_mean(value: str, candidates: Iterable[str]) -> str:
+    candidates = list(dict.fromkeys(str(c) for c in candidates))
+    close = difflib.get_close_matches(str(value), candidates, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+# ---------------------------------------------------------------------------
+# raw sheets -> tables
+
+
+def build_history(
+    sheets: Sequence[RawSheet],
+    source: str,
+    vocabulary: Vocabulary | None = None,
+    problems: list[Problem] | None = None,
+    require_sheets: bool = True,
+    folder_file: str | None = None,
+) -> History:
+    """Parse, cross-check and (with a vocabulary) vocabulary-check raw sheets.
+
+    Raises one :class:`LedgerError` with every problem found, in sheet and
+    row order.
+    """
+    problems = list(problems or [])
+    tables: dict[str, Table] = {}
+    for raw in sheets:
+        table = _parse_sheet(raw, tables, problems)
+        if table is not None:
+            tables[table.name] = table
+    if require_sheets:
+        for name in SHEETS:
+            if SPEC[name].required and name not in tables:
+                problems.append(Problem(
+                    folder_file or source, name, None, None, "required sheet is missing",
+                    f"a sheet named {name}" + (f" or {SPEC[name].aliases[0]}" if SPEC[name].aliases else ""),
+                ))
+    _cross_check(tables, problems)
+    if vocabulary is not None:
+        _vocabulary_check(tables, vocabulary, problems)
+    if problems:
+        raise LedgerError(source, _sorted(problems))
+    return History(**{name: _frame(name, tables.get(name)) for name in SHEETS}, source=source)
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    order = {name: i for i, name in enumerate(SHEETS)}
+
+    def key(ip):
+        i, p = ip
+        sheet = order.get(p.sheet, -1) if p.sheet is not None else -2
+        columns = SPEC[p.sheet].column_names if p.sheet in SPEC else ()
+        column = columns.index(p.column) if p.column in columns else -1
+        return (sheet, p.row or 0, column, i)
+
+    return [p for _, p in sorted(enumerate(problems), key=key)]
+
+
+def _parse_sheet(raw: RawSheet, tables: dict[str, Table], problems: list[Problem]) -> Table | None:
+    rows = [(r, [to_text(c) for c in cells]) for r, cells in raw.rows]
+    rows = [(r, cells) for r, cells in rows if any(cells)]
+    headers = [to_text(h).replace("\ufeff", "") for h in raw.headers]
+    name = SHEET_BY_NAME.get(normalise_name(raw.label))
+    if name is None:
+        if not rows and not any(headers):
+            return None  # a blank sheet (Excel's default "Sheet1") holds nothing to lose
+        problems.append(Problem(
+            raw.file, raw.label, None, None, f"unknown sheet {raw.label!r}{did_you_mean(normalise_name(raw.label), SHEET_BY_NAME)}",
+            f"one of {', '.join(SHEETS)}",
+        ))
+        return None
+    spec = SPEC[name]
+    table = Table(name, raw.file, raw.label, {}, [r for r, _ in rows], {})
+    if name in tables:
+        problems.append(table.problem(None, None, f"sheet given twice (also as {tables[name].label!r})"))
+        return None
+    if not rows and not any(headers):
+        for col in spec.columns:
+            table.data[col.name] = []
+        return table
+
+    width = max([len(headers), *(len(c) for _, c in rows)])
+    headers = headers + [""] * (width - len(headers))
+    position: dict[str, int] = {}
+    known = COLUMN_BY_NAME[name]
+    for i, header in enumerate(headers):
+        if not header:
+            filled = [r for r, cells in rows if i < len(cells) and cells[i]]
+            if filled:
+                letter = _column_letter(i)
+                problems.append(table.problem(
+                    None, f"#{letter}", f"column {letter} has values (rows {_rows(filled)}) but no header",
+                    f"a header from {', '.join(spec.column_names)}",
+                ))
+            continue
+        col = known.get(normalise_name(header))
+        if col is None:
+            problems.append(Problem(
+                raw.file, name, None, header, f"unknown column {header!r}{did_you_mean(normalise_name(header), known)}",
+                f"one of {', '.join(spec.column_names)}", sheet_label=raw.label,
+            ))
+            continue
+        if col in position:
+            problems.append(Problem(
+                raw.file, name, None, col,
+                f"column given twice ({table.labels[col]!r} and {header!r})", sheet_label=raw.label,
+                column_label=header,
+            ))
+            continue
+        position[col] = i
+        table.labels[col] = header
+    for col in spec.columns:
+        if col.required and col.name not in position:
+            problems.append(table.problem(None, col.name, "required column is missing", f"a column named {col.name}"))
+
+    for col in spec.columns:
+        if col.name not in position:
+            if not col.required:
+                table.data[col.name] = [col.default] * len(rows)
+            continue
+        i, parse, values = position[col.name], PARSERS[col.type], []
+        for r, cells in rows:
+            text = cells[i] if i < len(cells) else ""
+            if not text:
+                if col.required:
+                    problems.append(table.problem(r, col.name, "empty cell in a required column", _expected(col)))
+                    values.append(BAD)
+                else:
+                    values.append(col.default)
+                continue
+            try:
+                values.append(parse(text))
+            except CellError as exc:
+                problems.append(table.problem(r, col.name, exc.message, exc.expected))
+                values.append(BAD)
+        table.data[col.name] = values
+    return table
+
+
+def _expected(col) -> str:
+    return {DATE: DATE_EXPECTED, BOOL: "true or false", ITEM_KIND: f"one of {', '.join(codes.ITEM_KINDS)}",
+            LEVEL: f"one of {', '.join(codes.INSTRUCTION_LEVELS)}",
+            INSTRUCTION_KIND: f"one of {', '.join(codes.INSTRUCTION_KINDS)}",
+            EVENT_KIND: f"one of {', '.join(codes.EVENT_KINDS)}"}.get(col.type, f"a {col.name}")
+
+
+def _column_letter(i: int) -> str:
+    letters = ""
+    i += 1
+    while i:
+        i, rem = divmod(i - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _rows(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:5])
+    return shown + (" …" if len(rows) > 5 else "")
+
+
+# ---------------------------------------------------------------------------
+# checks across rows and sheets
+
+
+def _cross_check(tables: dict[str, Table], problems: list[Problem]) -> None:
+    units = tables.get("units")
+    unit_ids: dict[str, int] | None = None
+    if units is not None and "unit_id" in units.data:
+        unit_ids = _unique(units, "unit_id", problems)
+    items = tables.get("items")
+    item_ids: dict[str, int] | None = None
+    if items is not None and "item_id" in items.data:
+        item_ids = _unique(items, "item_id", problems)
+
+    def known_unit(table: Table, column: str = "unit_id") -> None:
+        if unit_ids is None:
+            return
+        for pos, row, (unit,) in table.records(column):
+            if unit not in unit_ids:
+                table.data[column][pos] = BAD
+                problems.append(table.problem(
+                    row, column, f"unknown unit {unit!r}{did_you_mean(unit, unit_ids)}", "a unit_id of the units sheet"))
+
+    for name in ("items", "unit_events", "checklist"):
+        if name in tables:
+            known_unit(tables[name])
+
+    if items is not None and "co_units" in items.data:
+        for pos, row, (cos,) in items.records("co_units"):
+            lead = items.data["unit_id"][pos] if "unit_id" in items.data else BAD
+            seen: set[str] = set()
+            for co in cos:
+                if co == lead:
+                    problems.append(items.problem(row, "co_units", f"{co!r} is the lead unit itself", "the other submitting units only"))
+                elif co in seen:
+                    problems.append(items.problem(row, "co_units", f"{co!r} listed twice", "each co-submitting unit once"))
+                elif unit_ids is not None and co not in unit_ids:
+                    problems.append(items.problem(
+                        row, "co_units", f"unknown unit {co!r}{did_you_mean(co, unit_ids)}", "unit_ids of the units sheet, separated by ;"))
+                seen.add(co)
+
+    for name in ("adoptions", "instructions"):
+        table = tables.get(name)
+        if table is None:
+            continue
+        dates = table.data.setdefault("date", [ITEM_DATE] * len(table.rows))
+        if item_ids is None:
+            continue
+        for pos, row, (item,) in table.records("item_id"):
+            if item not in item_ids:
+                problems.append(table.problem(
+                    row, "item_id", f"unknown item {item!r}{did_you_mean(item, item_ids)}", "an item_id of the items sheet"))
+            elif dates[pos] is ITEM_DATE:  # an empty date means the item's own date
+                dates[pos] = items.data["date"][item_ids[item]] if "date" in items.data else BAD
+
+    checklist = tables.get("checklist")
+    if checklist is not None and "period" in checklist.data:
+        first: dict[tuple, int] = {}
+        for _, row, key in checklist.records("unit_id", "item", "period"):
+            if key in first:
+                problems.append(checklist.problem(
+                    row, "item", f"line {key[1]!r} of unit {key[0]!r} for period {key[2]!r} already given at row {first[key]}",
+                    "one row per unit, line and period"))
+            else:
+                first[key] = row
+
+
+def _unique(table: Table, column: str, problems: list[Problem]) -> dict[str, int]:
+    """Map each id to its first position; report every later repeat."""
+    first: dict[str, int] = {}
+    for pos, row, (value,) in table.records(column):
+        if value in first:
+            problems.append(table.problem(
+                row, column, f"duplicate {column} {value!r} (first at row {table.rows[first[value]]})", f"a unique {column}"))
+        else:
+            first[value] = pos
+    return first
+
+
+# ---------------------------------------------------------------------------
+# checks against a rulebook
+
+
+def _name_key(text: str) -> str:
+    return re.sub(r"[\s《》〈〉<>“”\"']+", "", str(text)).lower()
+
+
+def _resolver(ids: Iterable[str], names: Mapping[str, str]) -> Callable[[str], str | None]:
+    """Match an id exactly, else a Chinese name (ignoring spaces and 《》)."""
+    ids = list(ids)
+    by_name: dict[str, str | None] = {}
+    for i, n in names.items():
+        key = _name_key(n)
+        by_name[key] = None if key in by_name and by_name[key] != i else i  # ambiguous names resolve to nothing
+    by_id = {i: i for i in ids}
+    by_id_key = {_name_key(i): i for i in ids}
+
+    def resolve(text: str) -> str | None:
+        return by_id.get(text) or by_id_key.get(_name_key(text)) or by_name.get(_name_key(text))
+
+    return resolve
+
+
+def _vocabulary_check(tables: dict[str, Table], vocab: Vocabulary, problems: list[Problem]) -> None:
+    rb = vocab.rulebook_id
+    units = tables.get("units")
+    if units is not None and "group" in units.data:
+        resolve = _resolver(vocab.groups, vocab.groups)
+        for pos, row, (group,) in units.records("group"):
+            found = resolve(group)
+            if found is None:
+                problems.append(units.problem(
+                    row, "group", f"group {group!r} is not one of {rb}'s groups{did_you_mean(group, [*vocab.groups, *vocab.groups.values()])}",
+                    f"one of {', '.join(vocab.groups)}"))
+            else:
+                units.data["group"][pos] = found
+
+    outlet_of = _resolver(vocab.outlets, vocab.outlet_names)
+    section_of = {o: _resolver(secs, secs) for o, secs in vocab.outlets.items()}
+
+    def pair(outlet: str, section: str) -> tuple[str | None, str | None, str]:
+        """Resolved (outlet, section) and a message when either is unknown."""
+        o = outlet_of(outlet)
+        if o is None:
+            hint = did_you_mean(outlet, [*vocab.outlets, *vocab.outlet_names.values()])
+            return None, None, f"outlet {outlet!r} is not in {rb}'s catalogue{hint}"
+        s = section_of[o](section)
+        if s is None:
+            secs = vocab.outlets[o]
+            hint = did_you_mean(section, [*secs, *secs.values()])
+            return o, None, f"section {section!r} is not a section of outlet {o!r}{hint}"
+        return o, s, ""
+
+    outlets_expected = f"one of {', '.join(vocab.outlets)}"
+    adoptions = tables.get("adoptions")
+    if adoptions is not None and "outlet" in adoptions.data:
+        for pos, row, (outlet,) in adoptions.records("outlet"):
+            section = adoptions.data.get("section", [BAD] * len(adoptions.rows))[pos]
+            o, s, message = pair(outlet, section if section is not BAD else "")
+            if o is None:
+                problems.append(adoptions.problem(row, "outlet", message, outlets_expected))
+                continue
+            adoptions.data["outlet"][pos] = o
+            if section is BAD:
+                continue
+            if s is None:
+                problems.append(adoptions.problem(row, "section", message, f"one of {', '.join(vocab.outlets[o])}"))
+            else:
+                adoptions.data["section"][pos] = s
+
+    items = tables.get("items")
+    if items is not None and "sent_to" in items.data:
+        for pos, row, (entries,) in items.records("sent_to"):
+            resolved = []
+            for entry in entries:
+                outlet, section = entry.split(":", 1)
+                o, s, message = pair(outlet, section)
+                if s is None:
+                    problems.append(items.problem(
+                        row, "sent_to", f"{entry!r}: {message}",
+                        outlets_expected if o is None else f"a section of {o}: {', '.join(vocab.outlets[o])}"))
+                else:
+                    resolved.append(f"{o}:{s}")
+            if len(resolved) == len(entries):
+                items.data["sent_to"][pos] = tuple(resolved)
+
+    checklist = tables.get("checklist")
+    if checklist is not None and "item" in checklist.data:
+        lines = tuple(vocab.checklist_items)
+        for pos, row, (line,) in checklist.records("item"):
+            if not lines:
+                problems.append(checklist.problem(row, "item", f"{rb} scores no checklist, yet line {line!r} is given", "no checklist rows"))
+            elif line not in lines:
+                problems.append(checklist.problem(
+                    row, "item", f"line {line!r} is not on {rb}'s checklist{did_you_mean(line, lines)}", f"one of {', '.join(lines)}"))
+
+
+def check_vocabulary(history: History, vocabulary: Vocabulary) -> History:
+    """:meth:`History.validate`: the rulebook checks on an already loaded history."""
+    tables = {}
+    for name, frame in history.tables().items():
+        tables[name] = Table(
+            name, history.source, name, {}, [int(r) for r in frame.index],
+            {c: frame[c].tolist() for c in frame.columns},
+        )
+    problems: list[Problem] = []
+    _vocabulary_check(tables, vocabulary, problems)
+    if problems:
+        raise LedgerError(history.source, _sorted(problems))
+    out = history.copy()
+    for name, column in (("units", "group"), ("adoptions", "outlet"), ("adoptions", "section"), ("items", "sent_to")):
+        frame = getattr(out, name)
+        if column in frame.columns:
+            frame[column] = pd.Series(tables[name].data[column], index=frame.index, dtype=frame[column].dtype)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# tables -> canonical frames
+
+
+def _frame(name: str, table: Table | None) -> pd.DataFrame:
+    if table is None or not table.rows:
+        return empty_table(name)
+    index = pd.Index(table.rows, dtype="int64", name="row")
+    columns = {}
+    for col in SPEC[name].columns:
+        values = table.data.get(col.name, [col.default] * len(table.rows))
+        if col.type == DATE:
+            series = pd.Series(pd.to_datetime(values), index=index).astype("datetime64[ns]")
+        elif DTYPES[col.type] is object:
+            series = pd.Series([tuple(v) for v in values], index=index, dtype=object)
+        else:
+            series = pd.Series(values, index=index, dtype=DTYPES[col.type])
+        columns[col.name] = series
+    return pd.DataFrame(columns, index=index)
