@@ -70,8 +70,9 @@ class History:
         """Check the groups, outlets, sections and checklist lines against a rulebook.
 
         Raises :class:`LedgerError` listing every row the rulebook does not
-        know. Returns the history with Chinese outlet, section and group
-        names replaced by their ids (``self`` is left unchanged).
+        know. Chinese outlet, section and group names are replaced by their
+        ids in place (the same data, in the form the scorer codes), so
+        calling ``h.validate(v)`` is enough; returns ``self`` for chaining.
         """
         from .parse import check_vocabulary
 

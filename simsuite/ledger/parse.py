@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -582,12 +582,11 @@ def check_vocabulary(history: History, vocabulary: Vocabulary) -> History:
     _vocabulary_check(tables, vocabulary, problems)
     if problems:
         raise LedgerError(history.source, _sorted(problems))
-    out = history.copy()
     for name, column in (("units", "group"), ("adoptions", "outlet"), ("adoptions", "section"), ("items", "sent_to")):
-        frame = getattr(out, name)
-        if column in frame.columns:
+        frame = getattr(history, name)
+        if column in frame.columns and frame[column].tolist() != tables[name].data[column]:
             frame[column] = pd.Series(tables[name].data[column], index=frame.index, dtype=frame[column].dtype)
-    return out
+    return history
 
 
 # ---------------------------------------------------------------------------
