@@ -225,6 +225,10 @@ class Parameters:
             leaves[path] = replace(p, value=p.check(value))
         return Parameters(leaves)
 
+    def uncited(self) -> list[str]:
+        """Paths of parameters without a citation (an article or a decision id)."""
+        return [path for path, p in self.leaves.items() if not _is_citation(p.cite)]
+
     def values(self) -> dict[str, Any]:
         return {k: p.value for k, p in self.leaves.items()}
 
@@ -251,6 +255,14 @@ class Parameters:
             for p in self.leaves.values()
         ]
         return pd.DataFrame(rows)
+
+
+def _is_citation(text: str) -> bool:
+    """An article of a seed document (第…条, 一、, (二), 附件 …) or a RULES.md
+    decision id (C-3, NX-5 …)."""
+    import re
+
+    return bool(re.search(r"第.+[条项]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|附件|通知|RULES\.md [A-Z]+-\d", text or ""))
 
 
 def _range_text(p: Param) -> str:
