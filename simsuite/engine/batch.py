@@ -112,25 +112,21 @@ def compile_histories(
     """Code R histories of the same units against a rulebook's vocabularies.
 
     ``groups``, ``pairs`` (outlet, section) and ``checklist_lines`` fix the
-    integer codes; values the rulebook does not know have been rejected by the
-    ledger loader already.
+    integer codes; values the rulebook does not know have been rejected by
+    the ledger loader already. Coding is done with index lookups over whole
+    columns, never row by row.
     """
     first = histories[0]
     unit_ids = first.units["unit_id"].tolist()
     for h in histories[1:]:
         if h.units["unit_id"].tolist() != unit_ids:
             raise ValueError("replicate histories must list the same units in the same order")
-    unit_code = {u: i for i, u in enumerate(unit_ids)}
-    group_code = {g: i for i, g in enumerate(groups)}
-    pair_code = {p: i for i, p in enumerate(pairs)}
-    line_code = {c: i for i, c in enumerate(checklist_lines)}
+    units = pd.Index(unit_ids)
 
     def cat(sheet: str) -> pd.DataFrame:
-        frames = []
-        for r, h in enumerate(histories):
-            df = getattr(h, sheet)
-            frames.append(df.assign(_rep=r))
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        frames = [getattr(h, sheet) for h in histories]
+        reps = np.repeat(np.arange(len(frames)), [len(f) for f in frames])
+        return pd.concat(frames, ignore_index=True).assign(_rep=reps)
 
     items = cat("items")
     adoptions = cat("adoptions")
@@ -138,44 +134,56 @@ def compile_histories(
     events = cat("unit_events")
     checklist = cat("checklist")
 
-    item_key = {(r, i): n for n, (r, i) in enumerate(zip(items["_rep"], items["item_id"]))}
-    co_lists = [[unit_code[u] for u in cos] for cos in items["co_units"]]
-    sent_lists = [[pair_code[tuple(s.split(":", 1))] for s in st if tuple(s.split(":", 1)) in pair_code] for st in items["sent_to"]]
+    item_index = pd.MultiIndex.from_arrays([items["_rep"].to_numpy(), items["item_id"].to_numpy(object)])
+
+    def item_rows(frame: pd.DataFrame) -> np.ndarray:
+        keys = pd.MultiIndex.from_arrays([frame["_rep"].to_numpy(), frame["item_id"].to_numpy(object)])
+        return _codes(item_index, keys, "item").astype(np.int64)
+
+    co_ptr, co_values = _flatten(items["co_units"])
+    sent_ptr, sent_values = _flatten(items["sent_to"])
+    sent_codes = pd.Index([f"{o}:{s}" for o, s in pairs]).get_indexer(sent_values)
+    # an item may be sent to outlets outside the catalogue: they match no pair
+    sent_ptr = _ptr_keeping(sent_ptr, sent_codes >= 0)
+    sent_codes = sent_codes[sent_codes >= 0]
+    pair_index = pd.MultiIndex.from_tuples(list(pairs)) if len(pairs) else pd.MultiIndex.from_tuples([("", "")])
 
     period = str(calendar.year)
-    ck_in = checklist["period"].astype(str).isin(["", period]).to_numpy() if len(checklist) else np.zeros(0, bool)
-    checklist_year = checklist[ck_in] if len(checklist) else checklist
+    ck_in = checklist["period"].astype(str).isin(["", period]).to_numpy()
+    checklist_year = checklist[ck_in]
 
     batch = Batch(
         calendar=calendar,
         units=first.units[["unit_id", "name", "group"]].reset_index(drop=True),
-        group=np.array([group_code[g] for g in first.units["group"]], dtype=np.int32),
+        group=_codes(pd.Index(list(groups)), first.units["group"], "group").astype(np.int32),
         n_reps=len(histories),
         item_rep=items["_rep"].to_numpy(np.int32),
-        item_unit=np.array([unit_code[u] for u in items["unit_id"]], dtype=np.int32),
+        item_unit=_codes(units, items["unit_id"], "unit").astype(np.int32),
         item_day=day_numbers(items["date"]),
-        item_kind=np.array([KIND[k] for k in items["kind"]], dtype=np.int8),
+        item_kind=_codes(pd.Index(ITEM_KINDS), items["kind"], "item kind").astype(np.int8),
         item_in_scope=items["in_scope"].to_numpy(bool),
         item_quality=items["quality"].to_numpy(np.float64),
-        co_ptr=_ptr(co_lists),
-        co_unit=np.array([u for cos in co_lists for u in cos], dtype=np.int32),
-        sent_ptr=_ptr(sent_lists),
-        sent_pair=np.array([p for ps in sent_lists for p in ps], dtype=np.int32),
-        ad_item=np.array([item_key[(r, i)] for r, i in zip(adoptions["_rep"], adoptions["item_id"])], dtype=np.int64),
-        ad_pair=np.array([pair_code[(o, s)] for o, s in zip(adoptions["outlet"], adoptions["section"])], dtype=np.int32),
+        co_ptr=co_ptr,
+        co_unit=_codes(units, co_values, "co-unit").astype(np.int32),
+        sent_ptr=sent_ptr,
+        sent_pair=sent_codes.astype(np.int32),
+        ad_item=item_rows(adoptions),
+        ad_pair=_codes(pair_index, pd.MultiIndex.from_arrays(
+            [adoptions["outlet"].to_numpy(object), adoptions["section"].to_numpy(object)]), "outlet:section"
+        ).astype(np.int32),
         ad_day=day_numbers(adoptions["date"]),
-        ins_item=np.array([item_key[(r, i)] for r, i in zip(instructions["_rep"], instructions["item_id"])], dtype=np.int64),
-        ins_level=np.array([LEVEL[k] for k in instructions["level"]], dtype=np.int8),
-        ins_kind=np.array([INSTRUCTION_KIND[k] for k in instructions["kind"]], dtype=np.int8),
+        ins_item=item_rows(instructions),
+        ins_level=_codes(pd.Index(INSTRUCTION_LEVELS), instructions["level"], "level").astype(np.int8),
+        ins_kind=_codes(pd.Index(INSTRUCTION_KINDS), instructions["kind"], "instruction kind").astype(np.int8),
         ins_day=day_numbers(instructions["date"]),
         ev_rep=events["_rep"].to_numpy(np.int32),
-        ev_unit=np.array([unit_code[u] for u in events["unit_id"]], dtype=np.int32),
-        ev_kind=np.array([EVENT[k] for k in events["kind"]], dtype=np.int8),
+        ev_unit=_codes(units, events["unit_id"], "unit").astype(np.int32),
+        ev_kind=_codes(pd.Index(EVENT_KINDS), events["kind"], "event kind").astype(np.int8),
         ev_day=day_numbers(events["date"]),
         ev_count=events["count"].to_numpy(np.int64),
         ck_rep=checklist_year["_rep"].to_numpy(np.int32),
-        ck_unit=np.array([unit_code[u] for u in checklist_year["unit_id"]], dtype=np.int32),
-        ck_line=np.array([line_code[c] for c in checklist_year["item"]], dtype=np.int32),
+        ck_unit=_codes(units, checklist_year["unit_id"], "unit").astype(np.int32),
+        ck_line=_codes(pd.Index(list(checklist_lines)), checklist_year["item"], "checklist line").astype(np.int32),
         ck_met=checklist_year["met"].to_numpy(bool),
         histories=tuple(histories),
     )
@@ -183,10 +191,31 @@ def compile_histories(
     return batch
 
 
-def _ptr(lists: list[list[int]]) -> np.ndarray:
-    ptr = np.zeros(len(lists) + 1, dtype=np.int64)
-    np.cumsum([len(x) for x in lists], out=ptr[1:])
-    return ptr
+def _codes(index: pd.Index, values, what: str) -> np.ndarray:
+    """Positions of ``values`` in ``index``; a value not there is a bug upstream
+    (the ledger loader rejects unknown values), so it raises."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    codes = index.get_indexer(values)
+    if (codes < 0).any():
+        bad = pd.Index(values)[codes < 0][:3].tolist()
+        raise ValueError(f"unknown {what}: {bad}")
+    return codes
+
+
+def _flatten(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A column of tuples as CSR: (row pointers, flat values)."""
+    lengths = column.map(len).to_numpy(np.int64) if len(column) else np.zeros(0, np.int64)
+    ptr = np.zeros(len(column) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=ptr[1:])
+    flat = column.explode().dropna().to_numpy(object) if ptr[-1] else np.zeros(0, dtype=object)
+    return ptr, flat
+
+
+def _ptr_keeping(ptr: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """CSR row pointers after dropping the flat entries where ``keep`` is False."""
+    kept = np.concatenate([[0], np.cumsum(keep)])
+    return kept[ptr]
 
 
 def left_out_report(b: Batch, n_checklist_other: int = 0) -> pd.DataFrame:
