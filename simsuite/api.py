@@ -29,7 +29,7 @@ def load_variant(path: str | Path) -> Rulebook:
     return read_variant(path)
 
 
-def rulebooks() -> pd.DataFrame:
+def list_rulebooks() -> pd.DataFrame:
     """The built-in rulebooks, one line each."""
     from .rulebooks import available, load
 

@@ -69,12 +69,12 @@ def _version() -> str:
 
 
 def _rulebooks(args) -> int:
-    from . import compare_rulebooks, rulebooks
+    from . import compare_rulebooks, list_rulebooks
 
     if args.compare:
         print(compare_rulebooks().to_string())
     else:
-        for row in rulebooks().itertuples():
+        for row in list_rulebooks().itertuples():
             print(f"{row.id:24} {row.name}: {row.summary}")
     return 0
 

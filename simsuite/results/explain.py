@@ -130,8 +130,15 @@ def _specific(rules, source: str, n: int, b, rulebook, u: int) -> list[str]:
     group = rulebook.groups[b.group[u]]
     cell = {"quota.items": f"quota.items.{group}", "checklist.quota": f"checklist.quota.{group}"}
     if source == "adoption":
+        from ..ledger import ITEM_KINDS
+
         outlet, section = rulebook.pairs[b.ad_pair[n]]
+        kind = ITEM_KINDS[b.item_kind[b.ad_item[n]]]
         cell["adoption.points"] = f"adoption.points.{outlet}.{section}"
+        # a group's own points or a kind's factor: cite them only where they apply
+        cell["adoption.group_points"] = f"adoption.group_points.{group}.{outlet}.{section}"
+        cell["adoption.multiplier"] = f"adoption.multiplier.{kind}.{outlet}"
+        return [cell.get(r, r) for r in rules if cell.get(r, r) in p]
     if source == "instruction":
         level = INSTRUCTION_LEVELS[b.ins_level[n]]
         kind = INSTRUCTION_KINDS[b.ins_kind[n]]

@@ -1,0 +1,87 @@
+"""The simsuite command, as a user runs it."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import simsuite
+from simsuite.cli import main
+
+ROOT = Path(__file__).parents[1]
+EXAMPLE = ROOT / "data" / "examples" / "longyang-2019"
+
+
+def test_rulebooks_lists_all_five_with_descriptions(capsys):
+    assert main(["rulebooks"]) == 0
+    out = capsys.readouterr().out
+    for rid in simsuite.list_rulebooks()["id"]:
+        assert rid in out
+    assert "隆阳区工业和科技信息化局" in out
+
+
+def test_rulebooks_compare_prints_the_generated_feature_table(capsys):
+    assert main(["rulebooks", "--compare"]) == 0
+    out = capsys.readouterr().out
+    for feature in ("period", "normalisation", "rank-point tables", "awards", "caps"):
+        assert feature in out
+    assert "Dec–Nov" in out  # Jilin's shifted year, read from its calendar parameters
+    assert "capped at 60" in out
+
+
+def test_compare_follows_the_parameters_of_a_variant():
+    base = simsuite.rulebook("longyang-2019")
+    table = simsuite.compare_rulebooks([base, base.vary({"item_points.cap": 40}, title="cap 40")])
+    assert "capped at 60" in table.loc["caps", "longyang-2019"]
+    assert "capped at 40" in table.loc["caps", "cap 40"]
+
+
+def test_outlets_prints_the_catalogue(capsys):
+    assert main(["outlets", "jiande-2018"]) == 0
+    out = capsys.readouterr().out
+    assert "《浙江政务信息》" in out and "jd-zhejiang" in out and "32.0" in out
+
+
+def test_score_writes_csv_equal_to_the_python_call(tmp_path, capsys):
+    out = tmp_path / "scores.csv"
+    assert main(["score", "--rulebook", "longyang-2019", "--history", str(EXAMPLE), "--out", str(out)]) == 0
+    written = pd.read_csv(out, dtype={"unit_id": str}, keep_default_na=False)
+    expected = simsuite.score("longyang-2019", EXAMPLE).table
+    pd.testing.assert_frame_equal(written[["unit_id", "points", "final", "rank", "award"]],
+                                  expected[["unit_id", "points", "final", "rank", "award"]], check_dtype=False)
+    captured = capsys.readouterr()
+    assert "left out" in captured.err  # the example has rows outside 2019
+
+
+def test_score_writes_xlsx_with_its_stamp(tmp_path):
+    out = tmp_path / "scores.xlsx"
+    assert main(["score", "--rulebook", "longyang-2019", "--history", str(EXAMPLE), "--year", "2019",
+                 "--variant", str(ROOT / "scenarios/variants/longyang-cap-40.toml"), "--out", str(out)]) == 0
+    sheets = pd.read_excel(out, sheet_name=None, dtype=str)
+    assert set(sheets) == {"scores", "stamp", "left_out"}
+    stamp = dict(zip(sheets["stamp"]["key"], sheets["stamp"]["value"]))
+    assert stamp["rulebook"] == "longyang-2019" and stamp["simsuite"] == simsuite.__version__
+    assert "40" in stamp["variant"]
+    assert pd.to_numeric(sheets["scores"]["from_items"]).max() <= 40
+
+
+def test_explain_says_where_points_came_from(capsys):
+    table = simsuite.score("longyang-2019", EXAMPLE).table
+    unit = table["unit_id"].iloc[0]
+    assert main(["explain", "--rulebook", "longyang-2019", "--history", str(EXAMPLE), "--unit", unit]) == 0
+    out = capsys.readouterr().out
+    assert f"rank {table['rank'].iloc[0]} of {len(table)}" in out
+    assert "六、(一)1" in out  # the article of the base points
+
+
+def test_errors_are_one_clear_line_and_exit_2(tmp_path, capsys):
+    assert main(["outlets", "longyang"]) == 2
+    assert "did you mean 'longyang-2019'" in capsys.readouterr().err
+    bad = tmp_path / "ledger"
+    bad.mkdir()
+    (bad / "units.csv").write_text("unit_id,name,group\n001,办公室,nosuchgroup\n", encoding="utf-8")
+    (bad / "items.csv").write_text("item_id,unit_id,date,kind\n", encoding="utf-8")
+    assert main(["score", "--rulebook", "longyang-2019", "--history", str(bad), "--out", str(tmp_path / "x.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "units" in err and "row 2" in err and "group" in err
+    assert not (tmp_path / "x.csv").exists()
