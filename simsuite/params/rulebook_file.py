@@ -101,6 +101,7 @@ def _build(path: Path, doc: Mapping[str, Any]) -> RulebookFile:
                 leaves[p.path] = p
     params = Parameters(leaves)
     _check_points_match_catalogue(params, outlets)
+    _check_checklist_lines_have_rules(params, checklist)
     return RulebookFile(path, meta, groups, outlets, checklist, params)
 
 
@@ -112,6 +113,14 @@ def _params(prefix: str, node: Any):
         return
     for key, sub in node.items():
         yield from _params(f"{prefix}.{key}", sub)
+
+
+def _check_checklist_lines_have_rules(params: Parameters, lines: Mapping[str, ChecklistLine]) -> None:
+    """Every checklist line has its points and its rule, and nothing else does."""
+    for table in ("checklist.points", "checklist.rule"):
+        got = set(params.table(table)) if lines else set()
+        if got != set(lines):
+            raise ValueError(f"{table} covers {sorted(got)}, the [checklist_lines] {sorted(lines)}")
 
 
 def _check_points_match_catalogue(params: Parameters, outlets: Mapping[str, Outlet]) -> None:

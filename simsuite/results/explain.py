@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..engine.calendar import PERIOD_NAMES
 from ..engine.ranking import comparable
 
 PERIOD_LABELS = {0: "Q1", 1: "Q2", 2: "Q3", 3: "Q4", 4: "year"}

@@ -29,7 +29,7 @@ RULES = ("given", "items_per_week", "items_per_month", "no_commission_missed", "
 
 def computed_lines(ctx: Context, rule: str) -> np.ndarray:
     """(R, U) whether each unit meets a line judged by ``rule``, before rows."""
-    b, p = ctx.b, ctx.p
+    b = ctx.b
     R, U = b.n_reps, b.n_units
     if rule == "given":
         return np.ones((R, U), bool)

@@ -116,7 +116,6 @@ def rank_point_quarters(ctx: Context, o: Outcome) -> None:
         return
     target = ctx.by_group("rank_points.target", scoring=True)[None, :, None]
     eligible = ~vetoed & (comparable(q) >= comparable(target))
-    scores = np.zeros_like(q)
     position = np.zeros(q.shape, dtype=np.int64)
     tables = p.table("rank_points.table")
     rest = p.table("rank_points.rest")

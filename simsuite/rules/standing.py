@@ -8,7 +8,7 @@ import numpy as np
 from ..engine.batch import EVENT, LEVEL
 from ..engine.context import Context
 from ..engine.outcome import Outcome
-from ..engine.ranking import comparable, count_beyond, rank_min
+from ..engine.ranking import count_beyond, rank_min
 
 
 def year_vetoes(ctx: Context, o: Outcome) -> None:

@@ -1,6 +1,5 @@
 """Variants: overlays on a baseline, from Python and from files."""
 
-import warnings
 from pathlib import Path
 
 import pytest
