@@ -15,17 +15,10 @@ import pytest
 
 import simsuite
 from simsuite.ledger import read_history
+from ledger_rows import YEARS
 
 REPO = Path(__file__).parents[2]
 EXAMPLES = REPO / "data" / "examples"
-
-YEARS = {
-    "ningxia-transport-2021": 2021,
-    "jiande-2018": 2018,
-    "jilin-transport-2015": 2015,
-    "harbin-2008": 2008,
-    "longyang-2019": 2019,
-}
 
 
 @lru_cache(maxsize=None)

@@ -19,12 +19,13 @@ A unit with no items, events or checklist rows scores
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from functools import partial
 
 import pytest
 
-import simsuite
-from simsuite.ledger import history_from_records
+import ledger_rows
+from ledger_rows import adoption, check, event, instruction, item
 
 RULEBOOK = "harbin-2008"
 YEAR = 2008
@@ -34,47 +35,16 @@ BASE = 70  # see the module docstring
 # --------------------------------------------------------------------------
 # helpers
 
-def _unit(uid: str, group: str = "district") -> dict:
-    return {"unit_id": uid, "name": f"单位{uid}", "group": group}
-
-
-def _item(iid: str, uid: str, day: str, kind: str = "dynamic", **extra) -> dict:
-    row = {"item_id": iid, "unit_id": uid, "date": day, "kind": kind}
-    row.update(extra)
-    return row
-
-
-def _spread(uid: str, n: int, *, start: date = date(2008, 1, 1), days: int = 366,
-            kind: str = "dynamic") -> list[dict]:
-    """n items of one unit spread over [start, start + days)."""
-    return [
-        _item(f"{uid}-n{i}", uid, (start + timedelta(days=i * days // n)).isoformat(), kind)
-        for i in range(n)
-    ]
+unit = partial(ledger_rows.unit, group="district")
+spread = partial(ledger_rows.spread, start=date(2008, 1, 1), days=366)
+score = partial(ledger_rows.score, RULEBOOK, year=YEAR)
 
 
 def _adopted(uid: str, n: int, day: str = "2008-05-10") -> tuple[list[dict], list[dict]]:
     """n items of one unit, each adopted once by hrb-city general (1 point)."""
-    items = [_item(f"{uid}-a{i}", uid, day) for i in range(n)]
-    adoptions = [{"item_id": f"{uid}-a{i}", "outlet": "hrb-city", "section": "general"} for i in range(n)]
+    items = [item(f"{uid}-a{i}", uid, day) for i in range(n)]
+    adoptions = [adoption(f"{uid}-a{i}", "hrb-city", "general") for i in range(n)]
     return items, adoptions
-
-
-def _score(units, items=(), adoptions=(), instructions=(), unit_events=(), checklist=(),
-           year: int = YEAR, variant=None):
-    h = history_from_records(
-        units=list(units),
-        items=list(items),
-        adoptions=list(adoptions),
-        instructions=list(instructions),
-        unit_events=list(unit_events),
-        checklist=list(checklist),
-    )
-    kwargs = {"year": year}
-    if variant:
-        kwargs["variant"] = variant
-    table = simsuite.score(RULEBOOK, h, **kwargs).table
-    return table.set_index("unit_id")
 
 
 def _ranked(spec: dict[str, list[int]]):
@@ -83,7 +53,7 @@ def _ranked(spec: dict[str, list[int]]):
     for group, extras in spec.items():
         for k, extra in enumerate(extras):
             uid = f"{group}-{k}"
-            units.append(_unit(uid, group))
+            units.append(unit(uid, group=group))
             it, ad = _adopted(uid, extra)
             items += it
             adoptions += ad
@@ -96,13 +66,13 @@ def _ranked(spec: dict[str, list[int]]):
 
 
 def test_hrb_7_basic_8_lines_5_each():
-    units = [_unit(u) for u in ("a", "b", "c", "d")]
+    units = [unit(u) for u in ("a", "b", "c", "d")]
     checklist = (
-        [{"unit_id": "b", "item": "basic-4", "met": False}]
-        + [{"unit_id": "c", "item": f"basic-{k}", "met": False} for k in range(1, 9)]
-        + [{"unit_id": "d", "item": "basic-1", "met": True}]
+        [check("b", "basic-4", False)]
+        + [check("c", f"basic-{k}", False) for k in range(1, 9)]
+        + [check("d", "basic-1", True)]
     )
-    t = _score(units, checklist=checklist)
+    t = score(units, checklist=checklist)
     # a: no rows -> 8 × 5 + 15 + 15 = 70
     assert t.loc["a", "final"] == pytest.approx(70)
     assert t.loc["a", "points_annual"] == pytest.approx(70)
@@ -134,7 +104,7 @@ def test_hrb_7_basic_8_lines_5_each():
     ],
 )
 def test_hrb_8_submission_1_monthly_average_at_threshold(group, n_items, met):
-    t = _score([_unit("u", group)], _spread("u", n_items))
+    t = score([unit("u", group=group)], spread("u", n_items))
     # 70 + (15 if the year's average reaches the group's quota)
     expected = BASE + (15 if met else 0)
     assert t.loc["u", "final"] == pytest.approx(expected)
@@ -142,17 +112,17 @@ def test_hrb_8_submission_1_monthly_average_at_threshold(group, n_items, met):
 
 
 def test_hrb_8_submission_1_counts_in_year_in_scope_lead_items():
-    units = [_unit("a"), _unit("b"), _unit("c"), _unit("lead")]
+    units = [unit("a"), unit("b"), unit("c"), unit("lead")]
     # a: 178 inside + both boundary days of 2008 -> 180
-    a_items = _spread("a", 178, start=date(2008, 1, 2), days=364)
-    a_items += [_item("a-first", "a", "2008-01-01"), _item("a-last", "a", "2008-12-31")]
+    a_items = spread("a", 178, start=date(2008, 1, 2), days=364)
+    a_items += [item("a-first", "a", "2008-01-01"), item("a-last", "a", "2008-12-31")]
     # b: 179 inside + one day either side of 2008 + one out of scope
-    b_items = _spread("b", 179, start=date(2008, 1, 2), days=364)
-    b_items += [_item("b-before", "b", "2007-12-31"), _item("b-after", "b", "2009-01-01"),
-                _item("b-out", "b", "2008-06-01", in_scope=False)]
+    b_items = spread("b", 179, start=date(2008, 1, 2), days=364)
+    b_items += [item("b-before", "b", "2007-12-31"), item("b-after", "b", "2009-01-01"),
+                item("b-out", "b", "2008-06-01", in_scope=False)]
     # c: 179 own + 1 item led by another unit with c as co-unit
-    c_items = _spread("c", 179) + [_item("lead-1", "lead", "2008-06-01", co_units="c")]
-    t = _score(units, a_items + b_items + c_items)
+    c_items = spread("c", 179) + [item("lead-1", "lead", "2008-06-01", co_units="c")]
+    t = score(units, a_items + b_items + c_items)
     # a: 180 counted -> 180 / 12 = 15: 70 + 15 = 85
     assert t.loc["a", "final"] == pytest.approx(85)
     # b: 179 counted (outside-year and out-of-scope items count for nothing,
@@ -163,12 +133,12 @@ def test_hrb_8_submission_1_counts_in_year_in_scope_lead_items():
 
 
 def test_hrb_8_submission_2_emergency_failure():
-    units = [_unit("a"), _unit("b"), _unit("c")]
+    units = [unit("a"), unit("b"), unit("c")]
     events = [
-        {"unit_id": "a", "date": "2008-07-01", "kind": "emergency_failure"},
-        {"unit_id": "b", "date": "2007-12-31", "kind": "emergency_failure"},
+        event("a", "2008-07-01", "emergency_failure"),
+        event("b", "2007-12-31", "emergency_failure"),
     ]
-    t = _score(units, unit_events=events)
+    t = score(units, unit_events=events)
     # a: emergency_failure in the year -> submission-2 lost: 70 - 15 = 55
     assert t.loc["a", "final"] == pytest.approx(55)
     # b: the event is of 2007 -> 70; c: none -> 70
@@ -177,12 +147,12 @@ def test_hrb_8_submission_2_emergency_failure():
 
 
 def test_hrb_8_submission_3_commission_missed():
-    units = [_unit("a"), _unit("b"), _unit("c")]
+    units = [unit("a"), unit("b"), unit("c")]
     events = [
-        {"unit_id": "a", "date": "2008-03-01", "kind": "commission_missed"},
-        {"unit_id": "b", "date": "2009-01-01", "kind": "commission_missed"},
+        event("a", "2008-03-01", "commission_missed"),
+        event("b", "2009-01-01", "commission_missed"),
     ]
-    t = _score(units, unit_events=events)
+    t = score(units, unit_events=events)
     # a: commission_missed in the year -> submission-3 lost: 70 - 15 = 55
     assert t.loc["a", "final"] == pytest.approx(55)
     # b: the event is of 2009 -> 70; c: none -> 70
@@ -197,16 +167,16 @@ def test_hrb_1_submission_4_research_every_quarter():
         "r3": ["2008-01-15", "2008-02-15", "2008-05-15", "2008-08-15"],  # no Q4
         "r4": ["2007-12-20", "2008-04-15", "2008-07-15", "2008-10-15"],  # Q1 item is of 2007
     }
-    units = [_unit(u) for u in plans] + [_unit("r5")]
-    items = [_item(f"{u}-{k}", u, d, "research") for u, days in plans.items() for k, d in enumerate(days)]
+    units = [unit(u) for u in plans] + [unit("r5")]
+    items = [item(f"{u}-{k}", u, d, "research") for u, days in plans.items() for k, d in enumerate(days)]
     # r5: all four quarters but the Q2 one out of scope (C-5)
     items += [
-        _item("r5-0", "r5", "2008-02-01", "research"),
-        _item("r5-1", "r5", "2008-05-01", "research", in_scope=False),
-        _item("r5-2", "r5", "2008-08-01", "research"),
-        _item("r5-3", "r5", "2008-11-01", "research"),
+        item("r5-0", "r5", "2008-02-01", "research"),
+        item("r5-1", "r5", "2008-05-01", "research", in_scope=False),
+        item("r5-2", "r5", "2008-08-01", "research"),
+        item("r5-3", "r5", "2008-11-01", "research"),
     ]
-    t = _score(units, items)
+    t = score(units, items)
     # HRB-1: ≥ 1 research item in every calendar quarter -> +15.
     # r1, r2: met -> 70 + 15 = 85
     assert t.loc["r1", "final"] == pytest.approx(85)
@@ -220,14 +190,14 @@ def test_hrb_1_submission_4_research_every_quarter():
 
 
 def test_hrb_8_checklist_overrides_submission_lines():
-    units = [_unit(u) for u in ("a", "b", "c")]
-    events = [{"unit_id": "b", "date": "2008-05-01", "kind": "emergency_failure"}]
+    units = [unit(u) for u in ("a", "b", "c")]
+    events = [event("b", "2008-05-01", "emergency_failure")]
     checklist = [
-        {"unit_id": "a", "item": "submission-1", "met": True},
-        {"unit_id": "b", "item": "submission-2", "met": True},
-        {"unit_id": "c", "item": "submission-3", "met": False},
+        check("a", "submission-1", True),
+        check("b", "submission-2", True),
+        check("c", "submission-3", False),
     ]
-    t = _score(units, unit_events=events, checklist=checklist)
+    t = score(units, unit_events=events, checklist=checklist)
     # a: no items but submission-1 met by the checklist: 70 + 15 = 85
     assert t.loc["a", "final"] == pytest.approx(85)
     # b: emergency_failure, but submission-2 met by the checklist: 70
@@ -254,9 +224,9 @@ def test_hrb_8_checklist_overrides_submission_lines():
     ],
 )
 def test_hrb_9_adoption_table_value(outlet, section, value):
-    items = [_item("i1", "a", "2008-02-10")]
-    adoptions = [{"item_id": "i1", "outlet": outlet, "section": section, "date": "2008-04-10"}]
-    t = _score([_unit("a")], items, adoptions)
+    items = [item("i1", "a", "2008-02-10")]
+    adoptions = [adoption("i1", outlet, section, "2008-04-10")]
+    t = score([unit("a")], items, adoptions)
     # 第九条 table: `value` on the adoption's date (Q2); 70 + value.
     assert t.loc["a", "points_q2"] == pytest.approx(value)
     assert t.loc["a", "points_q1"] == pytest.approx(0)
@@ -265,14 +235,14 @@ def test_hrb_9_adoption_table_value(outlet, section, value):
 
 
 def test_hrb_9_every_adoption_scores():
-    units = [_unit("a"), _unit("co")]
-    items = [_item("i1", "a", "2008-02-10", co_units="co")]
+    units = [unit("a"), unit("co")]
+    items = [item("i1", "a", "2008-02-10", co_units="co")]
     adoptions = [
-        {"item_id": "i1", "outlet": "hrb-city", "section": "general", "date": "2008-02-12"},
-        {"item_id": "i1", "outlet": "hrb-province", "section": "research", "date": "2008-05-12"},
-        {"item_id": "i1", "outlet": "hrb-state-council", "section": "general", "date": "2008-11-12"},
+        adoption("i1", "hrb-city", "general", "2008-02-12"),
+        adoption("i1", "hrb-province", "research", "2008-05-12"),
+        adoption("i1", "hrb-state-council", "general", "2008-11-12"),
     ]
-    t = _score(units, items, adoptions)
+    t = score(units, items, adoptions)
     # 第九条 every adoption scores: 1 (Q1) + 10 (Q2) + 10 (Q4) = 21; 70 + 21 = 91.
     assert t.loc["a", "points_q1"] == pytest.approx(1)
     assert t.loc["a", "points_q2"] == pytest.approx(10)
@@ -304,23 +274,23 @@ def test_hrb_9_every_adoption_scores():
     ],
 )
 def test_hrb_9_instruction_table_by_level_and_kind(level, kind, value):
-    items = [_item("i1", "a", "2008-05-10")]
-    instructions = [{"item_id": "i1", "level": level, "kind": kind, "date": "2008-08-01"}]
-    t = _score([_unit("a")], items, instructions=instructions)
+    items = [item("i1", "a", "2008-05-10")]
+    instructions = [instruction("i1", level, kind, "2008-08-01")]
+    t = score([unit("a")], items, instructions=instructions)
     # instruction table (HRB-2): `value` on 2008-08-01 (Q3); 70 + value.
     assert t.loc["a", "points_q3"] == pytest.approx(value)
     assert t.loc["a", "final"] == pytest.approx(BASE + value)
 
 
 def test_hrb_c4_instructions_sum_and_add_to_adoption():
-    items = [_item("i1", "a", "2008-05-10")]
-    adoptions = [{"item_id": "i1", "outlet": "hrb-province", "section": "general"}]
+    items = [item("i1", "a", "2008-05-10")]
+    adoptions = [adoption("i1", "hrb-province", "general")]
     instructions = [
-        {"item_id": "i1", "level": "city", "kind": "affirm"},
-        {"item_id": "i1", "level": "national", "kind": "read"},
-        {"item_id": "i1", "level": "bureau", "kind": "decision"},
+        instruction("i1", "city", "affirm"),
+        instruction("i1", "national", "read"),
+        instruction("i1", "bureau", "decision"),
     ]
-    t = _score([_unit("a")], items, adoptions, instructions)
+    t = score([unit("a")], items, adoptions, instructions)
     # C-4: adoption 2 + city affirm 3 + national 20 + bureau 0 = 25, all on the
     # item's date (Q2); 70 + 25 = 95.
     assert t.loc["a", "points_q2"] == pytest.approx(25)
@@ -328,16 +298,16 @@ def test_hrb_c4_instructions_sum_and_add_to_adoption():
 
 
 def test_hrb_points_equal_final():
-    units = [_unit("a"), _unit("b", "bureau"), _unit("c", "county")]
-    items = _spread("b", 120) + [_item("a1", "a", "2008-03-03")]
-    adoptions = [{"item_id": "a1", "outlet": "hrb-state-council", "section": "research"}]
-    instructions = [{"item_id": "a1", "level": "province", "kind": "decision"}]
+    units = [unit("a"), unit("b", group="bureau"), unit("c", group="county")]
+    items = spread("b", 120) + [item("a1", "a", "2008-03-03")]
+    adoptions = [adoption("a1", "hrb-state-council", "research")]
+    instructions = [instruction("a1", "province", "decision")]
     events = [
-        {"unit_id": "c", "date": "2008-04-01", "kind": "emergency_failure"},
-        {"unit_id": "c", "date": "2008-04-02", "kind": "commission_missed"},
+        event("c", "2008-04-01", "emergency_failure"),
+        event("c", "2008-04-02", "commission_missed"),
     ]
-    checklist = [{"unit_id": "c", "item": "basic-2", "met": False}]
-    t = _score(units, items, adoptions, instructions, events, checklist)
+    checklist = [check("c", "basic-2", False)]
+    t = score(units, items, adoptions, instructions, events, checklist)
     # a: 70 + 20 (state council research) + 20 (province decision) = 110
     assert t.loc["a", "final"] == pytest.approx(110)
     # b: bureau, 120 items -> 70 + 15 = 85
@@ -363,7 +333,7 @@ def test_hrb_10_band_edges_per_group():
     }
     bands = {"district": (2, 5), "county": (3, 7), "bureau": (10, 30), "office": (2, 5)}
     units, items, adoptions, names = _ranked(spec)
-    t = _score(units, items, adoptions)
+    t = score(units, items, adoptions)
     for group, uids in names.items():
         model_to, advanced_to = bands[group]
         for r, uid in enumerate(uids, start=1):
@@ -387,7 +357,7 @@ def test_hrb_10_band_edges_with_ties():
         "bureau": list(range(40, 31, -1)) + [31] * 3 + list(range(30, 13, -1)) + [13] * 3 + [12],
     }
     units, items, adoptions, names = _ranked(spec)
-    t = _score(units, items, adoptions)
+    t = score(units, items, adoptions)
 
     def awards(group):
         return [t.loc[u, "award"] for u in names[group]]
@@ -417,18 +387,18 @@ def test_hrb_10_band_edges_with_ties():
 def test_hrb_c6_rounding_ties():
     # Every basic and submission line switched off by the checklist, so final
     # is the adoption points alone; hrb-city general = 0.1 and urgent = 0.3.
-    units = [_unit(u) for u in ("top", "a", "b", "c")]
+    units = [unit(u) for u in ("top", "a", "b", "c")]
     lines = [f"basic-{k}" for k in range(1, 9)] + [f"submission-{k}" for k in range(1, 5)]
-    checklist = [{"unit_id": u, "item": line, "met": False} for u in ("top", "a", "b", "c") for line in lines]
-    items = [_item("top-1", "top", "2008-05-01")]
-    items += [_item(f"a-{k}", "a", "2008-05-01") for k in range(3)]
-    items += [_item("b-1", "b", "2008-05-01"), _item("c-1", "c", "2008-05-01")]
-    adoptions = [{"item_id": "top-1", "outlet": "hrb-city", "section": "research-large"}]
-    adoptions += [{"item_id": f"a-{k}", "outlet": "hrb-city", "section": "general"} for k in range(3)]
-    adoptions += [{"item_id": "b-1", "outlet": "hrb-city", "section": "urgent"},
-                  {"item_id": "c-1", "outlet": "hrb-city", "section": "general"}]
+    checklist = [check(u, line, False) for u in ("top", "a", "b", "c") for line in lines]
+    items = [item("top-1", "top", "2008-05-01")]
+    items += [item(f"a-{k}", "a", "2008-05-01") for k in range(3)]
+    items += [item("b-1", "b", "2008-05-01"), item("c-1", "c", "2008-05-01")]
+    adoptions = [adoption("top-1", "hrb-city", "research-large")]
+    adoptions += [adoption(f"a-{k}", "hrb-city", "general") for k in range(3)]
+    adoptions += [adoption("b-1", "hrb-city", "urgent"),
+                  adoption("c-1", "hrb-city", "general")]
     variant = {"adoption.points.hrb-city.general": 0.1, "adoption.points.hrb-city.urgent": 0.3}
-    t = _score(units, items, adoptions, checklist=checklist, variant=variant)
+    t = score(units, items, adoptions, checklist=checklist, variant=variant)
     # top: research-large 5; a: 0.1 + 0.1 + 0.1 (= 0.30000000000000004 in
     # floating point); b: 0.3; c: 0.1.
     assert t.loc["top", "final"] == pytest.approx(5)

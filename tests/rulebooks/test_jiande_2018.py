@@ -18,14 +18,15 @@ Conventions of the helpers below:
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
-import simsuite
-from simsuite.ledger import history_from_records
+import ledger_rows
+from ledger_rows import ALL_MONTHS, adoption, event, instruction, item, quarters
 
 RULEBOOK = "jiande-2018"
 YEAR = 2018
-ALL_MONTHS = tuple(range(1, 13))
 
 TARGET = {"township": 30, "A": 30, "B": 20, "C": 10}
 TABLE = {
@@ -41,39 +42,9 @@ REST = {"township": 5, "A": 10, "B": 3, "C": 4}
 # helpers
 
 
-def unit(uid: str, group: str = "C") -> dict:
-    return {"unit_id": uid, "name": f"测试单位{uid}", "group": group}
-
-
-def item(item_id: str, unit_id: str, date: str, kind: str = "dynamic", **extra) -> dict:
-    row = {"item_id": item_id, "unit_id": unit_id, "date": date, "kind": kind}
-    row.update(extra)
-    return row
-
-
-def adoption(item_id: str, outlet: str, section: str = "item", date: str | None = None) -> dict:
-    row = {"item_id": item_id, "outlet": outlet, "section": section}
-    if date is not None:
-        row["date"] = date
-    return row
-
-
-def instruction(item_id: str, level: str, kind: str = "affirm", date: str | None = None) -> dict:
-    row = {"item_id": item_id, "level": level, "kind": kind}
-    if date is not None:
-        row["date"] = date
-    return row
-
-
-def event(unit_id: str, date: str, kind: str, count: int | None = None) -> dict:
-    row = {"unit_id": unit_id, "date": date, "kind": kind}
-    if count is not None:
-        row["count"] = count
-    return row
-
-
-def filler(unit_id: str, months=ALL_MONTHS) -> list[dict]:
-    return [item(f"{unit_id}-fill-{m:02d}", unit_id, f"{YEAR}-{m:02d}-15") for m in months]
+unit = partial(ledger_rows.unit, prefix="测试单位")
+filler = partial(ledger_rows.filler, year=YEAR)
+score = partial(ledger_rows.score, RULEBOOK, year=YEAR)
 
 
 def township_filler(unit_id: str, months=ALL_MONTHS, key_per_month=None, special_quarters=(1, 2, 3, 4)):
@@ -89,8 +60,7 @@ def township_filler(unit_id: str, months=ALL_MONTHS, key_per_month=None, special
         rows.append(item(f"{unit_id}-spc-{q}", unit_id, f"{YEAR}-{m:02d}-20",
                          sent_to="jd-hangzhou:special"))
     # a month without key items still needs an item to avoid the zero month
-    rows += [item(f"{unit_id}-fill-{m:02d}", unit_id, f"{YEAR}-{m:02d}-15") for m in months
-             if key_per_month.get(m, 2) == 0]
+    rows += filler(unit_id, [m for m in months if key_per_month.get(m, 2) == 0])
     return rows
 
 
@@ -109,22 +79,6 @@ def raw(unit_id: str, quarter: int, pts: int, tag: str = "") -> tuple[list[dict]
         rest -= q
         k += 1
     return items, events
-
-
-def score(units, items=(), adoptions=(), instructions=(), unit_events=()):
-    records = {"units": list(units), "items": list(items)}
-    if adoptions:
-        records["adoptions"] = list(adoptions)
-    if instructions:
-        records["instructions"] = list(instructions)
-    if unit_events:
-        records["unit_events"] = list(unit_events)
-    h = history_from_records(**records)
-    return simsuite.score(RULEBOOK, h, year=YEAR).table.set_index("unit_id")
-
-
-def quarters(t, unit_id: str) -> list[float]:
-    return [float(t.loc[unit_id, f"points_q{q}"]) for q in (1, 2, 3, 4)]
 
 
 def ranked_group(group: str, raws: list[int], quarter: int = 1):

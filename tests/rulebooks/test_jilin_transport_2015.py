@@ -18,12 +18,13 @@ A unit with no items, events or checklist rows scores
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from functools import partial
 
 import pytest
 
-import simsuite
-from simsuite.ledger import history_from_records
+import ledger_rows
+from ledger_rows import adoption, check, event, instruction, item
 
 RULEBOOK = "jilin-transport-2015"
 YEAR = 2015
@@ -36,38 +37,9 @@ BASE_NO_ITEMS = 60  # 40 basic + 20 submission-2, see the module docstring
 # --------------------------------------------------------------------------
 # helpers
 
-def _unit(uid: str, group: str = "office") -> dict:
-    return {"unit_id": uid, "name": f"单位{uid}", "group": group}
-
-
-def _item(iid: str, uid: str, day: str, kind: str = "dynamic", **extra) -> dict:
-    row = {"item_id": iid, "unit_id": uid, "date": day, "kind": kind}
-    row.update(extra)
-    return row
-
-
-def _spread(uid: str, n: int, *, start: date = YEAR_START, days: int = YEAR_DAYS,
-            kind: str = "dynamic", prefix: str | None = None) -> list[dict]:
-    """n items of one unit spread over [start, start + days)."""
-    prefix = prefix or f"{uid}-n"
-    return [
-        _item(f"{prefix}{i}", uid, (start + timedelta(days=i * days // n)).isoformat(), kind)
-        for i in range(n)
-    ]
-
-
-def _score(units, items=(), adoptions=(), instructions=(), unit_events=(), checklist=(),
-           year: int = YEAR):
-    h = history_from_records(
-        units=list(units),
-        items=list(items),
-        adoptions=list(adoptions),
-        instructions=list(instructions),
-        unit_events=list(unit_events),
-        checklist=list(checklist),
-    )
-    table = simsuite.score(RULEBOOK, h, year=year).table
-    return table.set_index("unit_id")
+unit = partial(ledger_rows.unit, group="office")
+spread = partial(ledger_rows.spread, start=YEAR_START, days=YEAR_DAYS)
+score = partial(ledger_rows.score, RULEBOOK, year=YEAR)
 
 
 # --------------------------------------------------------------------------
@@ -75,18 +47,18 @@ def _score(units, items=(), adoptions=(), instructions=(), unit_events=(), check
 
 
 def test_jl_3_year_starts_1_december():
-    units = [_unit("a"), _unit("b"), _unit("c")]
+    units = [unit("a"), unit("b"), unit("c")]
     items = [
-        _item("a1", "a", "2014-11-30"),
-        _item("b1", "b", "2014-12-01"),
-        _item("c1", "c", "2014-11-30"),
+        item("a1", "a", "2014-11-30"),
+        item("b1", "b", "2014-12-01"),
+        item("c1", "c", "2014-11-30"),
     ]
     adoptions = [
-        {"item_id": "a1", "outlet": "jl-city", "section": "general", "date": "2014-11-30"},
-        {"item_id": "b1", "outlet": "jl-city", "section": "general", "date": "2014-12-01"},
-        {"item_id": "c1", "outlet": "jl-city", "section": "general", "date": "2014-12-01"},
+        adoption("a1", "jl-city", "general", "2014-11-30"),
+        adoption("b1", "jl-city", "general", "2014-12-01"),
+        adoption("c1", "jl-city", "general", "2014-12-01"),
     ]
-    t = _score(units, items, adoptions)
+    t = score(units, items, adoptions)
 
     # a: item and adoption dated 2014-11-30 belong to year 2014 (考核办法 三):
     #    points = 40 basic + 20 submission-2 = 60; no adoption dated in 2015
@@ -108,18 +80,18 @@ def test_jl_3_year_starts_1_december():
 
 
 def test_jl_3_year_ends_30_november():
-    units = [_unit("d"), _unit("e"), _unit("f")]
+    units = [unit("d"), unit("e"), unit("f")]
     items = [
-        _item("d1", "d", "2015-11-30"),
-        _item("e1", "e", "2015-12-01"),
-        _item("f1", "f", "2015-11-20"),
+        item("d1", "d", "2015-11-30"),
+        item("e1", "e", "2015-12-01"),
+        item("f1", "f", "2015-11-20"),
     ]
     adoptions = [
-        {"item_id": "d1", "outlet": "jl-city", "section": "general", "date": "2015-11-30"},
-        {"item_id": "e1", "outlet": "jl-city", "section": "general", "date": "2015-12-01"},
-        {"item_id": "f1", "outlet": "jl-city", "section": "general", "date": "2015-12-01"},
+        adoption("d1", "jl-city", "general", "2015-11-30"),
+        adoption("e1", "jl-city", "general", "2015-12-01"),
+        adoption("f1", "jl-city", "general", "2015-12-01"),
     ]
-    t = _score(units, items, adoptions)
+    t = score(units, items, adoptions)
 
     # d: 2015-11-30 is the last day of 2015, Q4 (Oct–Nov): 60 + 2 = 62 = final.
     assert t.loc["d", "points"] == pytest.approx(62)
@@ -133,7 +105,7 @@ def test_jl_3_year_ends_30_november():
     assert t.loc["f", "points"] == pytest.approx(60)
     assert t.loc["f", "final"] == pytest.approx(0)
 
-    t16 = _score(units, items, adoptions, year=2016)
+    t16 = score(units, items, adoptions, year=2016)
     # Year 2016 = 2015-12-01 .. 2016-11-30:
     # e: item and adoption on its first day -> 2 in Q1 of 2016: 62 / 62.
     assert t16.loc["e", "points"] == pytest.approx(62)
@@ -149,14 +121,14 @@ def test_jl_3_year_ends_30_november():
 
 
 def test_jl_3_items_counted_only_inside_shifted_year():
-    units = [_unit("g"), _unit("h")]
+    units = [unit("g"), unit("h")]
     # g: 51 items 2014-12-02 .. 2015-11-29 plus the two boundary days inside.
-    g_items = _spread("g", 51, start=date(2014, 12, 2), days=363)
-    g_items += [_item("g-first", "g", "2014-12-01"), _item("g-last", "g", "2015-11-30")]
+    g_items = spread("g", 51, start=date(2014, 12, 2), days=363)
+    g_items += [item("g-first", "g", "2014-12-01"), item("g-last", "g", "2015-11-30")]
     # h: 52 items strictly inside plus the two days just outside the year.
-    h_items = _spread("h", 52, start=date(2014, 12, 2), days=363)
-    h_items += [_item("h-before", "h", "2014-11-30"), _item("h-after", "h", "2015-12-01")]
-    t = _score(units, g_items + h_items)
+    h_items = spread("h", 52, start=date(2014, 12, 2), days=363)
+    h_items += [item("h-before", "h", "2014-11-30"), item("h-after", "h", "2015-12-01")]
+    t = score(units, g_items + h_items)
 
     # g: 53 counted items; 53 × 7 = 371 ≥ 1 × 365 -> submission-1 met (第二项, C-9):
     #    40 + 20 (submission-1) + 20 (submission-2) = 80.
@@ -171,18 +143,18 @@ def test_jl_3_items_counted_only_inside_shifted_year():
 
 
 def test_jl_3_adoption_on_31_march_is_q1_on_1_april_q2():
-    units = [_unit("m"), _unit("n"), _unit("o")]
+    units = [unit("m"), unit("n"), unit("o")]
     items = [
-        _item("m1", "m", "2015-03-20"),
-        _item("n1", "n", "2015-03-20"),
-        _item("o1", "o", "2014-12-15"),
+        item("m1", "m", "2015-03-20"),
+        item("n1", "n", "2015-03-20"),
+        item("o1", "o", "2014-12-15"),
     ]
     adoptions = [
-        {"item_id": "m1", "outlet": "jl-city", "section": "important", "date": "2015-03-31"},
-        {"item_id": "n1", "outlet": "jl-city", "section": "important", "date": "2015-04-01"},
-        {"item_id": "o1", "outlet": "jl-city", "section": "important", "date": "2014-12-31"},
+        adoption("m1", "jl-city", "important", "2015-03-31"),
+        adoption("n1", "jl-city", "important", "2015-04-01"),
+        adoption("o1", "jl-city", "important", "2014-12-31"),
     ]
-    t = _score(units, items, adoptions)
+    t = score(units, items, adoptions)
 
     # m: jl-city important 5 on 2015-03-31 -> Q1 (Dec–Mar).
     assert t.loc["m", "points_q1"] == pytest.approx(5)
@@ -200,7 +172,7 @@ def test_jl_3_adoption_on_31_march_is_q1_on_1_april_q2():
 
 
 def test_jl_3_quarters_dec_mar_apr_jun_jul_sep_oct_nov():
-    units = [_unit("q")]
+    units = [unit("q")]
     plan = [
         ("k1", "2014-12-01", "jl-city", "general"),              # 2  Q1
         ("k2", "2015-03-31", "jl-city", "important"),            # 5  Q1
@@ -211,9 +183,9 @@ def test_jl_3_quarters_dec_mar_apr_jun_jul_sep_oct_nov():
         ("k7", "2015-10-01", "jl-national", "general"),          # 15 Q4
         ("k8", "2015-11-30", "jl-city", "forwarded-province"),   # 5  Q4
     ]
-    items = [_item(iid, "q", day) for iid, day, _, _ in plan]
-    adoptions = [{"item_id": iid, "outlet": o, "section": s, "date": day} for iid, day, o, s in plan]
-    t = _score(units, items, adoptions)
+    items = [item(iid, "q", day) for iid, day, _, _ in plan]
+    adoptions = [adoption(iid, o, s, day) for iid, day, o, s in plan]
+    t = score(units, items, adoptions)
 
     # 考核办法 三 quarters with the adoption table (第三项):
     # Q1 (Dec–Mar) = 2 + 5 = 7; Q2 (Apr–Jun) = 5 + 10 = 15;
@@ -234,18 +206,18 @@ def test_jl_3_quarters_dec_mar_apr_jun_jul_sep_oct_nov():
 
 
 def test_jl_2_basic_checklist_5_each_absent_met():
-    units = [_unit(u) for u in ("p", "q", "r", "s", "t", "u")]
+    units = [unit(u) for u in ("p", "q", "r", "s", "t", "u")]
     checklist = (
-        [{"unit_id": "q", "item": "basic-3", "met": False}]
-        + [{"unit_id": "r", "item": f"basic-{k}", "met": False} for k in range(1, 9)]
-        + [{"unit_id": "s", "item": "basic-5", "met": True}]
-        + [{"unit_id": "t", "item": "basic-1", "met": False},
-           {"unit_id": "t", "item": "basic-8", "met": False}]
-        + [{"unit_id": "u", "item": "basic-2", "met": False}]
+        [check("q", "basic-3", False)]
+        + [check("r", f"basic-{k}", False) for k in range(1, 9)]
+        + [check("s", "basic-5", True)]
+        + [check("t", "basic-1", False),
+           check("t", "basic-8", False)]
+        + [check("u", "basic-2", False)]
     )
-    items = [_item("u1", "u", "2015-05-05")]
-    adoptions = [{"item_id": "u1", "outlet": "jl-city", "section": "general"}]
-    t = _score(units, items, adoptions, checklist=checklist)
+    items = [item("u1", "u", "2015-05-05")]
+    adoptions = [adoption("u1", "jl-city", "general")]
+    t = score(units, items, adoptions, checklist=checklist)
 
     # basic 5 per met line, absent = met; + submission-2 20 (no events).
     # p: no rows -> 8 × 5 + 20 = 60
@@ -289,7 +261,7 @@ def test_jl_2_basic_checklist_5_each_absent_met():
     ],
 )
 def test_jl_2_submission_1_weekly_quota_at_threshold(group, n_items, met):
-    t = _score([_unit("w", group)], _spread("w", n_items))
+    t = score([unit("w", group=group)], spread("w", n_items))
     # 40 basic + 20 submission-2 + (20 if submission-1 met); items are dynamic,
     # so no research item for submission-3 (JL-2).
     expected = 60 + (20 if met else 0)
@@ -299,18 +271,18 @@ def test_jl_2_submission_1_weekly_quota_at_threshold(group, n_items, met):
 
 
 def test_jl_2_submission_1_counts_lead_in_scope_items_of_every_kind():
-    units = [_unit("v"), _unit("w"), _unit("x"), _unit("z")]
+    units = [unit("v"), unit("w"), unit("x"), unit("z")]
     # v: 52 in-scope items + 1 out of scope
-    items = _spread("v", 52) + [_item("v-out", "v", "2015-06-01", in_scope=False)]
+    items = spread("v", 52) + [item("v-out", "v", "2015-06-01", in_scope=False)]
     # w: 52 items of its own + 1 item led by x with w as a co-unit
-    items += _spread("w", 52) + [_item("x1", "x", "2015-06-01", co_units="w")]
+    items += spread("w", 52) + [item("x1", "x", "2015-06-01", co_units="w")]
     # z: 50 dynamic + research + commissioned + emergency
-    items += _spread("z", 50) + [
-        _item("z-r", "z", "2015-06-02", "research"),
-        _item("z-c", "z", "2015-06-03", "commissioned"),
-        _item("z-e", "z", "2015-06-04", "emergency"),
+    items += spread("z", 50) + [
+        item("z-r", "z", "2015-06-02", "research"),
+        item("z-c", "z", "2015-06-03", "commissioned"),
+        item("z-e", "z", "2015-06-04", "emergency"),
     ]
-    t = _score(units, items)
+    t = score(units, items)
 
     # v: 52 counted (C-5: out-of-scope counts for no quota); 364 < 365 -> 60.
     assert t.loc["v", "points"] == pytest.approx(60)
@@ -322,13 +294,13 @@ def test_jl_2_submission_1_counts_lead_in_scope_items_of_every_kind():
 
 
 def test_jl_2_submission_2_commission_missed():
-    units = [_unit(u) for u in ("a", "b", "c", "d")]
+    units = [unit(u) for u in ("a", "b", "c", "d")]
     events = [
-        {"unit_id": "a", "date": "2015-06-01", "kind": "commission_missed"},
-        {"unit_id": "b", "date": "2014-11-30", "kind": "commission_missed"},
-        {"unit_id": "c", "date": "2015-12-01", "kind": "commission_missed"},
+        event("a", "2015-06-01", "commission_missed"),
+        event("b", "2014-11-30", "commission_missed"),
+        event("c", "2015-12-01", "commission_missed"),
     ]
-    t = _score(units, unit_events=events)
+    t = score(units, unit_events=events)
 
     # a: commission_missed in the year -> submission-2 not met: 40.
     assert t.loc["a", "points"] == pytest.approx(40)
@@ -347,25 +319,25 @@ def test_jl_2_submission_3_research_every_quarter():
         "r4": ["2014-12-15", "2015-05-01", "2015-08-01", "2015-11-01"],  # all four
         "r5": ["2014-12-15", "2015-02-15", "2015-05-01", "2015-08-01"],  # no Oct–Nov
     }
-    units = [_unit(u) for u in plans] + [_unit("r6"), _unit("r7"), _unit("lead")]
+    units = [unit(u) for u in plans] + [unit("r6"), unit("r7"), unit("lead")]
     items = [
-        _item(f"{uid}-{k}", uid, day, "research") for uid, days in plans.items() for k, day in enumerate(days)
+        item(f"{uid}-{k}", uid, day, "research") for uid, days in plans.items() for k, day in enumerate(days)
     ]
     # r6: four quarters, but the Jul–Sep one is out of scope (C-5)
     items += [
-        _item("r6-0", "r6", "2015-01-10", "research"),
-        _item("r6-1", "r6", "2015-05-10", "research"),
-        _item("r6-2", "r6", "2015-08-10", "research", in_scope=False),
-        _item("r6-3", "r6", "2015-10-10", "research"),
+        item("r6-0", "r6", "2015-01-10", "research"),
+        item("r6-1", "r6", "2015-05-10", "research"),
+        item("r6-2", "r6", "2015-08-10", "research", in_scope=False),
+        item("r6-3", "r6", "2015-10-10", "research"),
     ]
     # r7: the Oct–Nov research item is led by another unit (C-9: lead only)
     items += [
-        _item("r7-0", "r7", "2015-01-10", "research"),
-        _item("r7-1", "r7", "2015-05-10", "research"),
-        _item("r7-2", "r7", "2015-08-10", "research"),
-        _item("lead-3", "lead", "2015-10-10", "research", co_units="r7"),
+        item("r7-0", "r7", "2015-01-10", "research"),
+        item("r7-1", "r7", "2015-05-10", "research"),
+        item("r7-2", "r7", "2015-08-10", "research"),
+        item("lead-3", "lead", "2015-10-10", "research", co_units="r7"),
     ]
-    t = _score(units, items)
+    t = score(units, items)
 
     # JL-2: met (+20) with ≥ 1 research item in every shifted quarter;
     # 4 items < 53, so submission-1 is not met; + 40 basic + 20 submission-2.
@@ -386,20 +358,20 @@ def test_jl_2_submission_3_research_every_quarter():
 
 
 def test_jl_2_checklist_overrides_computed_line_both_ways():
-    units = [_unit(f"o{k}") for k in range(1, 7)]
-    items = _spread("o1", 53)
+    units = [unit(f"o{k}") for k in range(1, 7)]
+    items = spread("o1", 53)
     research = ["2015-01-10", "2015-05-10", "2015-08-10", "2015-10-10"]
-    items += [_item(f"o5-{k}", "o5", day, "research") for k, day in enumerate(research)]
-    events = [{"unit_id": "o3", "date": "2015-06-01", "kind": "commission_missed"}]
+    items += [item(f"o5-{k}", "o5", day, "research") for k, day in enumerate(research)]
+    events = [event("o3", "2015-06-01", "commission_missed")]
     checklist = [
-        {"unit_id": "o1", "item": "submission-1", "met": False},
-        {"unit_id": "o2", "item": "submission-1", "met": True},
-        {"unit_id": "o3", "item": "submission-2", "met": True},
-        {"unit_id": "o4", "item": "submission-2", "met": False},
-        {"unit_id": "o5", "item": "submission-3", "met": False},
-        {"unit_id": "o6", "item": "submission-3", "met": True},
+        check("o1", "submission-1", False),
+        check("o2", "submission-1", True),
+        check("o3", "submission-2", True),
+        check("o4", "submission-2", False),
+        check("o5", "submission-3", False),
+        check("o6", "submission-3", True),
     ]
-    t = _score(units, items, unit_events=events, checklist=checklist)
+    t = score(units, items, unit_events=events, checklist=checklist)
 
     # FORMAT.md checklist: a row for a computed submission line overrides it.
     # o1: 53 items would meet submission-1; row says false -> 40 + 20 = 60
@@ -439,9 +411,9 @@ def test_jl_2_checklist_overrides_computed_line_both_ways():
     ],
 )
 def test_jl_3_adoption_table_value(outlet, section, value):
-    items = [_item("i1", "a", "2015-05-10")]
-    adoptions = [{"item_id": "i1", "outlet": outlet, "section": section, "date": "2015-05-10"}]
-    t = _score([_unit("a")], items, adoptions)
+    items = [item("i1", "a", "2015-05-10")]
+    adoptions = [adoption("i1", outlet, section, "2015-05-10")]
+    t = score([unit("a")], items, adoptions)
     # 第三项 table: `value` in Q2 (Apr–Jun); points = 60 + value; an adoption
     # dated in the year keeps final = points (考核办法 一).
     assert t.loc["a", "points_q2"] == pytest.approx(value)
@@ -450,14 +422,14 @@ def test_jl_3_adoption_table_value(outlet, section, value):
 
 
 def test_jl_own_scores_0_but_counts_for_zero_rule():
-    units = [_unit("own1"), _unit("own2"), _unit("none")]
-    items = [_item("a1", "own1", "2015-02-01"), _item("b1", "own2", "2015-08-01"),
-             _item("c1", "none", "2015-02-01")]
+    units = [unit("own1"), unit("own2"), unit("none")]
+    items = [item("a1", "own1", "2015-02-01"), item("b1", "own2", "2015-08-01"),
+             item("c1", "none", "2015-02-01")]
     adoptions = [
-        {"item_id": "a1", "outlet": "jl-own", "section": "general"},
-        {"item_id": "b1", "outlet": "jl-own", "section": "brief"},
+        adoption("a1", "jl-own", "general"),
+        adoption("b1", "jl-own", "brief"),
     ]
-    t = _score(units, items, adoptions)
+    t = score(units, items, adoptions)
     # jl-own adoptions score 0 (第三项 table) but are adoptions "by any outlet,
     # jl-own included" for the zero rule: 60 points, final 60.
     for uid in ("own1", "own2"):
@@ -471,13 +443,13 @@ def test_jl_own_scores_0_but_counts_for_zero_rule():
 
 
 def test_jl_c2_c3_every_adoption_sums_lead_unit_only():
-    units = [_unit("lead"), _unit("co")]
-    items = [_item("i1", "lead", "2015-05-10", co_units="co")]
+    units = [unit("lead"), unit("co")]
+    items = [item("i1", "lead", "2015-05-10", co_units="co")]
     adoptions = [
-        {"item_id": "i1", "outlet": "jl-city", "section": "general", "date": "2015-05-10"},
-        {"item_id": "i1", "outlet": "jl-province", "section": "research", "date": "2015-07-10"},
+        adoption("i1", "jl-city", "general", "2015-05-10"),
+        adoption("i1", "jl-province", "research", "2015-07-10"),
     ]
-    t = _score(units, items, adoptions)
+    t = score(units, items, adoptions)
     # C-2: both adoptions score: 2 (Q2) + 15 (Q3); lead: 60 + 17 = 77 = final.
     assert t.loc["lead", "points_q2"] == pytest.approx(2)
     assert t.loc["lead", "points_q3"] == pytest.approx(15)
@@ -510,11 +482,11 @@ def test_jl_c2_c3_every_adoption_sums_lead_unit_only():
     ],
 )
 def test_jl_3_instruction_table_by_level_and_kind(level, kind, value):
-    items = [_item("i1", "a", "2015-05-10")]
+    items = [item("i1", "a", "2015-05-10")]
     # a jl-own adoption (0 points) keeps the zero rule out of the way
-    adoptions = [{"item_id": "i1", "outlet": "jl-own", "section": "general"}]
-    instructions = [{"item_id": "i1", "level": level, "kind": kind, "date": "2015-08-01"}]
-    t = _score([_unit("a")], items, adoptions, instructions)
+    adoptions = [adoption("i1", "jl-own", "general")]
+    instructions = [instruction("i1", level, kind, "2015-08-01")]
+    t = score([unit("a")], items, adoptions, instructions)
     # instruction table + JL-3 (reference as affirm); dated 2015-08-01 -> Q3.
     # points = 60 + value = final.
     assert t.loc["a", "points_q3"] == pytest.approx(value)
@@ -523,14 +495,14 @@ def test_jl_3_instruction_table_by_level_and_kind(level, kind, value):
 
 
 def test_jl_c4_instructions_sum_and_add_to_adoption():
-    items = [_item("i1", "a", "2015-05-10")]
-    adoptions = [{"item_id": "i1", "outlet": "jl-city", "section": "general"}]
+    items = [item("i1", "a", "2015-05-10")]
+    adoptions = [adoption("i1", "jl-city", "general")]
     instructions = [
-        {"item_id": "i1", "level": "bureau", "kind": "read", "date": "2015-05-12"},
-        {"item_id": "i1", "level": "province", "kind": "decision", "date": "2015-10-12"},
-        {"item_id": "i1", "level": "county", "kind": "decision", "date": "2015-10-13"},
+        instruction("i1", "bureau", "read", "2015-05-12"),
+        instruction("i1", "province", "decision", "2015-10-12"),
+        instruction("i1", "county", "decision", "2015-10-13"),
     ]
-    t = _score([_unit("a")], items, adoptions, instructions)
+    t = score([unit("a")], items, adoptions, instructions)
     # C-4: adoption 2 + bureau read 2 (Q2) and province decision 40 + county 0 (Q4)
     assert t.loc["a", "points_q2"] == pytest.approx(4)
     assert t.loc["a", "points_q4"] == pytest.approx(40)
@@ -544,17 +516,17 @@ def test_jl_c4_instructions_sum_and_add_to_adoption():
 
 
 def test_jl_1_zero_rule_no_adoption_in_year_keeps_points():
-    units = [_unit("z1"), _unit("z2"), _unit("z3")]
+    units = [unit("z1"), unit("z2"), unit("z3")]
     research = ["2015-01-10", "2015-05-10", "2015-08-10", "2015-10-10"]
-    items = _spread("z1", 49) + [_item(f"z1-r{k}", "z1", d, "research") for k, d in enumerate(research)]
-    instructions = [{"item_id": "z1-r1", "level": "province", "kind": "decision"}]
-    items += [_item("z2-out", "z2", "2015-05-10", in_scope=False)]
-    items += [_item("z3-1", "z3", "2014-11-10"), _item("z3-2", "z3", "2015-05-10")]
+    items = spread("z1", 49) + [item(f"z1-r{k}", "z1", d, "research") for k, d in enumerate(research)]
+    instructions = [instruction("z1-r1", "province", "decision")]
+    items += [item("z2-out", "z2", "2015-05-10", in_scope=False)]
+    items += [item("z3-1", "z3", "2014-11-10"), item("z3-2", "z3", "2015-05-10")]
     adoptions = [
-        {"item_id": "z2-out", "outlet": "jl-national", "section": "research"},
-        {"item_id": "z3-1", "outlet": "jl-city", "section": "general", "date": "2014-11-20"},
+        adoption("z2-out", "jl-national", "research"),
+        adoption("z3-1", "jl-city", "general", "2014-11-20"),
     ]
-    t = _score(units, items, adoptions, instructions)
+    t = score(units, items, adoptions, instructions)
 
     # z1: 53 items (submission-1 met), research every quarter (JL-2 met),
     #     no commission_missed: 40 + 20 + 20 + 20 = 100, + province decision 40
@@ -574,15 +546,15 @@ def test_jl_1_zero_rule_no_adoption_in_year_keeps_points():
 
 
 def test_jl_1_zero_rule_late_submission():
-    units = [_unit("l1"), _unit("l2"), _unit("l3"), _unit("l4")]
-    items = [_item(f"{u}-1", u, "2015-05-10") for u in ("l1", "l2", "l3", "l4")]
-    adoptions = [{"item_id": f"{u}-1", "outlet": "jl-city", "section": "general"} for u in ("l1", "l2", "l3", "l4")]
+    units = [unit("l1"), unit("l2"), unit("l3"), unit("l4")]
+    items = [item(f"{u}-1", u, "2015-05-10") for u in ("l1", "l2", "l3", "l4")]
+    adoptions = [adoption(f"{u}-1", "jl-city", "general") for u in ("l1", "l2", "l3", "l4")]
     events = [
-        {"unit_id": "l1", "date": "2015-06-01", "kind": "late_submission"},
-        {"unit_id": "l2", "date": "2014-11-30", "kind": "late_submission"},
-        {"unit_id": "l3", "date": "2015-12-01", "kind": "late_submission"},
+        event("l1", "2015-06-01", "late_submission"),
+        event("l2", "2014-11-30", "late_submission"),
+        event("l3", "2015-12-01", "late_submission"),
     ]
-    t = _score(units, items, adoptions, unit_events=events)
+    t = score(units, items, adoptions, unit_events=events)
     # each: 40 + 20 + jl-city general 2 = 62 points.
     for uid in ("l1", "l2", "l3", "l4"):
         assert t.loc[uid, "points"] == pytest.approx(62)

@@ -12,12 +12,13 @@ points = final.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from functools import partial
 
 import pytest
 
-import simsuite
-from simsuite.ledger import history_from_records
+import ledger_rows
+from ledger_rows import adoption, event, item
 
 RULEBOOK = "longyang-2019"
 YEAR = 2019
@@ -26,46 +27,17 @@ YEAR = 2019
 # --------------------------------------------------------------------------
 # helpers
 
-def _unit(uid: str) -> dict:
-    return {"unit_id": uid, "name": f"股室{uid}", "group": "section"}
-
-
-def _item(iid: str, uid: str, day: str, kind: str = "dynamic", **extra) -> dict:
-    row = {"item_id": iid, "unit_id": uid, "date": day, "kind": kind}
-    row.update(extra)
-    return row
-
-
-def _spread(uid: str, n: int, *, start: date = date(2019, 1, 1), days: int = 365,
-            kind: str = "dynamic", prefix: str | None = None) -> list[dict]:
-    """n items of one unit spread over [start, start + days)."""
-    prefix = prefix or f"{uid}-n"
-    return [
-        _item(f"{prefix}{i}", uid, (start + timedelta(days=i * days // n)).isoformat(), kind)
-        for i in range(n)
-    ]
-
-
-def _score(units, items=(), adoptions=(), instructions=(), unit_events=(), checklist=(),
-           year: int = YEAR):
-    h = history_from_records(
-        units=list(units),
-        items=list(items),
-        adoptions=list(adoptions),
-        instructions=list(instructions),
-        unit_events=list(unit_events),
-        checklist=list(checklist),
-    )
-    table = simsuite.score(RULEBOOK, h, year=year).table
-    return table.set_index("unit_id")
+unit = partial(ledger_rows.unit, group="section", prefix="股室")
+spread = partial(ledger_rows.spread, start=date(2019, 1, 1), days=365)
+score = partial(ledger_rows.score, RULEBOOK, year=YEAR)
 
 
 def _by_items(counts: list[int]):
     """Units u0, u1, … with the given numbers of items (final = 2 × count, ≤ 30)."""
-    units = [_unit(f"u{k}") for k in range(len(counts))]
+    units = [unit(f"u{k}") for k in range(len(counts))]
     items = []
     for k, n in enumerate(counts):
-        items += _spread(f"u{k}", n)
+        items += spread(f"u{k}", n)
     return units, items
 
 
@@ -84,21 +56,21 @@ def _by_items(counts: list[int]):
     ],
 )
 def test_ly_6_base_capped_at_exactly_60(n_items, base):
-    t = _score([_unit("a")], _spread("a", n_items))
+    t = score([unit("a")], spread("a", n_items))
     # 六、(二): 2 per item, at most 60; no bonus, no deduction; points = final.
     assert t.loc["a", "final"] == pytest.approx(base)
     assert t.loc["a", "points"] == pytest.approx(base)
 
 
 def test_ly_6_base_credited_in_date_order_until_cap():
-    units = [_unit("a"), _unit("b")]
+    units = [unit("a"), unit("b")]
     # a: 11 items in Q2 listed first, then 20 in Q1
-    a_items = _spread("a", 11, start=date(2019, 4, 1), days=91, prefix="a-q2-")
-    a_items += _spread("a", 20, start=date(2019, 1, 1), days=90, prefix="a-q1-")
+    a_items = spread("a", 11, start=date(2019, 4, 1), days=91, prefix="a-q2-")
+    a_items += spread("a", 20, start=date(2019, 1, 1), days=90, prefix="a-q1-")
     # b: 25 items in Q1, 10 in Q3
-    b_items = _spread("b", 25, start=date(2019, 1, 1), days=90, prefix="b-q1-")
-    b_items += _spread("b", 10, start=date(2019, 7, 1), days=92, prefix="b-q3-")
-    t = _score(units, a_items + b_items)
+    b_items = spread("b", 25, start=date(2019, 1, 1), days=90, prefix="b-q1-")
+    b_items += spread("b", 10, start=date(2019, 7, 1), days=92, prefix="b-q3-")
+    t = score(units, a_items + b_items)
     # a: by date, 20 Q1 items -> 40 in Q1; the next 10 Q2 items reach 60 (20
     #    in Q2); the 11th Q2 item earns nothing.
     assert t.loc["a", "points_q1"] == pytest.approx(40)
@@ -112,19 +84,19 @@ def test_ly_6_base_credited_in_date_order_until_cap():
 
 
 def test_ly_6_base_counts_in_year_in_scope_lead_items_of_every_kind():
-    units = [_unit("a"), _unit("lead")]
+    units = [unit("a"), unit("lead")]
     items = [
-        _item("a1", "a", "2019-01-01", "dynamic"),
-        _item("a2", "a", "2019-03-01", "comprehensive"),
-        _item("a3", "a", "2019-05-01", "research"),
-        _item("a4", "a", "2019-07-01", "commissioned"),
-        _item("a5", "a", "2019-12-31", "emergency"),
-        _item("a-before", "a", "2018-12-31"),
-        _item("a-after", "a", "2020-01-01"),
-        _item("a-out", "a", "2019-06-01", in_scope=False),
-        _item("lead1", "lead", "2019-06-01", co_units="a"),
+        item("a1", "a", "2019-01-01", "dynamic"),
+        item("a2", "a", "2019-03-01", "comprehensive"),
+        item("a3", "a", "2019-05-01", "research"),
+        item("a4", "a", "2019-07-01", "commissioned"),
+        item("a5", "a", "2019-12-31", "emergency"),
+        item("a-before", "a", "2018-12-31"),
+        item("a-after", "a", "2020-01-01"),
+        item("a-out", "a", "2019-06-01", in_scope=False),
+        item("lead1", "lead", "2019-06-01", co_units="a"),
     ]
-    t = _score(units, items)
+    t = score(units, items)
     # a: 5 counted items of every kind (C-9); 2018/2020 items, the out-of-scope
     #    item (C-5) and the co-submitted item (C-3) count for nothing: 5 × 2 = 10
     assert t.loc["a", "final"] == pytest.approx(10)
@@ -146,9 +118,9 @@ def test_ly_6_base_counts_in_year_in_scope_lead_items_of_every_kind():
     ],
 )
 def test_ly_6_adoption_bonus_value(outlet, section, value):
-    items = [_item("i1", "a", "2019-02-10")]
-    adoptions = [{"item_id": "i1", "outlet": outlet, "section": section, "date": "2019-08-10"}]
-    t = _score([_unit("a")], items, adoptions)
+    items = [item("i1", "a", "2019-02-10")]
+    adoptions = [adoption("i1", outlet, section, "2019-08-10")]
+    t = score([unit("a")], items, adoptions)
     # base 2 (Q1) + bonus `value` on the adoption's date (Q3); dynamic item, no LY-1.
     assert t.loc["a", "points_q1"] == pytest.approx(2)
     assert t.loc["a", "points_q3"] == pytest.approx(value)
@@ -156,13 +128,13 @@ def test_ly_6_adoption_bonus_value(outlet, section, value):
 
 
 def test_ly_c2_every_adoption_sums():
-    items = [_item("i1", "a", "2019-02-10")]
+    items = [item("i1", "a", "2019-02-10")]
     adoptions = [
-        {"item_id": "i1", "outlet": "ly-district", "section": "special"},
-        {"item_id": "i1", "outlet": "ly-province", "section": "item", "date": "2019-04-02"},
-        {"item_id": "i1", "outlet": "ly-state-council", "section": "item", "date": "2019-04-20"},
+        adoption("i1", "ly-district", "special"),
+        adoption("i1", "ly-province", "item", "2019-04-02"),
+        adoption("i1", "ly-state-council", "item", "2019-04-20"),
     ]
-    t = _score([_unit("a")], items, adoptions)
+    t = score([unit("a")], items, adoptions)
     # C-2: 2 base + 10 + 20 + 20 = 52; Q1 = 2 + 10, Q2 = 40.
     assert t.loc["a", "points_q1"] == pytest.approx(12)
     assert t.loc["a", "points_q2"] == pytest.approx(40)
@@ -178,13 +150,13 @@ def test_ly_c2_every_adoption_sums():
     [("commissioned", 15), ("research", 15), ("dynamic", 0), ("comprehensive", 0), ("emergency", 0)],
 )
 def test_ly_1_plus_15_once_on_first_adoption_date(kind, bonus):
-    items = [_item("i1", "a", "2019-02-10", kind)]
+    items = [item("i1", "a", "2019-02-10", kind)]
     # the later adoption is listed first: LY-1 goes by date, not row order
     adoptions = [
-        {"item_id": "i1", "outlet": "ly-province", "section": "item", "date": "2019-05-20"},
-        {"item_id": "i1", "outlet": "ly-district", "section": "regular", "date": "2019-03-15"},
+        adoption("i1", "ly-province", "item", "2019-05-20"),
+        adoption("i1", "ly-district", "regular", "2019-03-15"),
     ]
-    t = _score([_unit("a")], items, adoptions)
+    t = score([unit("a")], items, adoptions)
     # Q1: base 2 + ly-district regular 5 + LY-1 bonus (first adoption 2019-03-15)
     # Q2: ly-province 20; the second adoption brings no second bonus.
     assert t.loc["a", "points_q1"] == pytest.approx(2 + 5 + bonus)
@@ -194,26 +166,26 @@ def test_ly_1_plus_15_once_on_first_adoption_date(kind, bonus):
 
 
 def test_ly_1_no_bonus_without_adoption():
-    units = [_unit("a"), _unit("b")]
-    items = [_item("a1", "a", "2019-02-10", "commissioned"), _item("b1", "b", "2019-02-10", "research")]
-    t = _score(units, items)
+    units = [unit("a"), unit("b")]
+    items = [item("a1", "a", "2019-02-10", "commissioned"), item("b1", "b", "2019-02-10", "research")]
+    t = score(units, items)
     # LY-1 needs at least one adoption: base 2 only.
     assert t.loc["a", "final"] == pytest.approx(2)
     assert t.loc["b", "final"] == pytest.approx(2)
 
 
 def test_ly_1_bonus_lands_in_year_of_first_adoption():
-    units = [_unit("a"), _unit("b")]
+    units = [unit("a"), unit("b")]
     items = [
-        _item("a1", "a", "2018-12-20", "commissioned"),
-        _item("b1", "b", "2018-11-01", "research"),
+        item("a1", "a", "2018-12-20", "commissioned"),
+        item("b1", "b", "2018-11-01", "research"),
     ]
     adoptions = [
-        {"item_id": "a1", "outlet": "ly-district", "section": "regular", "date": "2019-01-05"},
-        {"item_id": "b1", "outlet": "ly-district", "section": "regular", "date": "2018-12-10"},
-        {"item_id": "b1", "outlet": "ly-province", "section": "item", "date": "2019-02-01"},
+        adoption("a1", "ly-district", "regular", "2019-01-05"),
+        adoption("b1", "ly-district", "regular", "2018-12-10"),
+        adoption("b1", "ly-province", "item", "2019-02-01"),
     ]
-    t19 = _score(units, items, adoptions, year=2019)
+    t19 = score(units, items, adoptions, year=2019)
     # 2019, a: the item is of 2018 (no base); adoption 5 + LY-1 15 on its first
     #    adoption date 2019-01-05 -> 20, all in Q1.
     assert t19.loc["a", "points_q1"] == pytest.approx(20)
@@ -221,7 +193,7 @@ def test_ly_1_bonus_lands_in_year_of_first_adoption():
     # 2019, b: first adoption (and LY-1) was in 2018; only ly-province 20.
     assert t19.loc["b", "final"] == pytest.approx(20)
 
-    t18 = _score(units, items, adoptions, year=2018)
+    t18 = score(units, items, adoptions, year=2018)
     # 2018, a: base 2, no adoption in 2018 -> 2.
     assert t18.loc["a", "final"] == pytest.approx(2)
     # 2018, b: base 2 + ly-district 5 + LY-1 15 = 22.
@@ -243,19 +215,19 @@ def test_ly_1_bonus_lands_in_year_of_first_adoption():
     ],
 )
 def test_ly_6_deductions_per_event(kind, per):
-    units = [_unit("one"), _unit("two"), _unit("count2"), _unit("outside")]
+    units = [unit("one"), unit("two"), unit("count2"), unit("outside")]
     items = []
     for u in ("one", "two", "count2", "outside"):
-        items += _spread(u, 20)  # base 40 each
+        items += spread(u, 20)  # base 40 each
     events = [
-        {"unit_id": "one", "date": "2019-06-01", "kind": kind},
-        {"unit_id": "two", "date": "2019-06-01", "kind": kind},
-        {"unit_id": "two", "date": "2019-09-01", "kind": kind},
-        {"unit_id": "count2", "date": "2019-06-01", "kind": kind, "count": 2},
-        {"unit_id": "outside", "date": "2018-12-31", "kind": kind},
-        {"unit_id": "outside", "date": "2020-01-01", "kind": kind},
+        event("one", "2019-06-01", kind),
+        event("two", "2019-06-01", kind),
+        event("two", "2019-09-01", kind),
+        event("count2", "2019-06-01", kind, 2),
+        event("outside", "2018-12-31", kind),
+        event("outside", "2020-01-01", kind),
     ]
-    t = _score(units, items, unit_events=events)
+    t = score(units, items, unit_events=events)
     # one event: 40 - per
     assert t.loc["one", "final"] == pytest.approx(40 - per)
     # two events: 40 - 2 × per
@@ -269,8 +241,8 @@ def test_ly_6_deductions_per_event(kind, per):
 
 
 def test_ly_6_deductions_are_not_floored():
-    events = [{"unit_id": "a", "date": "2019-06-01", "kind": "leak"}]
-    t = _score([_unit("a")], [_item("a1", "a", "2019-03-01")], unit_events=events)
+    events = [event("a", "2019-06-01", "leak")]
+    t = score([unit("a")], [item("a1", "a", "2019-03-01")], unit_events=events)
     # 六、(二) final = base + bonus - deductions = 2 + 0 - 20 = -18 (no floor given)
     assert t.loc["a", "final"] == pytest.approx(-18)
     assert t.loc["a", "points"] == pytest.approx(-18)
@@ -283,7 +255,7 @@ def test_ly_6_deductions_are_not_floored():
 def test_ly_7_top_three_advanced_bottom_three_criticised():
     # finals 16, 14, 12, 10, 8, 6, 4, 2
     units, items = _by_items([8, 7, 6, 5, 4, 3, 2, 1])
-    t = _score(units, items)
+    t = score(units, items)
     # 七: ranks 1–3 advanced; ranks 6–8 have 2, 1, 0 units strictly lower
     # (< 3) -> criticised; ranks 4–5 have 4 and 3 lower -> nothing.
     assert [int(t.loc[f"u{k}", "rank"]) for k in range(8)] == list(range(1, 9))
@@ -295,7 +267,7 @@ def test_ly_7_top_three_advanced_bottom_three_criticised():
 def test_ly_7_tie_at_third_rank_all_advanced():
     # finals 20, 18, 16, 16, 10, 8, 6, 4, 2
     units, items = _by_items([10, 9, 8, 8, 5, 4, 3, 2, 1])
-    t = _score(units, items)
+    t = score(units, items)
     # C-6: the two at 16 share rank 3 ≤ 3 -> both advanced; 10 has 4 lower
     # -> nothing; 8 (3 lower) nothing; 6, 4, 2 (2, 1, 0 lower) criticised.
     assert [int(t.loc[f"u{k}", "rank"]) for k in range(9)] == [1, 2, 3, 3, 5, 6, 7, 8, 9]
@@ -321,11 +293,11 @@ def test_ly_2_two_commission_missed_disqualify_from_advanced(missed, disqualifie
     # d: 30 items (60) + ly-province adoption 20 = 80 before deductions;
     # others: finals 40, 30, 20, 10, 6, 4, 2.
     units, items = _by_items([20, 15, 10, 5, 3, 2, 1])
-    units.append(_unit("d"))
-    items += _spread("d", 30)
-    adoptions = [{"item_id": "d-n0", "outlet": "ly-province", "section": "item"}]
-    events = [{"unit_id": "d", "date": day, "kind": "commission_missed", "count": c} for day, c in missed]
-    t = _score(units, items, adoptions, unit_events=events)
+    units.append(unit("d"))
+    items += spread("d", 30)
+    adoptions = [adoption("d-n0", "ly-province", "item")]
+    events = [event("d", day, "commission_missed", c) for day, c in missed]
+    t = score(units, items, adoptions, unit_events=events)
     n_in_year = sum(c for day, c in missed if day.startswith("2019"))
     # d: 80 - 15 × (commission_missed in 2019) = 50 or 65; still rank 1
     assert t.loc["d", "final"] == pytest.approx(80 - 15 * n_in_year)
@@ -347,7 +319,7 @@ def test_ly_2_two_commission_missed_disqualify_from_advanced(missed, disqualifie
 def test_ly_7_bottom_three_with_ties():
     # A: finals 20, 18, 16, 12, 12, 10, 8
     units, items = _by_items([10, 9, 8, 6, 6, 5, 4])
-    t = _score(units, items)
+    t = score(units, items)
     # strictly lower: 16 -> 4 (not bottom); 12s -> 2 each; 10 -> 1; 8 -> 0:
     # four criticised (fewer than three strictly lower).
     assert [t.loc[f"u{k}", "award"] for k in range(7)] == (
@@ -356,7 +328,7 @@ def test_ly_7_bottom_three_with_ties():
 
     # B: finals 20, 18, 16, 14, 6, 6, 6, 6
     units, items = _by_items([10, 9, 8, 7, 3, 3, 3, 3])
-    t = _score(units, items)
+    t = score(units, items)
     # 14 has four strictly lower -> nothing; the four 6s have 0 lower ->
     # all criticised.
     assert [t.loc[f"u{k}", "award"] for k in range(8)] == (
@@ -368,7 +340,7 @@ def test_ly_7_bottom_three_with_ties():
 def test_ly_7_tiny_group_advanced_beats_criticised():
     # four units, finals 8, 6, 4, 2
     units, items = _by_items([4, 3, 2, 1])
-    t = _score(units, items)
+    t = score(units, items)
     # u0: rank 1, 3 lower -> advanced only.
     # u1, u2: ranks 2, 3 and 2, 1 lower -> both bottom three and advanced ->
     #         advanced (七).
@@ -377,18 +349,18 @@ def test_ly_7_tiny_group_advanced_beats_criticised():
 
     # two units: both ranks ≤ 3 and both bottom -> both advanced.
     units, items = _by_items([2, 1])
-    t = _score(units, items)
+    t = score(units, items)
     assert [t.loc[f"u{k}", "award"] for k in range(2)] == ["advanced", "advanced"]
 
 
 def test_ly_2_disqualified_unit_in_tiny_group_is_criticised():
-    units = [_unit("x"), _unit("y"), _unit("z")]
-    items = _spread("x", 20) + _spread("y", 30) + _spread("z", 10)
+    units = [unit("x"), unit("y"), unit("z")]
+    items = spread("x", 20) + spread("y", 30) + spread("z", 10)
     events = [
-        {"unit_id": "y", "date": "2019-04-01", "kind": "commission_missed"},
-        {"unit_id": "y", "date": "2019-08-01", "kind": "commission_missed"},
+        event("y", "2019-04-01", "commission_missed"),
+        event("y", "2019-08-01", "commission_missed"),
     ]
-    t = _score(units, items, unit_events=events)
+    t = score(units, items, unit_events=events)
     # x: 40 (rank 1); y: 60 - 2 × 15 = 30 (rank 2); z: 20 (rank 3).
     assert t.loc["x", "final"] == pytest.approx(40)
     assert t.loc["y", "final"] == pytest.approx(30)

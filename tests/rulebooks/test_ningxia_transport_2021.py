@@ -15,50 +15,25 @@ Conventions of the helpers below:
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
-import simsuite
-from simsuite.ledger import history_from_records
+import ledger_rows
+from ledger_rows import ALL_MONTHS, adoption, instruction, item, quarters
 
 RULEBOOK = "ningxia-transport-2021"
 YEAR = 2021
-ALL_MONTHS = tuple(range(1, 13))
 
 
 # --------------------------------------------------------------------------
 # helpers
 
 
-def unit(uid: str, group: str = "1") -> dict:
-    return {"unit_id": uid, "name": f"测试单位{uid}", "group": group}
-
-
-def item(item_id: str, unit_id: str, date: str, kind: str = "dynamic", **extra) -> dict:
-    row = {"item_id": item_id, "unit_id": unit_id, "date": date, "kind": kind}
-    row.update(extra)
-    return row
-
-
-def adoption(item_id: str, outlet: str, section: str = "item", date: str | None = None) -> dict:
-    row = {"item_id": item_id, "outlet": outlet, "section": section}
-    if date is not None:
-        row["date"] = date
-    return row
-
-
-def instruction(item_id: str, level: str, kind: str = "affirm", date: str | None = None) -> dict:
-    row = {"item_id": item_id, "level": level, "kind": kind}
-    if date is not None:
-        row["date"] = date
-    return row
-
-
-def filler(unit_id: str, months=ALL_MONTHS) -> list[dict]:
-    """One emergency item on the 15th of each month given (see module doc)."""
-    return [
-        item(f"{unit_id}-fill-{m:02d}", unit_id, f"{YEAR}-{m:02d}-15", "emergency")
-        for m in months
-    ]
+unit = partial(ledger_rows.unit, prefix="测试单位")
+# one emergency item on the 15th of each month given (see module doc)
+filler = partial(ledger_rows.filler, year=YEAR, kind="emergency")
+score = partial(ledger_rows.score, RULEBOOK, year=YEAR)
 
 
 def research_items(unit_id: str, quarter: int, n: int, tag: str = "r") -> list[dict]:
@@ -89,22 +64,6 @@ def quarter_points(unit_id: str, quarter: int, pts: int) -> tuple[list[dict], li
         items.append(item(iid, unit_id, f"{YEAR}-{first + k:02d}-03"))
         adoptions.append(adoption(iid, outlet, section))
     return items, adoptions
-
-
-def score(units, items=(), adoptions=(), instructions=(), unit_events=()):
-    records = {"units": list(units), "items": list(items)}
-    if adoptions:
-        records["adoptions"] = list(adoptions)
-    if instructions:
-        records["instructions"] = list(instructions)
-    if unit_events:
-        records["unit_events"] = list(unit_events)
-    h = history_from_records(**records)
-    return simsuite.score(RULEBOOK, h, year=YEAR).table.set_index("unit_id")
-
-
-def quarters(t, unit_id: str) -> list[float]:
-    return [float(t.loc[unit_id, f"points_q{q}"]) for q in (1, 2, 3, 4)]
 
 
 # --------------------------------------------------------------------------
