@@ -31,7 +31,6 @@ def as_histories(rulebook, history) -> list[History]:
 
 
 def score_histories(rulebook, history, year: int | None = None):
-    from ..results import Scores
     from .rulebook import infer_year
 
     histories = as_histories(rulebook, history)
@@ -39,6 +38,13 @@ def score_histories(rulebook, history, year: int | None = None):
         year = infer_year(rulebook, histories[0].items["date"])
     batch = compile_histories(histories, rulebook.calendar(year), rulebook.groups, rulebook.pairs,
                               rulebook.checklist_lines)
+    return scores_of_batch(rulebook, batch)
+
+
+def scores_of_batch(rulebook, batch: Batch):
+    """Score an already compiled batch (e.g. synthetic histories)."""
+    from ..results import Scores
+
     records, outcome, ctx = score_batch(rulebook, batch)
     return Scores(rulebook, ctx, records, outcome)
 

@@ -1,0 +1,66 @@
+"""The behaviour model's parameters: defaults from ``behaviour.toml``, changes
+and per-group overrides on top, validated like rulebook parameters."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+from ..params import Parameters
+from ..params.rulebook_file import _params
+
+HERE = Path(__file__).parent
+
+
+@lru_cache(maxsize=None)
+def default_parameters() -> Parameters:
+    doc = tomllib.loads((HERE / "behaviour.toml").read_text(encoding="utf-8"))
+    leaves = {}
+    for key, node in doc.items():
+        for p in _params(key, node):
+            leaves[p.path] = p
+    return Parameters(leaves)
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """Behaviour parameters for every unit, with overrides for some groups."""
+
+    parameters: Parameters = field(default_factory=default_parameters)
+    groups: Mapping[str, Parameters] = field(default_factory=dict)
+
+    @classmethod
+    def make(cls, changes: Mapping[str, Any] | None = None,
+             groups: Mapping[str, Mapping[str, Any]] | None = None) -> "Behaviour":
+        """Defaults with ``changes`` (dotted paths or nested tables) and
+        per-group ``groups = {group: changes}``; unknown paths and values out of
+        range raise ValueError naming them."""
+        from ..engine.rulebook import flatten_changes
+
+        base = default_parameters()
+        params = base.updated(flatten_changes(base, dict(changes or {})))
+        per_group = {str(g): params.updated(flatten_changes(params, dict(c))) for g, c in (groups or {}).items()}
+        return cls(params, per_group)
+
+    def by_group(self, path: str, groups: tuple[str, ...]) -> np.ndarray:
+        """One value (or row of a table) per group, in ``groups`` order."""
+        rows = [self._value(self.groups.get(g, self.parameters), path) for g in groups]
+        return np.array(rows, dtype=float)
+
+    def table(self, path: str) -> dict[str, Any]:
+        return self.parameters.table(path)
+
+    def __getitem__(self, path: str) -> Any:
+        return self.parameters[path]
+
+    @staticmethod
+    def _value(p: Parameters, path: str):
+        if path in p:
+            v = p[path]
+            return list(v) if isinstance(v, tuple) else v
+        return list(p.table(path).values())

@@ -1,0 +1,137 @@
+"""The synthetic-history generator: valid histories whose statistics follow
+the behaviour parameters, reproducible and independent of chunking."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import simsuite
+from simsuite.engine.score import scores_of_batch
+from simsuite.synthetic import BLOCK, Behaviour, generate, real_units, synthetic_units, to_history
+from random_histories import YEARS
+
+RULEBOOKS = list(YEARS)
+
+
+@pytest.mark.parametrize("rulebook_id", RULEBOOKS)
+def test_generated_histories_are_valid_ledgers_and_score_the_same_either_way(rulebook_id):
+    # to_history goes through the ledger loader's checks with the rulebook's
+    # vocabulary; scoring the arrays directly must equal scoring the ledger
+    rb = simsuite.rulebook(rulebook_id)
+    s = generate(rb, real_units(rb), YEARS[rulebook_id], replicates=2, seed=3)
+    direct = scores_of_batch(rb, s.batch).table
+    for r in range(2):
+        alone = simsuite.score(rb, to_history(s, rb, r), year=YEARS[rulebook_id]).table
+        mine = direct[direct["replicate"] == r].drop(columns="replicate").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone, check_exact=False, atol=1e-9)
+
+
+def test_same_seed_same_histories_and_another_seed_others():
+    rb = simsuite.rulebook("jiande-2018")
+    units = real_units(rb)
+    a = generate(rb, units, 2018, replicates=20, seed=42).batch
+    b = generate(rb, units, 2018, replicates=20, seed=42).batch
+    c = generate(rb, units, 2018, replicates=20, seed=43).batch
+    for field in ("item_unit", "item_day", "item_kind", "ad_item", "ad_pair", "ad_day", "ev_kind", "ck_unit"):
+        np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+    assert len(a.item_day) != len(c.item_day) or not np.array_equal(a.item_day, c.item_day)
+
+
+def test_distinct_replicates_differ():
+    rb = simsuite.rulebook("longyang-2019")
+    s = generate(rb, real_units(rb), 2019, replicates=2 * BLOCK, seed=1)
+    per_rep = np.bincount(s.batch.item_rep, minlength=2 * BLOCK)
+    assert len(set(per_rep.tolist())) > BLOCK  # item counts of 32 replicates: nearly all distinct
+    assert len({tuple(np.round(q, 12)) for q in s.quality}) == 2 * BLOCK
+
+
+def test_chunked_equals_unchunked():
+    rb = simsuite.rulebook("ningxia-transport-2021")
+    units = real_units(rb)
+    whole = scores_of_batch(rb, generate(rb, units, 2021, replicates=3 * BLOCK, seed=9).batch).table
+    parts = []
+    for chunk in (range(0, BLOCK), range(BLOCK, 3 * BLOCK)):
+        t = scores_of_batch(rb, generate(rb, units, 2021, replicates=chunk, seed=9).batch).table
+        parts.append(t.assign(replicate=t["replicate"] + chunk.start))
+    pd.testing.assert_frame_equal(whole, pd.concat(parts, ignore_index=True))
+    with pytest.raises(ValueError, match="multiple of"):
+        generate(rb, units, 2021, replicates=range(3, 20), seed=9)
+
+
+def test_activity_follows_its_mean_and_month_profile():
+    # 64 replicates × 60 units × 12 months; expected items a unit-month =
+    # mean × profile[month]; the gamma–Poisson mixture's variance is known
+    rb = simsuite.rulebook("longyang-2019")
+    units = synthetic_units(rb, {"section": 60})
+    beh = Behaviour.make({"activity.mean": 5.0})
+    s = generate(rb, units, 2019, beh, replicates=64, seed=5)
+    b = s.batch
+    months = b.calendar.month_index(b.item_day)
+    counts = np.bincount(months, minlength=12) / (64 * 60)
+    profile = np.array(beh["activity.month_profile"])
+    expected = 5.0 * profile
+    # a unit-month count has variance ≈ μ + μ²(1/k_unit + 1/k_month + 1/(k_unit k_month)); SE over 3840 unit-months
+    ku, km = beh["activity.unit_shape"], beh["activity.month_shape"]
+    var = expected + expected**2 * (1 / ku + 1 / km + 1 / (ku * km))
+    se = np.sqrt(var / (64 * 60))
+    assert np.all(np.abs(counts - expected) < 4.5 * se)
+    # latent activity is kept with the history
+    assert s.activity.shape == (64, 60) and abs(s.activity.mean() - 5.0) < 0.3
+
+
+def test_kind_shares_and_adoption_chances_per_level():
+    # with quality and kind effects off, the share of items adopted at the own
+    # level is chance.own, and of those climbing a level up chance.up1
+    rb = simsuite.rulebook("jiande-2018")
+    beh = Behaviour.make({"adoption.quality_effect": 0, "adoption.research_boost": 0,
+                          "adoption.chance": {"own": 0.5, "up1": 0.3, "up2": 0.2, "national": 0.1}})
+    s = generate(rb, real_units(rb), 2018, beh, replicates=32, seed=11)
+    b = s.batch
+    n = len(b.item_kind)
+    shares = np.bincount(b.item_kind, minlength=5) / n
+    want = np.array(list(beh.table("kinds.share").values()))
+    assert np.all(np.abs(shares - want) < 4 * np.sqrt(want * (1 - want) / n))
+    level = np.array([rb.file.outlets[o].level for o, _ in rb.pairs])[b.ad_pair]
+    own, up1 = (level == "own").sum(), (level == "up1").sum()
+    assert abs(own / n - 0.5) < 4 * np.sqrt(0.25 / n)
+    assert abs(up1 / own - 0.3) < 4 * np.sqrt(0.21 / own)
+    # every adoption comes after its item, and a higher one after the lower
+    assert (b.ad_day >= b.item_day[b.ad_item]).all()
+
+
+def test_quota_hitting_rate_matches_the_poisson_law():
+    # unit and month spread switched off: dynamic+comprehensive items in a
+    # month ~ Poisson(mean × profile × 0.8); Ningxia group 1's quota is 2
+    rb = simsuite.rulebook("ningxia-transport-2021")
+    units = synthetic_units(rb, {"1": 40})
+    beh = Behaviour.make({"activity.mean": 2.0, "activity.unit_shape": 1000, "activity.month_shape": 1000,
+                          "activity.month_profile": [1.0] * 12})
+    s = generate(rb, units, 2021, beh, replicates=64, seed=2)
+    t = scores_of_batch(rb, s.batch).table
+    hit_rate = t["from_quota"].sum() / 5 / (64 * 40 * 12)
+    mu = 2.0 * 0.8
+    p = 1 - np.exp(-mu) * (1 + mu)
+    assert abs(hit_rate - p) < 4 * np.sqrt(p * (1 - p) / (64 * 40 * 12)) + 0.01  # + the small gamma residue
+
+
+def test_group_overrides_and_latent_quality_drive_adoption():
+    rb = simsuite.rulebook("ningxia-transport-2021")
+    units = synthetic_units(rb, {"1": 20, "2": 20})
+    beh = Behaviour.make(groups={"2": {"activity.mean": 12.0}})
+    s = generate(rb, units, 2021, beh, replicates=32, seed=4)
+    per_unit = np.bincount(s.batch.item_unit, minlength=40)
+    assert per_unit[20:].sum() > 2 * per_unit[:20].sum()
+    # better units are adopted more often
+    b = s.batch
+    adopted = np.bincount(b.ad_item, minlength=len(b.item_rep)) > 0
+    q = s.quality[b.item_rep, b.item_unit]
+    assert adopted[q > 0.6].mean() > adopted[q < 0.4].mean()
+
+
+def test_behaviour_errors_name_the_parameter():
+    with pytest.raises(KeyError, match=r"activity\.maen.*did you mean 'activity\.mean'"):
+        Behaviour.make({"activity.maen": 3})
+    with pytest.raises(ValueError, match=r"co_submission\.chance.*≤ 1"):
+        Behaviour.make({"co_submission.chance": 2})
+    with pytest.raises(ValueError, match=r"no group 'three'"):
+        synthetic_units(simsuite.rulebook("jiande-2018"), {"three": 4})
