@@ -53,6 +53,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--variant", help="a variant file (TOML)")
     p.add_argument("--unit", required=True, help="unit id or name")
     p.set_defaults(run=_explain)
+
+    p = sub.add_parser("run", help="run a scenario: replicate histories scored under every comparison")
+    p.add_argument("scenario", help="a scenario file (TOML), or the manifest.json of an earlier run")
+    p.add_argument("--out", required=True, help="folder for results.parquet, summary.xlsx, manifest.json")
+    p.add_argument("--workers", type=int, help="a local process pool of this many workers")
+    p.add_argument("--dask", metavar="ADDRESS", help="a Dask scheduler address (pip install simsuite[dask])")
+    p.set_defaults(run=_run)
+
+    p = sub.add_parser("simulate", help="write one synthetic ledger in the ledger format")
+    p.add_argument("--rulebook", required=True)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--units", type=int, help="a synthetic population of this many units in the first group "
+                   "(default: the jurisdiction's real units)")
+    p.add_argument("--out", required=True, help="FILE.xlsx or a folder for CSVs")
+    p.set_defaults(run=_simulate)
     return parser
 
 
@@ -131,6 +147,46 @@ def _score(args) -> int:
 
 def _explain(args) -> int:
     print(_scores(args).explain(args.unit))
+    return 0
+
+
+def _run(args) -> int:
+    import json
+
+    from .runs import parse_scenario, read_scenario, run
+
+    path = Path(args.scenario)
+    if path.suffix == ".json":  # repeat an earlier run exactly
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        scenario = parse_scenario(manifest["scenario_text"], Path(manifest["file"]).parent, manifest["file"])
+    else:
+        scenario = read_scenario(path)
+    executor = args.workers
+    if args.dask:
+        from dask.distributed import Client
+
+        executor = Client(args.dask)
+    result = run(scenario, executor=executor, progress=True)
+    out = result.write(args.out)
+    print(f"{scenario.title}: {scenario.replicates} replicates × {len(scenario.comparisons)} comparisons")
+    print(result.summary.groupby("comparison", observed=True)[["mean_rank", "p_top3"]].mean().to_string())
+    print(f"wrote {out}/results.parquet, summary.xlsx, manifest.json")
+    return 0
+
+
+def _simulate(args) -> int:
+    from . import rulebook
+    from .ledger import write_history
+    from .synthetic import generate, real_units, synthetic_units, to_history
+
+    rb = rulebook(args.rulebook)
+    units = synthetic_units(rb, {rb.groups[0]: args.units}) if args.units else real_units(rb)
+    s = generate(rb, units, args.year, replicates=1, seed=args.seed)
+    history = to_history(s, rb, 0)
+    out = Path(args.out)
+    write_history(history, out)
+    print(f"wrote a synthetic {rb.id} ledger for {args.year} ({len(history.items)} items, "
+          f"{len(history.adoptions)} adoptions) to {out}")
     return 0
 
 

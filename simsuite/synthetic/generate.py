@@ -1,7 +1,10 @@
 """Synthetic submission histories, generated straight into scoring arrays.
 
-Replicates are drawn in fixed blocks of :data:`BLOCK`: block b draws from its
-own stream ``SeedSequence(seed, spawn_key=(b,))``, so a replicate's history
+Each unit's latent traits (activity, quality, reliability) are drawn once per
+scenario from ``SeedSequence(seed, spawn_key=(0,))``: replicates are the same
+units living through different years. Replicates are drawn in fixed blocks of
+:data:`BLOCK`: block b draws from its own stream
+``SeedSequence(seed, spawn_key=(1, b))``, so a replicate's history
 depends only on the seed and its block, never on how many replicates are
 generated at once — chunks of any multiple of the block give the same
 results. Within a block every draw is one vectorised numpy call over
@@ -50,13 +53,17 @@ def generate(rulebook: Rulebook, units: pd.DataFrame, year: int, behaviour: Beha
     calendar = rulebook.calendar(year)
     group_code = np.array([rulebook.groups.index(g) for g in units["group"]], dtype=np.int32)
     model = _Model(rulebook, behaviour, calendar, group_code)
+    traits = model.traits(_stream(seed, 0))
     parts = []
     for b in range(reps.start // BLOCK, -(-reps.stop // BLOCK)):  # loop over blocks of replicates
         lo, hi = max(reps.start, b * BLOCK), min(reps.stop, (b + 1) * BLOCK)
-        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(b,))))
-        part = model.block(rng)
+        part = model.block(_stream(seed, 1, b), *traits)
         parts.append(_take(part, lo - b * BLOCK, hi - b * BLOCK, offset=lo - reps.start))
     return _assemble(parts, units.reset_index(drop=True), group_code, calendar, len(reps), reps.start)
+
+
+def _stream(seed: int, *key: int) -> np.random.Generator:
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
 
 
 class _Model:
@@ -103,12 +110,17 @@ class _Model:
         self.month_start, self.month_days = month_starts[:12], np.diff(month_starts)
         self.year_start, self.year_days = int(month_starts[0]), int(month_starts[12] - month_starts[0])
 
-    def block(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    def traits(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each unit's latent activity (items a month), quality and reliability."""
+        U = self.U
+        activity = self.activity_mean * rng.gamma(self.unit_shape, 1 / self.unit_shape, U)
+        quality = rng.beta(self.q_mean * self.q_conc, (1 - self.q_mean) * self.q_conc, U)
+        reliability = rng.beta(self.r_mean * self.r_conc, (1 - self.r_mean) * self.r_conc, U)
+        return activity, quality, reliability
+
+    def block(self, rng: np.random.Generator, activity, quality, reliability) -> dict[str, np.ndarray]:
         B, U = BLOCK, self.U
-        # latent traits per replicate and unit
-        activity = self.activity_mean * rng.gamma(self.unit_shape, 1 / self.unit_shape, (B, U))
-        quality = rng.beta(self.q_mean * self.q_conc, (1 - self.q_mean) * self.q_conc, (B, U))
-        reliability = rng.beta(self.r_mean * self.r_conc, (1 - self.r_mean) * self.r_conc, (B, U))
+        activity, quality, reliability = (np.broadcast_to(x, (B, U)) for x in (activity, quality, reliability))
         # items: over-dispersed monthly counts (gamma–Poisson)
         noise = rng.gamma(self.month_shape[:, None], 1 / self.month_shape[:, None], (B, U, 12))
         counts = rng.poisson(activity[:, :, None] * self.profile[None] * noise)

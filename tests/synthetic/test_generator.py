@@ -42,7 +42,10 @@ def test_distinct_replicates_differ():
     s = generate(rb, real_units(rb), 2019, replicates=2 * BLOCK, seed=1)
     per_rep = np.bincount(s.batch.item_rep, minlength=2 * BLOCK)
     assert len(set(per_rep.tolist())) > BLOCK  # item counts of 32 replicates: nearly all distinct
-    assert len({tuple(np.round(q, 12)) for q in s.quality}) == 2 * BLOCK
+    days = [tuple(s.batch.item_day[s.batch.item_rep == r][:20]) for r in range(2 * BLOCK)]
+    assert len(set(days)) == 2 * BLOCK
+    # the units are the same units in every replicate year: their latent traits are fixed
+    assert (s.quality == s.quality[0]).all() and len(set(s.quality[0])) == s.quality.shape[1]
 
 
 def test_chunked_equals_unchunked():
@@ -69,14 +72,18 @@ def test_activity_follows_its_mean_and_month_profile():
     months = b.calendar.month_index(b.item_day)
     counts = np.bincount(months, minlength=12) / (64 * 60)
     profile = np.array(beh["activity.month_profile"])
-    expected = 5.0 * profile
-    # a unit-month count has variance ≈ μ + μ²(1/k_unit + 1/k_month + 1/(k_unit k_month)); SE over 3840 unit-months
-    ku, km = beh["activity.unit_shape"], beh["activity.month_shape"]
-    var = expected + expected**2 * (1 / ku + 1 / km + 1 / (ku * km))
-    se = np.sqrt(var / (64 * 60))
+    # each unit's latent activity is kept with the history; given it, a
+    # unit-month count is gamma–Poisson with mean a_u × profile[m] and
+    # variance mean + mean² / k_month
+    a = s.activity[0]
+    assert s.activity.shape == (64, 60)
+    expected = a.mean() * profile
+    km = beh["activity.month_shape"]
+    var = (a[None, :] * profile[:, None] + (a[None, :] * profile[:, None]) ** 2 / km).sum(axis=1) / 60**2
+    se = np.sqrt(var / 64)
     assert np.all(np.abs(counts - expected) < 4.5 * se)
-    # latent activity is kept with the history
-    assert s.activity.shape == (64, 60) and abs(s.activity.mean() - 5.0) < 0.3
+    # and the traits themselves follow their gamma law: mean 5, sd 5/sqrt(shape)
+    assert abs(a.mean() - 5.0) < 4.5 * 5.0 / np.sqrt(beh["activity.unit_shape"] * 60)
 
 
 def test_kind_shares_and_adoption_chances_per_level():

@@ -1,0 +1,150 @@
+"""Scenario files and Monte Carlo runs."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from simsuite.cli import main
+from simsuite.runs import ScenarioError, parse_scenario, read_scenario, run
+
+ROOT = Path(__file__).parents[2]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
+
+SMALL = """
+[scenario]
+title = "small"
+year = 2021
+replicates = 40
+seed = 5
+chunk = 16
+
+[population]
+rulebook = "ningxia-transport-2021"
+
+[behaviour]
+activity.mean = 3.0
+
+[behaviour.groups."2"]
+activity.mean = 1.0
+
+[[compare]]
+name = "baseline"
+rulebook = "ningxia-transport-2021"
+
+[[compare]]
+name = "raw"
+rulebook = "ningxia-transport-2021"
+changes = { "normalise.enabled" = false }
+"""
+
+
+def small(**edits) -> str:
+    text = SMALL
+    for old, new in edits.items():
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_shipped_scenarios_load(path):
+    s = read_scenario(path)
+    assert s.comparisons and s.replicates >= 500
+    for comp in s.comparisons:
+        units = s.units(comp.rulebook.id)
+        assert set(units["group"]) <= set(comp.rulebook.groups)
+
+
+def test_the_required_scenarios_are_shipped():
+    names = {p.stem for p in SCENARIOS}
+    assert {"five-baselines", "ningxia-normalisation", "jiande-rank-vs-raw", "longyang-caps", "ningxia-pooled",
+            "five-rulebooks-common-population"} <= names
+    caps = read_scenario(ROOT / "scenarios/longyang-caps.toml")
+    assert [(c.rulebook.parameters["item_points.cap_enabled"], c.rulebook.parameters["item_points.cap"])
+            for c in caps.comparisons] == [(True, 40), (True, 60), (False, 60)]
+
+
+def test_run_results_summary_and_manifest(tmp_path):
+    s = parse_scenario(small(), ROOT / "scenarios", "small.toml")
+    result = run(s)
+    r = result.results
+    assert len(r) == 2 * 40 * 51
+    assert list(r.columns) == ["comparison", "rulebook", "replicate", "unit_id", "group", "points", "final", "rank",
+                               "award", "bottom3", "quality"]
+    # both comparisons see the same histories: raw points are identical
+    a = r[r["comparison"] == "baseline"].reset_index(drop=True)
+    b = r[r["comparison"] == "raw"].reset_index(drop=True)
+    pd.testing.assert_series_equal(a["points"], b["points"])
+    summary = result.summary
+    row = summary[(summary["comparison"] == "baseline") & (summary["unit_id"] == "001")].iloc[0]
+    ranks = a[a["unit_id"] == "001"]["rank"]
+    assert row["mean_rank"] == pytest.approx(ranks.mean())
+    assert row["rank_p5"] <= row["median_rank"] <= row["rank_p95"]
+    assert row["p_top3"] == pytest.approx((ranks <= 3).mean())
+    out = result.write(tmp_path / "run")
+    assert pd.read_parquet(out / "results.parquet").shape == r.shape
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["seed"] == 5 and manifest["replicates"] == 40 and manifest["simsuite"]
+    assert set(pd.read_excel(out / "summary.xlsx", sheet_name=None)) == {"summary", "manifest"}
+
+
+def test_chunk_size_and_process_pool_do_not_change_results():
+    base = run(parse_scenario(small(), ROOT / "scenarios", "a.toml")).results
+    other_chunks = run(parse_scenario(small(**{"chunk = 16": "chunk = 32"}), ROOT / "scenarios", "b.toml")).results
+    pd.testing.assert_frame_equal(base, other_chunks)
+    pooled = run(parse_scenario(small(), ROOT / "scenarios", "a.toml"), executor=2).results
+    pd.testing.assert_frame_equal(base, pooled)
+
+
+def test_dask_local_cluster_gives_the_same_results():
+    from dask import distributed
+    s = parse_scenario(small(), ROOT / "scenarios", "a.toml")
+    base = run(s).results
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        on_dask = run(s, executor=client).results
+    pd.testing.assert_frame_equal(base, on_dask)
+
+
+def test_a_run_repeats_exactly_from_its_manifest(tmp_path, capsys):
+    path = tmp_path / "small.toml"
+    path.write_text(small(), encoding="utf-8")
+    assert main(["run", str(path), "--out", str(tmp_path / "one")]) == 0
+    assert main(["run", str(tmp_path / "one" / "manifest.json"), "--out", str(tmp_path / "two")]) == 0
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "one/results.parquet"),
+                                  pd.read_parquet(tmp_path / "two/results.parquet"))
+    assert "40 replicates × 2 comparisons" in capsys.readouterr().out
+
+
+def test_scenario_round_trips_through_its_manifest():
+    s = parse_scenario(small(), ROOT / "scenarios", "small.toml")
+    again = parse_scenario(run(s).manifest["scenario_text"], ROOT / "scenarios", "small.toml")
+    assert (again.year, again.replicates, again.seed, again.chunk) == (s.year, s.replicates, s.seed, s.chunk)
+    assert [c.rulebook.parameters.digest() for c in again.comparisons] == \
+        [c.rulebook.parameters.digest() for c in s.comparisons]
+    assert again.behaviour == s.behaviour
+
+
+@pytest.mark.parametrize("edit, message", [
+    ({"replicates = 40": "replicats = 40"}, r"unknown key 'replicats'.*did you mean 'replicates'"),
+    ({"replicates = 40": "replicates = 0"}, r"replicates = 0: expected a whole number in \[1, "),
+    ({"chunk = 16": "chunk = 20"}, r"chunk = 20: must be a multiple of 16"),
+    ({'rulebook = "ningxia-transport-2021"\nchanges': 'rulebook = "ningxia-2021"\nchanges'},
+     r"no rulebook 'ningxia-2021'.*did you mean 'ningxia-transport-2021'"),
+    ({"activity.mean = 3.0": "activity.maen = 3.0"}, r"activity\.maen.*did you mean 'activity\.mean'"),
+    ({"activity.mean = 3.0": "activity.mean = -1.0"}, r"activity\.mean.*≥ 0"),
+    ({'"normalise.enabled" = false': '"normalise.enable" = false'}, r"normalise\.enable'.*did you mean"),
+    ({"[population]": "[populaton]"}, r"unknown key 'populaton'.*did you mean 'population'"),
+])
+def test_bad_scenarios_get_clear_errors(edit, message):
+    with pytest.raises(ScenarioError, match="(?s)" + message):
+        parse_scenario(small(**edit), ROOT / "scenarios", "bad.toml")
+
+
+def test_simulate_writes_a_ledger_that_scores(tmp_path, capsys):
+    out = tmp_path / "synthetic.xlsx"
+    assert main(["simulate", "--rulebook", "harbin-2008", "--year", "2008", "--seed", "3", "--out", str(out)]) == 0
+    assert main(["score", "--rulebook", "harbin-2008", "--history", str(out), "--out", str(tmp_path / "s.csv")]) == 0
+    table = pd.read_csv(tmp_path / "s.csv", dtype={"unit_id": str})
+    assert len(table) == 65 and set(table["award"].dropna()) <= {"model", "advanced"}
