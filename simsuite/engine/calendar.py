@@ -7,6 +7,7 @@ lookup is one vectorised integer operation over all events of all replicates.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -45,9 +46,22 @@ class Calendar:
         return int((self.end - self.start).astype(int)) + 1
 
     def month_index(self, days: np.ndarray) -> np.ndarray:
-        """Month within the year, 0..11; < 0 before the year, > 11 after it."""
-        months = np.asarray(days, dtype="int64").astype("datetime64[D]").astype("datetime64[M]").astype("int64")
-        return (months - self.start_month).astype(np.int16)
+        """Month within the year, 0..11; < 0 before the year, > 11 after it.
+
+        A lookup over the days of the years around this one (one subtraction
+        and one take); dates further out fall back to calendar arithmetic."""
+        days = np.asarray(days, dtype=np.int64)
+        first, table = self._month_table
+        offset = days - first
+        inside = (offset >= 0) & (offset < len(table))
+        if inside.all():
+            return table[offset]
+        months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        return np.where(inside, table[np.clip(offset, 0, len(table) - 1)], months - self.start_month).astype(np.int16)
+
+    @property
+    def _month_table(self) -> tuple[int, np.ndarray]:
+        return _month_table(self.start_month)
 
     @property
     def quarter_of_month(self) -> np.ndarray:
@@ -67,6 +81,18 @@ class Calendar:
     def describe(self) -> str:
         start, end = str(self.start), str(self.end)
         return f"{start} – {end}"
+
+
+@lru_cache(maxsize=64)
+def _month_table(start_month: int) -> tuple[int, np.ndarray]:
+    """Month index (relative to ``start_month``) of every day from two years
+    before the year to two years after it."""
+    first = int(np.datetime64(start_month - 24, "M").astype("datetime64[D]").astype(np.int64))
+    last = int(np.datetime64(start_month + 36, "M").astype("datetime64[D]").astype(np.int64))
+    months = np.arange(first, last).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    table = (months - start_month).astype(np.int16)
+    table.flags.writeable = False
+    return first, table
 
 
 def day_numbers(dates) -> np.ndarray:

@@ -128,7 +128,7 @@ class _Model:
         rep, unit, month = cell // (U * 12), (cell // 12) % U, cell % 12
         n = len(cell)
         day = self.month_start[month] + (rng.random(n) * self.month_days[month]).astype(np.int64)
-        kind = (rng.random(n)[:, None] > self.kind_cum[unit]).sum(axis=1).astype(np.int8)
+        kind = _draw_categories(rng.random(n), self.kind_cum, unit).astype(np.int8)
         q_item = quality[rep, unit]
         mark = np.clip(np.round(10 * (q_item + rng.normal(0, 0.1, n))), 0, 10)
         in_scope = rng.random(n) < self.scope_chance[unit]
@@ -158,7 +158,7 @@ class _Model:
             ad.append((rows, pairs[rng.integers(0, len(pairs), len(rows))], last_day[rows].copy()))
             drawn = rng.random(len(rows)) < self.ins_chance[unit[rows], lv]
             irows = rows[drawn]
-            ikind = (rng.random(len(irows))[:, None] > self.ins_kind_cum[unit[irows]]).sum(axis=1)
+            ikind = _draw_categories(rng.random(len(irows)), self.ins_kind_cum, unit[irows])
             iday = last_day[irows] + rng.geometric(1 / (1 + self.ins_delay[unit[irows]]), len(irows)) - 1
             ins.append((irows, np.full(len(irows), self.level_instruction[lv]), ikind, iday))
         ad_item, ad_pair, ad_day = (np.concatenate(x) for x in zip(*ad)) if ad else (np.zeros(0, np.int64),) * 3
@@ -186,8 +186,25 @@ class _Model:
         )
 
 
+def _draw_categories(u: np.ndarray, cum: np.ndarray, unit: np.ndarray) -> np.ndarray:
+    """Category of each uniform draw ``u`` under its unit's cumulative shares
+    ``cum[unit]``; units share few distinct share rows, one searchsorted each."""
+    rows, which = np.unique(cum, axis=0, return_inverse=True)
+    which = np.asarray(which).ravel()[unit]
+    out = np.empty(len(u), dtype=np.int64)
+    for k, row in enumerate(rows):  # one pass per distinct share vector (a group), not per item
+        m = which == k
+        out[m] = np.searchsorted(row, u[m], side="right")
+    return np.minimum(out, cum.shape[1] - 1)
+ 
+
 def _take(part: dict, lo: int, hi: int, offset: int) -> dict:
     """Replicates lo..hi of a block, renumbered from ``offset``."""
+    if lo == 0 and hi == BLOCK:  # the whole block: only renumber
+        out = dict(part)
+        for k in ("item_rep", "ev_rep", "ck_rep"):
+            out[k] = part[k] + offset
+        return out
     keep_item = (part["item_rep"] >= lo) & (part["item_rep"] < hi)
     new_index = np.cumsum(keep_item) - 1
     out = {k: part[k][lo:hi] for k in ("activity", "quality", "reliability")}
@@ -216,12 +233,12 @@ def _take(part: dict, lo: int, hi: int, offset: int) -> dict:
 def _assemble(parts: list[dict], units: pd.DataFrame, group_code: np.ndarray, calendar: Calendar,
               n_reps: int, first: int) -> Synthetic:
     def cat(key, dtype):
-        return np.concatenate([p[key] for p in parts]).astype(dtype)
+        return np.concatenate([p[key] for p in parts]).astype(dtype, copy=False)
 
     def cat_items(key, dtype):
         """Item pointers shift by the items of earlier parts."""
         offsets = np.cumsum([0] + [len(p["item_rep"]) for p in parts[:-1]])
-        return np.concatenate([p[key] + o for p, o in zip(parts, offsets)]).astype(dtype)
+        return np.concatenate([p[key] + o for p, o in zip(parts, offsets)]).astype(dtype, copy=False)
 
     def cat_ptr(key):
         out, base = [np.zeros(1, np.int64)], 0
