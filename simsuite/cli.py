@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("rulebook", help="a rulebook id or a variant file")
     p.set_defaults(run=_params)
 
+    p = sub.add_parser("behaviour", help="the behaviour model's parameters for synthetic histories")
+    p.set_defaults(run=_behaviour)
+
     p = sub.add_parser("score", help="score a ledger (.xlsx or a folder of CSVs)")
     _history_args(p)
     p.add_argument("--variant", help="a variant file (TOML) whose baseline is the rulebook")
@@ -106,6 +109,14 @@ def _params(args) -> int:
     from . import rulebook
 
     frame = rulebook(args.rulebook).parameters.frame()
+    print(frame[["path", "value", "unit", "range", "en", "cite"]].to_string(index=False))
+    return 0
+
+
+def _behaviour(args) -> int:
+    from .synthetic.behaviour import default_parameters
+
+    frame = default_parameters().frame()
     print(frame[["path", "value", "unit", "range", "en", "cite"]].to_string(index=False))
     return 0
 

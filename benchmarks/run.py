@@ -1,0 +1,134 @@
+"""simsuite benchmarks: print throughput, ratios, time and peak memory.
+
+    .venv/bin/python benchmarks/run.py            # full size (docs/benchmarks.md)
+    .venv/bin/python benchmarks/run.py --small    # a quick run that proves it works (CI)
+
+Nothing here asserts a time: the figures are printed for the record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
+
+import simsuite  # noqa: E402
+from simsuite.engine.score import score_batch  # noqa: E402
+from simsuite.synthetic import generate, real_units  # noqa: E402
+
+YEARS = {"jilin-transport-2015": 2015, "ningxia-transport-2021": 2021, "harbin-2008": 2008,
+         "jiande-2018": 2018, "longyang-2019": 2019}
+
+
+def best_of(f, n=3):
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def scoring(reps: int) -> None:
+    print(f"\n## Scoring throughput ({reps} replicate-years of each jurisdiction's real units)\n")
+    print("| rulebook | units | events | generate s | score s | events/s scored | numpy floor s | score ÷ floor |")
+    print("|---|---|---|---|---|---|---|---|")
+    for rid, year in YEARS.items():
+        rb = simsuite.rulebook(rid)
+        units = real_units(rb)
+        t = time.perf_counter()
+        s = generate(rb, units, year, replicates=reps, seed=1)
+        gen = time.perf_counter() - t
+        b = s.batch
+        events = len(b.item_rep) + len(b.ad_item) + len(b.ins_item) + len(b.ev_rep) + len(b.ck_rep)
+        score_s = best_of(lambda: score_batch(rb, b))
+        values = np.array([rb.parameters[f"adoption.points.{o}.{sec}"] for o, sec in rb.pairs])
+        key = b.item_rep[b.ad_item].astype(np.int64) * len(units) + b.item_unit[b.ad_item]
+        floor = best_of(lambda: np.bincount(key, weights=values[b.ad_pair], minlength=reps * len(units)))
+        print(f"| {rid} | {len(units)} | {events:,} | {gen:.2f} | {score_s:.3f} | {events / score_s:,.0f} | "
+              f"{floor:.4f} | {score_s / floor:.0f}× |")
+
+
+def pandas_baseline(reps: int) -> None:
+    from pandas_longyang import frames_of, score_all
+
+    print(f"\n## Against a plain pandas implementation (longyang-2019, {reps} replicate-years)\n")
+    rb = simsuite.rulebook("longyang-2019")
+    s = generate(rb, real_units(rb), 2019, replicates=reps, seed=2)
+    units, items, adoptions, events = frames_of(s.batch, rb)
+    cal = rb.calendar(2019)
+    start, end = pd.Timestamp(cal.start), pd.Timestamp(cal.end)
+    t = time.perf_counter()
+    by_pandas = score_all(units, items, adoptions, events, start, end)
+    pandas_s = time.perf_counter() - t
+    engine_s = best_of(lambda: score_batch(rb, s.batch))
+    _, o, _ = score_batch(rb, s.batch)
+    agree = np.allclose(by_pandas.sort_values(["replicate"], kind="stable")["final"].to_numpy(), o.final.ravel())
+    print(f"pandas: {pandas_s:.2f} s; simsuite: {engine_s:.3f} s; simsuite is {pandas_s / engine_s:.0f}× faster; "
+          f"finals agree: {agree}")
+    if not agree:
+        raise SystemExit("the pandas baseline and the engine disagree")
+
+
+def ten_thousand(reps: int, workers: int) -> None:
+    """Ningxia's real units, baseline and one variant, in a fresh process."""
+    code = f"""
+import resource, time
+from pathlib import Path
+from simsuite.runs import parse_scenario, run
+text = '''
+[scenario]
+title = "benchmark"
+year = 2021
+replicates = {reps}
+seed = 1
+chunk = 512
+[population]
+rulebook = "ningxia-transport-2021"
+[[compare]]
+name = "baseline"
+rulebook = "ningxia-transport-2021"
+[[compare]]
+name = "no normalisation"
+rulebook = "ningxia-transport-2021"
+changes = {{ "normalise.enabled" = false }}
+'''
+s = parse_scenario(text, Path("scenarios"), "benchmark")
+t = time.perf_counter()
+r = run(s, executor={workers or None})
+dt = time.perf_counter() - t
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(f"{{dt:.2f}} {{peak / 1024:.0f}} {{len(r.results)}}")
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    where = f"{workers} worker processes" if workers else "in-process"
+    print(f"| {reps:,} × 51 units × 2 comparisons | {where} | {float(out[0]):.2f} s | {out[1]} MB | {int(out[2]):,} rows |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--small", action="store_true", help="a quick run (CI)")
+    args = parser.parse_args()
+    reps = 32 if args.small else 1024
+    print(f"simsuite {simsuite.__version__} benchmarks ({'small' if args.small else 'full'} size)")
+    scoring(reps)
+    pandas_baseline(16 if args.small else 200)
+    print("\n## Generated and scored: Ningxia's real units, baseline and a variant\n")
+    print("| replicate-years | executor | time | peak memory | result rows |")
+    print("|---|---|---|---|---|")
+    total = 64 if args.small else 10_000
+    ten_thousand(total, 0)
+    ten_thousand(total, 2)
+
+
+if __name__ == "__main__":
+    main()
