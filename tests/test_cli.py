@@ -84,3 +84,9 @@ def test_errors_are_one_clear_line_and_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "units" in err and "row 2" in err and "group" in err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_behaviour_lists_the_models_parameters_with_their_assumptions(capsys):
+    assert main(["behaviour"]) == 0
+    out = capsys.readouterr().out
+    assert "activity.mean" in out and "adoption.chance.national" in out and "assumption" in out
