@@ -7,7 +7,7 @@ import numpy as np
 from ..engine.batch import KIND
 from ..engine.context import Context
 from ..engine.points import Points, make_points
-from .crediting import credit_rises
+from .crediting import credit_rises, order_by
 
 
 def adoption_points(ctx: Context) -> list[Points]:
@@ -65,7 +65,7 @@ def first_adoption_bonus(ctx: Context) -> list[Points]:
     if len(b.ad_item) == 0:
         empty = np.zeros(0)
         return [make_points("bonus", ["bonus.points", "bonus.kinds"], "adoption", empty, empty, empty, empty, empty)]
-    order = np.lexsort((b.ad_day, b.ad_item))
+    order = order_by(b.ad_item, b.ad_day)
     first = order[np.concatenate([[True], b.ad_item[order][1:] != b.ad_item[order][:-1]])]
     item = b.ad_item[first]
     eligible = ctx.kind_mask(p["bonus.kinds"])[b.item_kind[item]] & b.item_in_scope[item]

@@ -7,6 +7,7 @@ import numpy as np
 from ..engine.batch import EVENT
 from ..engine.context import Context
 from ..engine.points import Points, make_points
+from .crediting import order_by
 
 
 def event_points(ctx: Context) -> list[Points]:
@@ -31,7 +32,7 @@ def event_points(ctx: Context) -> list[Points]:
         note = ""
         if kind in later and len(rows):
             key = b.ev_rep[rows].astype(np.int64) * b.n_units + b.ev_unit[rows]
-            order = np.lexsort((b.ev_day[rows], key))
+            order = order_by(key, b.ev_day[rows])
             k, c = key[order], count[order]
             cum = np.cumsum(c)
             start = np.concatenate([[True], k[1:] != k[:-1]])
