@@ -79,8 +79,19 @@ def pandas_baseline(reps: int) -> None:
         raise SystemExit("the pandas baseline and the engine disagree")
 
 
-def ten_thousand(reps: int, workers: int) -> None:
-    """Ningxia's real units, baseline and one variant, in a fresh process."""
+def ten_thousand(reps: int, workers: int, comparisons: int = 2, units: int = 0) -> None:
+    """Ningxia's real units (or ``units`` synthetic ones, 2:1 over its two
+    groups), the baseline (and one variant), in a fresh process."""
+    population = (f'''units = {units}
+[population.groups.ningxia-transport-2021]
+"1" = {units * 2 // 3}
+"2" = {units - units * 2 // 3}''' if units else 'rulebook = "ningxia-transport-2021"')
+    variant = '''
+[[compare]]
+name = "no normalisation"
+rulebook = "ningxia-transport-2021"
+changes = { "normalise.enabled" = false }
+''' if comparisons == 2 else ""
     code = f"""
 import resource, time
 from pathlib import Path
@@ -93,14 +104,11 @@ replicates = {reps}
 seed = 1
 chunk = 512
 [population]
-rulebook = "ningxia-transport-2021"
+{population}
 [[compare]]
 name = "baseline"
 rulebook = "ningxia-transport-2021"
-[[compare]]
-name = "no normalisation"
-rulebook = "ningxia-transport-2021"
-changes = {{ "normalise.enabled" = false }}
+{variant}
 '''
 s = parse_scenario(text, Path("scenarios"), "benchmark")
 t = time.perf_counter()
@@ -111,7 +119,8 @@ print(f"{{dt:.2f}} {{peak / 1024:.0f}} {{len(r.results)}}")
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     where = f"{workers} worker processes" if workers else "in-process"
-    print(f"| {reps:,} × 51 units × 2 comparisons | {where} | {float(out[0]):.2f} s | {out[1]} MB | {int(out[2]):,} rows |")
+    print(f"| {reps:,} × {units or 51} units × {comparisons} comparison{'s' * (comparisons > 1)} | {where} | "
+          f"{float(out[0]):.2f} s | {out[1]} MB | {int(out[2]):,} rows |")
 
 
 def main() -> None:
@@ -122,12 +131,14 @@ def main() -> None:
     print(f"simsuite {simsuite.__version__} benchmarks ({'small' if args.small else 'full'} size)")
     scoring(reps)
     pandas_baseline(16 if args.small else 200)
-    print("\n## Generated and scored: Ningxia's real units, baseline and a variant\n")
+    print("\n## Generated and scored: Ningxia's real units, the baseline (and a variant)\n")
     print("| replicate-years | executor | time | peak memory | result rows |")
     print("|---|---|---|---|---|")
     total = 64 if args.small else 10_000
     ten_thousand(total, 0)
     ten_thousand(total, 2)
+    ten_thousand(total, 2, comparisons=1)
+    ten_thousand(total, 2, comparisons=1, units=60)
 
 
 if __name__ == "__main__":
