@@ -33,7 +33,7 @@ Read with ``tomllib`` only: nothing in a scenario is executed.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -74,7 +74,6 @@ class Scenario:
     populations: Mapping[str, pd.DataFrame]  # rulebook id → its units
     text: str = ""  # the file as written, kept for the manifest
     path: str = ""
-    _: Any = field(default=None, repr=False)
 
     def units(self, rulebook_id: str) -> pd.DataFrame:
         return self.populations[rulebook_id]

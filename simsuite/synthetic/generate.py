@@ -196,7 +196,7 @@ def _draw_categories(u: np.ndarray, cum: np.ndarray, unit: np.ndarray) -> np.nda
         m = which == k
         out[m] = np.searchsorted(row, u[m], side="right")
     return np.minimum(out, cum.shape[1] - 1)
- 
+
 
 def _take(part: dict, lo: int, hi: int, offset: int) -> dict:
     """Replicates lo..hi of a block, renumbered from ``offset``."""
