@@ -94,15 +94,19 @@ def _build(path: Path, doc: Mapping[str, Any]) -> RulebookFile:
     checklist = {
         lid: ChecklistLine(lid, line["name"], line["cite"]) for lid, line in doc.get("checklist_lines", {}).items()
     }
-    leaves: dict[str, Param] = {}
-    for key, node in doc.items():
-        if key not in STRUCTURE_KEYS:
-            for p in _params(key, node):
-                leaves[p.path] = p
-    params = Parameters(leaves)
+    params = parameters_from_tables({k: v for k, v in doc.items() if k not in STRUCTURE_KEYS})
     _check_points_match_catalogue(params, outlets)
     _check_checklist_lines_have_rules(params, checklist)
     return RulebookFile(path, meta, groups, outlets, checklist, params)
+
+
+def parameters_from_tables(doc: Mapping[str, Any]) -> Parameters:
+    """Every parameter (a table with ``value``) in a parsed TOML document."""
+    leaves: dict[str, Param] = {}
+    for key, node in doc.items():
+        for p in _params(key, node):
+            leaves[p.path] = p
+    return Parameters(leaves)
 
 
 def _params(prefix: str, node: Any):

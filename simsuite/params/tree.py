@@ -170,6 +170,10 @@ class Parameters:
     def __len__(self) -> int:
         return len(self.leaves)
 
+    def has(self, path: str) -> bool:
+        """Whether ``path`` names a parameter or a table of them."""
+        return path in self.leaves or any(k.startswith(path + ".") for k in self.leaves)
+
     def get(self, path: str, default: Any = None) -> Any:
         return self.leaves[path].value if path in self.leaves else default
 

@@ -153,7 +153,7 @@ def _steps(outcome, p, r: int, u: int) -> pd.DataFrame:
         rows.append({
             "step": step.name,
             "values": ", ".join(f"{k} = {v}" for k, v in values.items()),
-            "cite": p.cite(*[x for x in step.rules if _known(p, x)]),
+            "cite": p.cite(*[x for x in step.rules if p.has(x)]),
         })
     rows.append({"step": "final score", "values": f"final = {_plain(outcome.final[r, u])}", "cite": ""})
     return pd.DataFrame(rows, columns=["step", "values", "cite"])
@@ -194,6 +194,3 @@ def _plain(v):
         return round(v, 4)
     return v
 
-
-def _known(p, path: str) -> bool:
-    return path in p.leaves or any(k.startswith(path + ".") for k in p.leaves)

@@ -28,7 +28,7 @@ def feature_table(rulebooks=None) -> pd.DataFrame:
 
 def features(rb: Rulebook) -> dict[str, str]:
     p = rb.parameters
-    has = lambda path: path in p or any(k.startswith(path + ".") for k in p.leaves)  # noqa: E731
+    has = p.has
     steps = {f.__name__ for f in rb.steps}
     out = {}
     out["period"] = _period(rb)

@@ -24,7 +24,7 @@ def adoption_points(ctx: Context) -> list[Points]:
     values = ctx.pair_values("adoption.points")[b.ad_pair]
     lead = b.item_unit[b.ad_item]
     rules = ["adoption.points"]
-    if _has(p, "adoption.group_points"):
+    if p.has("adoption.group_points"):
         for group, outlets in p.table("adoption.group_points").items():
             in_group = b.group[lead] == ctx.groups.index(group)
             for outlet, sections in outlets.items():
@@ -32,7 +32,7 @@ def adoption_points(ctx: Context) -> list[Points]:
                     hit = in_group & (b.ad_pair == ctx.pair_code(outlet, section))
                     values = np.where(hit, v, values)
         rules.append("adoption.group_points")
-    if _has(p, "adoption.multiplier"):
+    if p.has("adoption.multiplier"):
         outlet_of_pair = np.array([o for o, _ in ctx.pairs])
         for kind, outlets in p.table("adoption.multiplier").items():
             for outlet, factor in outlets.items():
@@ -92,6 +92,3 @@ def scores_nothing(ctx: Context, component: str, source: str, mask, item_of_row,
         b.quarter(month[mask]), np.zeros(mask.sum()), note=note,
     )
 
-
-def _has(p, prefix: str) -> bool:
-    return any(path.startswith(prefix + ".") for path in p.leaves)

@@ -20,7 +20,7 @@ def event_points(ctx: Context) -> list[Points]:
     """
     b, p = ctx.b, ctx.p
     first = p.table("events.points")
-    later = p.table("events.later") if _has(p, "events.later") else {}
+    later = p.table("events.later") if p.has("events.later") else {}
     month = b.ev_month
     out = []
     for kind, amount in first.items():
@@ -46,6 +46,3 @@ def event_points(ctx: Context) -> list[Points]:
                                b.quarter(month[rows]), value, note=note))
     return out
 
-
-def _has(p, prefix: str) -> bool:
-    return any(path.startswith(prefix + ".") for path in p.leaves)

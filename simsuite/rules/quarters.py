@@ -5,20 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.batch import EVENT
+from ..engine.batch import EVENT, expand_csr
 from ..engine.context import Context
 from ..engine.outcome import Outcome
-from ..engine.ranking import comparable, count_beyond
-
-
-def _quarter_group_max(ctx: Context, values: np.ndarray) -> np.ndarray:
-    """(R, U, 4): for each unit, the highest value of its scoring group."""
-    groups = ctx.scoring_group
-    top = np.full_like(values, -np.inf)
-    for g in np.unique(groups):
-        members = groups == g
-        top[:, members, :] = values[:, members, :].max(axis=1, keepdims=True)
-    return top
+from ..engine.ranking import comparable, count_beyond, group_max
 
 
 def normalise_quarters(ctx: Context, o: Outcome) -> None:
@@ -36,7 +26,8 @@ def normalise_quarters(ctx: Context, o: Outcome) -> None:
         o.quarter_scores = q.copy()
         return
     scale = float(p["normalise.scale"])
-    top = _quarter_group_max(ctx, q)
+    groups = ctx.scoring_group
+    top = group_max(q, groups, len(ctx.groups))[:, groups]  # each unit's group's highest
     positive = comparable(top) > 0
     safe = np.where(positive, top, 1.0)
     eff = np.where(positive, scale * q / safe, 0.0)
@@ -69,8 +60,6 @@ def direct_report_done(ctx: Context) -> np.ndarray:
     every month ≥ ``direct_report.monthly_count`` items sent to
     ``direct_report.monthly_to`` and the quarter ≥ ``direct_report.quarterly_count``
     sent to ``direct_report.quarterly_to``. Units of other groups always pass."""
-    from ..engine.batch import expand_csr
-
     b, p = ctx.b, ctx.p
     R, U = b.n_reps, b.n_units
     rows = np.flatnonzero(ctx.item_counted)

@@ -12,19 +12,14 @@ from typing import Any, Mapping
 import numpy as np
 
 from ..params import Parameters
-from ..params.rulebook_file import _params
+from ..params.rulebook_file import parameters_from_tables
 
 HERE = Path(__file__).parent
 
 
 @lru_cache(maxsize=None)
 def default_parameters() -> Parameters:
-    doc = tomllib.loads((HERE / "behaviour.toml").read_text(encoding="utf-8"))
-    leaves = {}
-    for key, node in doc.items():
-        for p in _params(key, node):
-            leaves[p.path] = p
-    return Parameters(leaves)
+    return parameters_from_tables(tomllib.loads((HERE / "behaviour.toml").read_text(encoding="utf-8")))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..engine.batch import Batch
+from ..engine.batch import Batch, expand_csr, left_out_report
 from ..engine.calendar import Calendar
 from ..engine.rulebook import Rulebook
 from ..ledger import EVENT_KINDS, INSTRUCTION_KINDS, INSTRUCTION_LEVELS, ITEM_KINDS
@@ -211,12 +211,11 @@ def _take(part: dict, lo: int, hi: int, offset: int) -> dict:
     for k in ("item_rep", "item_unit", "item_day", "item_kind", "item_in_scope", "item_quality"):
         out[k] = part[k][keep_item]
     out["item_rep"] = out["item_rep"] - lo + offset
+    kept = np.flatnonzero(keep_item)
     for ptr, flat in (("co_ptr", "co_unit"), ("sent_ptr", "sent_pair")):
-        starts, ends = part[ptr][:-1][keep_item], part[ptr][1:][keep_item]
-        lengths = ends - starts
-        idx = np.repeat(starts, lengths) + (np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths))
+        _, idx = expand_csr(part[ptr], kept)
         out[flat] = part[flat][idx]
-        out[ptr] = np.concatenate([[0], np.cumsum(lengths)])
+        out[ptr] = np.concatenate([[0], np.cumsum(np.diff(part[ptr])[kept])])
     for prefix, fields in (("ad", ("pair", "day")), ("ins", ("level", "kind", "day"))):
         keep = keep_item[part[f"{prefix}_item"]]
         out[f"{prefix}_item"] = new_index[part[f"{prefix}_item"][keep]]
@@ -246,8 +245,6 @@ def _assemble(parts: list[dict], units: pd.DataFrame, group_code: np.ndarray, ca
             out.append(p[key][1:] + base)
             base += p[key][-1]
         return np.concatenate(out).astype(np.int64)
-
-    from ..engine.batch import left_out_report
 
     batch = Batch(
         calendar=calendar, units=units, group=group_code, n_reps=n_reps,
