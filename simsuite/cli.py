@@ -62,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="folder for results.parquet, summary.xlsx, manifest.json")
     p.add_argument("--workers", type=int, help="a local process pool of this many workers")
     p.add_argument("--dask", metavar="ADDRESS", help="a Dask scheduler address (pip install simsuite[dask])")
+    p.add_argument("--until-se", type=float, metavar="SE",
+                   help="go on past the scenario's replicates until every award, top-3 and bottom-3 "
+                        "probability has at most this standard error")
+    p.add_argument("--max-replicates", type=int, help="with --until-se: stop here at the latest")
     p.set_defaults(run=_run)
 
     p = sub.add_parser("simulate", help="write one synthetic ledger in the ledger format")
@@ -162,6 +166,7 @@ def _explain(args) -> int:
 
 
 def _run(args) -> int:
+    import dataclasses
     import json
 
     from .runs import parse_scenario, read_scenario, run
@@ -170,6 +175,7 @@ def _run(args) -> int:
     if path.suffix == ".json":  # repeat an earlier run exactly
         manifest = json.loads(path.read_text(encoding="utf-8"))
         scenario = parse_scenario(manifest["scenario_text"], Path(manifest["file"]).parent, manifest["file"])
+        scenario = dataclasses.replace(scenario, replicates=manifest["replicates"])  # as many as it ran
     else:
         scenario = read_scenario(path)
     executor = args.workers
@@ -177,9 +183,12 @@ def _run(args) -> int:
         from dask.distributed import Client
 
         executor = Client(args.dask)
-    result = run(scenario, executor=executor, progress=True)
+    result = run(scenario, executor=executor, progress=True, until_se=args.until_se,
+                 max_replicates=args.max_replicates)
     out = result.write(args.out)
-    print(f"{scenario.title}: {scenario.replicates} replicates × {len(scenario.comparisons)} comparisons")
+    reached = f" (largest SE {result.manifest['largest_se']:.4f})" if args.until_se else ""
+    print(f"{scenario.title}: {result.manifest['replicates']} replicates × {len(scenario.comparisons)} "
+          f"comparisons{reached}")
     print(result.summary.groupby("comparison", observed=True)[["mean_rank", "p_top3"]].mean().to_string())
     print(f"wrote {out}/results.parquet, summary.xlsx, manifest.json")
     return 0

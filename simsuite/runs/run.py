@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..analytics.panel import source_columns
 from ..engine.ranking import count_beyond
 from ..engine.score import score_batch
 from ..synthetic import generate
@@ -68,6 +69,7 @@ def run_chunk(scenario_text: str, base: str, name: str, reps: range) -> pd.DataF
             "rulebook": rb.id,
             "replicate": np.repeat(np.arange(reps.start, reps.start + R), U),
             "unit_id": np.tile(units["unit_id"].to_numpy(object), R),
+            "name": np.tile(units["name"].to_numpy(object), R),
             "group": np.tile(units["group"].to_numpy(object), R),
             "points": o.points.ravel(),
             "final": o.final.ravel(),
@@ -75,6 +77,7 @@ def run_chunk(scenario_text: str, base: str, name: str, reps: range) -> pd.DataF
             "award": np.asarray(o.award_names, dtype=object)[o.award.ravel()],
             "bottom3": (lower < 3).ravel(),
             "quality": s.quality.ravel(),
+            **{k: v.ravel() for k, v in source_columns(o.columns, (R, U)).items()},
         }))
     return pd.concat(frames, ignore_index=True)
 
@@ -84,45 +87,51 @@ def _scenario(text: str, base: str, name: str) -> Scenario:
     return parse_scenario(text, Path(base), name)
 
 
-def run(scenario: Scenario, executor=None, progress: bool = False) -> RunResult:
+def run(scenario: Scenario, executor=None, progress: bool = False, until_se: float | None = None,
+        max_replicates: int | None = None) -> RunResult:
     """Run a scenario. ``executor``: None (in-process), an int (a local process
     pool of that many workers), or a ``dask.distributed.Client``; results do
-    not depend on it."""
-    parts = chunks(scenario)
+    not depend on it.
+
+    With ``until_se``, the run goes on past the scenario's replicates, a
+    chunk (or one chunk per worker) at a time, until the largest standard
+    error of any unit's award, top-three or bottom-three probability is at
+    most ``until_se`` or ``max_replicates`` (default 100 × the scenario's)
+    is reached. Replicate years are numbered from 0 whatever the stopping
+    point, so the run equals a fixed run of the replicates it ended with.
+    """
+    from ..analytics.uncertainty import largest_se
+
     base = str(Path(scenario.path).parent)
     args = (scenario.text, base, scenario.path)
-    bar = _bar(len(parts), progress)
+    limit = scenario.replicates if until_se is None else max(max_replicates or 100 * scenario.replicates,
+                                                              scenario.replicates)
+    bar = _bar(limit if until_se is not None else len(chunks(scenario)), progress)
     started = _dt.datetime.now(_dt.timezone.utc)
-    if executor is None:
-        frames = []
-        for reps in parts:  # one chunk of replicates at a time, to bound memory
-            frames.append(run_chunk(*args, reps))
-            bar.update(1)
-    elif isinstance(executor, int):
-        with ProcessPoolExecutor(max_workers=executor) as pool:
-            frames = []
-            for frame in pool.map(run_chunk, *zip(*[(*args, reps) for reps in parts])):
-                frames.append(frame)
-                bar.update(1)
-    else:  # a dask.distributed Client: chunks as tasks
-        futures = executor.map(run_chunk, *zip(*[(*args, reps) for reps in parts]), pure=False)
-        frames = []
-        for future in futures:
-            frames.append(future.result())
-            bar.update(1)
-    bar.close()
+    frames = _execute(chunks(scenario), args, executor, bar, per_chunk=until_se is None)
+    done, reached = scenario.replicates, None
+    if until_se is not None:
+        width = scenario.chunk * _workers(executor)
+        reached = largest_se(pd.concat(frames, ignore_index=True))
+        while reached > until_se and done < limit:
+            more = [range(lo, min(lo + scenario.chunk, limit)) for lo in range(done, min(done + width, limit),
+                                                                            scenario.chunk)]
+            frames += _execute(more, args, executor, bar, per_chunk=False)
+            done = more[-1].stop
+            reached = largest_se(pd.concat(frames, ignore_index=True))
     results = pd.concat(frames, ignore_index=True)
     names = [c.name for c in scenario.comparisons]
     results["comparison"] = pd.Categorical(results["comparison"], categories=names)
     # one canonical order whatever the chunks: comparison, replicate, then units as listed
     results = results.sort_values(["comparison", "replicate"], kind="stable").reset_index(drop=True)
-    for col in ("rulebook", "group", "award", "unit_id"):
+    for col in ("rulebook", "group", "award", "unit_id", "name"):
         results[col] = results[col].astype("category")
     from .. import __version__
 
     manifest = {
         "scenario": scenario.title, "file": scenario.path, "year": scenario.year,
-        "replicates": scenario.replicates, "seed": scenario.seed, "chunk": scenario.chunk,
+        "replicates": done, "seed": scenario.seed, "chunk": scenario.chunk,
+        "until_se": until_se, "largest_se": reached,
         "simsuite": __version__, "started": started.isoformat(timespec="seconds"),
         "finished": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "comparisons": {c.name: {"rulebook": c.rulebook.id, "parameters": c.rulebook.parameters.digest(),
@@ -131,6 +140,39 @@ def run(scenario: Scenario, executor=None, progress: bool = False) -> RunResult:
         "scenario_text": scenario.text,
     }
     return RunResult(scenario, results, manifest)
+
+
+def _execute(parts: list[range], args: tuple, executor, bar, per_chunk: bool) -> list[pd.DataFrame]:
+    """Score ``parts`` (ranges of replicates) on the executor, in order."""
+    if executor is None:
+        frames = []
+        for reps in parts:  # one chunk of replicates at a time, to bound memory
+            frames.append(run_chunk(*args, reps))
+            bar.update(1 if per_chunk else len(reps))
+        return frames
+    calls = list(zip(*[(*args, reps) for reps in parts]))
+    if isinstance(executor, int):
+        with ProcessPoolExecutor(max_workers=executor) as pool:
+            results = pool.map(run_chunk, *calls)
+            frames = []
+            for frame, reps in zip(results, parts):
+                frames.append(frame)
+                bar.update(1 if per_chunk else len(reps))
+            return frames
+    futures = executor.map(run_chunk, *calls, pure=False)  # a dask.distributed Client: chunks as tasks
+    frames = []
+    for future, reps in zip(futures, parts):
+        frames.append(future.result())
+        bar.update(1 if per_chunk else len(reps))
+    return frames
+
+
+def _workers(executor) -> int:
+    if executor is None:
+        return 1
+    if isinstance(executor, int):
+        return executor
+    return max(1, len(executor.scheduler_info().get("workers", {})))
 
 
 def summarise(results: pd.DataFrame) -> pd.DataFrame:

@@ -44,12 +44,11 @@ class Synthetic:
 
 def generate(rulebook: Rulebook, units: pd.DataFrame, year: int, behaviour: Behaviour | None = None,
              replicates: int | range = 1, seed: int = 0) -> Synthetic:
-    """Histories for ``replicates`` (a count, or a range of replicate numbers
-    starting at a block boundary) of ``units`` under ``rulebook``'s catalogue."""
+    """Histories for ``replicates`` (a count, or a range of replicate numbers)
+    of ``units`` under ``rulebook``'s catalogue. Replicate r is the same
+    history whichever range it is drawn in."""
     behaviour = behaviour or Behaviour.make()
     reps = range(replicates) if isinstance(replicates, int) else replicates
-    if reps.start % BLOCK:
-        raise ValueError(f"replicates must start at a multiple of {BLOCK}, not {reps.start}")
     calendar = rulebook.calendar(year)
     group_code = np.array([rulebook.groups.index(g) for g in units["group"]], dtype=np.int32)
     model = _Model(rulebook, behaviour, calendar, group_code)

@@ -1,5 +1,6 @@
 """Scenario files and Monte Carlo runs."""
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -70,8 +71,12 @@ def test_run_results_summary_and_manifest(tmp_path):
     result = run(s)
     r = result.results
     assert len(r) == 2 * 40 * 51
-    assert list(r.columns) == ["comparison", "rulebook", "replicate", "unit_id", "group", "points", "final", "rank",
-                               "award", "bottom3", "quality"]
+    assert list(r.columns) == ["comparison", "rulebook", "replicate", "unit_id", "name", "group", "points", "final",
+                               "rank", "award", "bottom3", "quality", "from_volume", "from_adoption",
+                               "from_instruction", "from_conduct"]
+    # the four sources of points add up to the points
+    sources = r[["from_volume", "from_adoption", "from_instruction", "from_conduct"]].sum(axis=1)
+    assert sources.to_numpy() == pytest.approx(r["points"].to_numpy())
     # both comparisons see the same histories: raw points are identical
     a = r[r["comparison"] == "baseline"].reset_index(drop=True)
     b = r[r["comparison"] == "raw"].reset_index(drop=True)
@@ -115,6 +120,35 @@ def test_a_run_repeats_exactly_from_its_manifest(tmp_path, capsys):
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "one/results.parquet"),
                                   pd.read_parquet(tmp_path / "two/results.parquet"))
     assert "40 replicates × 2 comparisons" in capsys.readouterr().out
+
+
+def test_a_run_goes_on_until_the_standard_error_is_reached():
+    from simsuite.analytics.uncertainty import largest_se
+
+    s = parse_scenario(small(), ROOT / "scenarios", "a.toml")
+    target = 0.05
+    result = run(s, until_se=target, max_replicates=4000)
+    n = result.manifest["replicates"]
+    assert n > 40 and (n - 40) % 16 == 0  # it went on, a chunk at a time
+    assert largest_se(result.results) <= target == result.manifest["until_se"]
+    # one chunk fewer would not have been enough
+    fewer = run(dataclasses.replace(s, replicates=n - 16)).results
+    assert largest_se(fewer) > target
+    # and it equals a fixed run of that many replicate years, on any executor
+    pd.testing.assert_frame_equal(result.results, run(dataclasses.replace(s, replicates=n)).results)
+    pd.testing.assert_frame_equal(result.results, run(s, executor=2, until_se=target, max_replicates=4000).results)
+
+
+def test_until_se_stops_at_the_maximum(tmp_path, capsys):
+    path = tmp_path / "small.toml"
+    path.write_text(small(), encoding="utf-8")
+    assert main(["run", str(path), "--out", str(tmp_path / "one"), "--until-se", "0.0001",
+                 "--max-replicates", "64"]) == 0
+    assert "64 replicates × 2 comparisons" in capsys.readouterr().out
+    # the manifest repeats the 64 replicate years, not the file's 40
+    assert main(["run", str(tmp_path / "one" / "manifest.json"), "--out", str(tmp_path / "two")]) == 0
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "one/results.parquet"),
+                                  pd.read_parquet(tmp_path / "two/results.parquet"))
 
 
 def test_scenario_round_trips_through_its_manifest():

@@ -57,8 +57,6 @@ def test_chunked_equals_unchunked():
         t = scores_of_batch(rb, generate(rb, units, 2021, replicates=chunk, seed=9).batch).table
         parts.append(t.assign(replicate=t["replicate"] + chunk.start))
     pd.testing.assert_frame_equal(whole, pd.concat(parts, ignore_index=True))
-    with pytest.raises(ValueError, match="multiple of"):
-        generate(rb, units, 2021, replicates=range(3, 20), seed=9)
 
 
 def test_activity_follows_its_mean_and_month_profile():
@@ -142,3 +140,13 @@ def test_behaviour_errors_name_the_parameter():
         Behaviour.make({"co_submission.chance": 2})
     with pytest.raises(ValueError, match=r"no group 'three'"):
         synthetic_units(simsuite.rulebook("jiande-2018"), {"three": 4})
+
+
+def test_a_replicate_is_the_same_whichever_range_draws_it():
+    rb = simsuite.rulebook("ningxia-transport-2021")
+    units = real_units(rb)
+    whole = generate(rb, units, 2021, replicates=range(0, 3 * BLOCK), seed=4)
+    part = generate(rb, units, 2021, replicates=range(BLOCK + 5, 2 * BLOCK + 3), seed=4)
+    keep = (whole.batch.item_rep >= BLOCK + 5) & (whole.batch.item_rep < 2 * BLOCK + 3)
+    np.testing.assert_array_equal(part.batch.item_day, whole.batch.item_day[keep])
+    np.testing.assert_array_equal(part.batch.item_rep + BLOCK + 5, whole.batch.item_rep[keep])

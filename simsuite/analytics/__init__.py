@@ -1,0 +1,1 @@
+"""Analytics over Monte Carlo runs."""

@@ -1,0 +1,98 @@
+"""Does a rule reward the better units, or luck, or sheer volume?
+
+Synthetic runs keep each unit's latent quality, so the final ranking can be
+set against the truth: how closely it follows quality, how often the best
+unit comes first, where the points come from, and whether a group of units
+does better than another when all behave alike.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .agreement import kendall_tau_b, spearman_rho
+from .panel import SOURCE_NAMES, SOURCES, Panel, as_panel, mean_se
+from .uncertainty import top_is_best
+
+
+def fidelity(results, comparison=None) -> pd.DataFrame:
+    """Per group: Spearman's rho and Kendall's tau-b between the final
+    ranking and the ranking by latent quality (1 = the rule ranks exactly by
+    quality), and the chance the truly best unit ranks first; each ± SE."""
+    p = results if isinstance(results, Panel) else as_panel(results, comparison)
+    if p.quality is None:
+        raise ValueError(f"{p.name!r} carries no latent quality (only synthetic runs do)")
+    rows = []
+    for group, cols in p.groups():
+        truth = np.broadcast_to(_rank_desc(p.quality[cols]), (p.n_replicates, len(cols)))
+        ranks = p.rank[:, cols]
+        row = {"comparison": p.name, "group": group, "n_units": len(cols)}
+        for name, values in (("spearman_quality", spearman_rho(ranks, truth)),
+                             ("kendall_quality", kendall_tau_b(ranks, truth)),
+                             ("p_best_first", top_is_best(p, cols))):
+            row[name], row[f"{name}_se"] = (float(v) for v in mean_se(values))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def point_sources(results, comparison=None) -> pd.DataFrame:
+    """Per unit: mean points from volume (items, quotas, checklists),
+    adoption quality, leaders' instructions and conduct (events), and each
+    as a share of the unit's mean points."""
+    p = results if isinstance(results, Panel) else as_panel(results, comparison)
+    out = p.units.copy()
+    out.insert(0, "comparison", p.name)
+    out["points"] = p.points.mean(axis=0)
+    for s in SOURCES:
+        out[f"from_{s}"] = p.sources[f"from_{s}"].mean(axis=0) if f"from_{s}" in p.sources else 0.0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for s in SOURCES:
+            out[f"share_{s}"] = np.where(out["points"] != 0, out[f"from_{s}"] / out["points"], np.nan)
+    return out
+
+
+def source_shares(results, comparison=None) -> pd.DataFrame:
+    """One row: the share of all points (every unit, every replicate) that
+    each source contributes. Penalties make the conduct share negative."""
+    p = results if isinstance(results, Panel) else as_panel(results, comparison)
+    total = p.points.sum()
+    row = {"comparison": p.name, "rulebook": p.rulebook}
+    for s in SOURCES:
+        part = p.sources.get(f"from_{s}")
+        row[f"share_{s}"] = float(part.sum() / total) if part is not None and total else np.nan
+    return pd.DataFrame([row])
+
+
+def group_bias(results, comparison=None, by: str = "group") -> pd.DataFrame:
+    """Per group (or another unit column): mean points and final score per
+    unit, the chance of the top three and of each award, and mean latent
+    quality, each ± SE over replicates. Give every group the same behaviour
+    (no per-group overrides) to read differences as the rule's own bias."""
+    p = results if isinstance(results, Panel) else as_panel(results, comparison)
+    if by not in p.units:
+        raise KeyError(f"units have no column {by!r}; they have {list(p.units.columns)}")
+    labels = p.units[by].astype(str).to_numpy()
+    awards = p.award_names()
+    top3 = p.rank <= 3
+    rows = []
+    for label in dict.fromkeys(labels):
+        cols = np.flatnonzero(labels == label)
+        row = {"comparison": p.name, by: label, "n_units": len(cols)}
+        for name, values in (("mean_points", p.points[:, cols].mean(axis=1)),
+                             ("mean_final", p.final[:, cols].mean(axis=1)),
+                             ("p_top3", top3[:, cols].mean(axis=1)),
+                             *((f"p_{a}", (p.award[:, cols] == a).mean(axis=1)) for a in awards)):
+            row[name], row[f"{name}_se"] = (float(v) for v in mean_se(values))
+        row["mean_quality"] = float(p.quality[cols].mean()) if p.quality is not None else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _rank_desc(values: np.ndarray) -> np.ndarray:
+    """1 for the largest value (ties share the smallest rank)."""
+    values = np.asarray(values, dtype=float)
+    return (values[None, :] > values[:, None]).sum(axis=1) + 1
+
+
+__all__ = ["fidelity", "group_bias", "point_sources", "source_shares", "SOURCE_NAMES"]
