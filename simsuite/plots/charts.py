@@ -1,0 +1,611 @@
+"""Charts of rankings, score sources, sensitivities and rulebook comparisons.
+
+Every chart takes a tidy DataFrame with named columns and returns the
+matplotlib Figure, built with the object-oriented API on a plain
+``matplotlib.figure.Figure`` (no pyplot state, no GUI backend), so reports
+and servers can draw them in threads. Charts that fit in one Axes take
+``ax=`` to draw into a figure of the caller's. Titles and axis labels are
+short and bilingual (名次 rank) for policy staff; unit names are Chinese.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from io import BytesIO
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from simsuite.params import suggest
+
+PNG_DPI = 110
+
+# Units whose rank moves by at least this many places stand out in the slope chart.
+NOTABLE_RANK_SHIFT = 2
+
+# Chinese and English names of the score sources of the score breakdown.
+COMPONENT_NAMES = {
+    "from_volume": "数量 volume",
+    "from_adoption": "采用 adoption",
+    "from_instruction": "批示 instruction",
+    "from_conduct": "奖惩 conduct",
+}
+COMPONENT_COLOURS = {
+    "from_volume": "#4C72B0",
+    "from_adoption": "#55A868",
+    "from_instruction": "#DD8452",
+    "from_conduct": "#C44E52",
+}
+
+# A palette readable on white and distinct for up to ten groups or series.
+PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
+)  # fmt: skip
+MUTED = "#c8c8c8"
+IMPROVED, WORSENED = "#2a7ab0", "#d1495b"
+
+
+# --------------------------------------------------------------------------- checks and layout
+
+
+def _require_columns(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{what} must be a pandas DataFrame, not {type(frame).__name__}")
+    for column in columns:
+        if column not in frame.columns:
+            raise ValueError(
+                f"{what} has no column {column!r}{suggest(column, list(map(str, frame.columns)))}; "
+                f"it has {list(frame.columns)}"
+            )
+    if frame.empty:
+        raise ValueError(f"{what} has no rows")
+
+
+def _numeric(frame: pd.DataFrame, column: str, what: str, *, allow_missing: bool = False) -> np.ndarray:
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(values) & (frame[column].notna().to_numpy() if allow_missing else True)
+    if bad.any():
+        rows = frame.index[bad][:5].tolist()
+        raise ValueError(f"{what}: column {column!r} must be numbers; rows {rows} are not")
+    return values
+
+
+def _no_duplicates(frame: pd.DataFrame, keys: Sequence[str], what: str) -> None:
+    duplicated = frame.duplicated(list(keys), keep=False)
+    if duplicated.any():
+        example = frame.loc[duplicated, list(keys)].iloc[0].tolist()
+        raise ValueError(f"{what} has more than one row for {dict(zip(keys, example))}; expected one per {list(keys)}")
+
+
+def _figure_and_axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
+    if ax is not None:
+        if not isinstance(ax, Axes):
+            raise TypeError(f"ax must be a matplotlib Axes, not {type(ax).__name__}")
+        return ax.figure, ax
+    figure = Figure(figsize=size, layout="constrained")
+    return figure, figure.add_subplot()
+
+
+def _unit_chart_height(n_units: int) -> float:
+    """Inches that keep 10 to 60 unit names legible at the report's size."""
+    return float(np.clip(1.3 + 0.27 * n_units, 3.0, 18.0))
+
+
+def _colours_for(values: Sequence) -> dict:
+    levels = list(dict.fromkeys(values))
+    return {level: PALETTE[i % len(PALETTE)] for i, level in enumerate(levels)}
+
+
+def _plain_axes(ax: Axes) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _spread(positions: np.ndarray, gap: float) -> np.ndarray:
+    """Positions moved down (increasing) as little as possible to be ≥ gap apart.
+
+    Sorted positions y get y'_i = max(y_i, y'_{i-1} + gap), which is
+    gap·i + running max of (y_i − gap·i): one vectorised pass.
+    """
+    order = np.argsort(positions, kind="stable")
+    steps = gap * np.arange(len(positions))
+    spread_sorted = steps + np.maximum.accumulate(positions[order] - steps)
+    spread = np.empty_like(positions, dtype=float)
+    spread[order] = spread_sorted
+    return spread
+
+
+# --------------------------------------------------------------------------- rank shift
+
+
+def rank_shift_chart(
+    units: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    label: str = "name",
+    before: str = "rank_base",
+    after: str = "rank_variant",
+    group: str = "group",
+    names: tuple[str, str] = ("基准", "变体"),
+) -> Figure:
+    """Slope chart: each unit's rank under one rulebook (left) and another (right).
+
+    Shows at a glance who gains and who loses from a rule change. Rank 1 is
+    at the top; units moving by two places or more are coloured (blue up,
+    red down), the rest grey. Units ranked in separate groups get one panel
+    per group, since their ranks are counted within the group; given ``ax``,
+    everything is drawn into it, coloured by group.
+    """
+    _require_columns(units, [label, before, after], "units")
+    if len(names) != 2:
+        raise ValueError(f"names must be two labels (before, after), got {names!r}")
+    _no_duplicates(units, [label], "units")
+    for column in (before, after):
+        if (_numeric(units, column, "units") < 1).any():
+            raise ValueError(f"units: ranks in {before!r} and {after!r} start at 1")
+    groups = list(dict.fromkeys(units[group].astype(str))) if group in units.columns else []
+    if ax is not None or len(groups) < 2:
+        figure, ax = _figure_and_axes(ax, (7.0, _unit_chart_height(len(units))))
+        _draw_slope(ax, units, label, before, after, group if groups else None, names)
+        ax.set_title(f"名次变化 rank shift（{names[0]} → {names[1]}）", fontsize=12)
+        return figure
+    sizes = [int((units[group].astype(str) == g).sum()) for g in groups]
+    figure = Figure(figsize=(7.0, sum(_unit_chart_height(n) for n in sizes)), layout="constrained")
+    axes = figure.subplots(len(groups), 1, gridspec_kw={"height_ratios": [n + 3 for n in sizes]})
+    for axis, g in zip(axes, groups):
+        _draw_slope(axis, units[units[group].astype(str) == g], label, before, after, None, names)
+        axis.set_title(f"第 {g} 组 group {g}", fontsize=11)
+    figure.suptitle(f"名次变化 rank shift（{names[0]} → {names[1]}）", fontsize=12)
+    return figure
+
+
+def _rank_text(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _draw_slope(ax: Axes, units: pd.DataFrame, label: str, before: str, after: str, group: str | None,
+                names: tuple[str, str]) -> None:
+    rank_before = _numeric(units, before, "units")
+    rank_after = _numeric(units, after, "units")
+    unit_names = units[label].astype(str).to_numpy()
+    shift = rank_after - rank_before
+    notable = np.abs(shift) >= NOTABLE_RANK_SHIFT
+    if group is not None:
+        group_values = units[group].astype(str).to_numpy()
+        group_colour = _colours_for(sorted(set(group_values)))
+        colours = np.array([group_colour[g] for g in group_values], dtype=object)
+    else:
+        colours = np.where(shift < 0, IMPROVED, WORSENED).astype(object)
+    colours[~notable] = MUTED
+
+    # Grey lines first so that the notable ones are drawn over them.
+    for i in np.argsort(notable, kind="stable"):
+        ax.add_line(
+            Line2D(
+                [0.0, 1.0],
+                [rank_before[i], rank_after[i]],
+                color=colours[i],
+                linewidth=2.0 if notable[i] else 1.0,
+                marker="o",
+                markersize=4 if notable[i] else 3,
+                gid=f"unit:{unit_names[i]}",
+                zorder=3 if notable[i] else 2,
+            )
+        )
+
+    gap = 0.9  # one rank apart is the tightest legible spacing at the chosen height
+    left_y = _spread(rank_before, gap)
+    right_y = _spread(rank_after, gap)
+    for i in range(len(units)):
+        text_colour = "#222222" if notable[i] else "#666666"
+        ax.text(-0.04, left_y[i], f"{unit_names[i]} {_rank_text(rank_before[i])}", ha="right", va="center",
+                fontsize=8.5, color=text_colour)  # fmt: skip
+        ax.text(1.04, right_y[i], f"{_rank_text(rank_after[i])} {unit_names[i]}", ha="left", va="center",
+                fontsize=8.5, color=text_colour)  # fmt: skip
+
+    lowest = max(left_y.max(), right_y.max(), rank_before.max(), rank_after.max())
+    ax.set_ylim(lowest + 0.7, min(rank_before.min(), rank_after.min()) - 0.7)
+    ax.set_xlim(-0.75, 1.75)
+    ax.set_xticks([0.0, 1.0], [names[0], names[1]], fontsize=11)
+    ax.xaxis.tick_top()  # column headings above, legend below
+    ax.tick_params(axis="x", length=0)
+    ax.set_yticks([])
+    ax.spines[["top", "right", "left", "bottom"]].set_visible(False)
+
+    quiet = f"变动 <{NOTABLE_RANK_SHIFT} 名 moved <{NOTABLE_RANK_SHIFT}"
+    handles = [Line2D([], [], color=MUTED, linewidth=1.0, label=quiet)]
+    if group is not None:
+        shown = sorted(set(group_values[notable]))
+        handles = [Line2D([], [], color=group_colour[g], linewidth=2.0, label=g) for g in shown] + handles
+    else:
+        handles = [
+            Line2D([], [], color=IMPROVED, linewidth=2.0, label="上升 up"),
+            Line2D([], [], color=WORSENED, linewidth=2.0, label="下降 down"),
+        ] + handles
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=min(len(handles), 4),
+              frameon=False, fontsize=8.5)  # fmt: skip
+
+
+# --------------------------------------------------------------------------- rank probabilities
+
+
+def rank_heatmap(
+    probabilities: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    label: str = "name",
+    rank: str = "rank",
+    probability: str = "probability",
+) -> Figure:
+    """Heatmap of how likely each unit is to finish at each rank.
+
+    Units are ordered by expected rank, so a clear ranking shows as a dark
+    diagonal and a lottery as a smear.
+    """
+    _require_columns(probabilities, [label, rank, probability], "probabilities")
+    _no_duplicates(probabilities, [label, rank], "probabilities")
+    chance = _numeric(probabilities, probability, "probabilities")
+    if ((chance < 0) | (chance > 1)).any():
+        raise ValueError(f"probabilities: column {probability!r} must lie between 0 and 1")
+    ranks = _numeric(probabilities, rank, "probabilities")
+    tidy = pd.DataFrame({"unit": probabilities[label].astype(str).to_numpy(), "rank": ranks, "p": chance})
+    grid = tidy.pivot(index="unit", columns="rank", values="p").fillna(0.0)
+    weights = grid.to_numpy()
+    totals = weights.sum(axis=1)
+    if (totals <= 0).any():
+        empty = grid.index[totals <= 0].tolist()
+        raise ValueError(f"probabilities: units {empty} have no probability on any rank")
+    expected = weights @ grid.columns.to_numpy(dtype=float) / totals
+    order = np.argsort(expected, kind="stable")
+    grid = grid.iloc[order]
+    expected = expected[order]
+
+    n_units, n_ranks = grid.shape
+    figure, ax = _figure_and_axes(ax, (max(5.5, 2.8 + 0.32 * n_ranks), _unit_chart_height(n_units)))
+    image = ax.imshow(grid.to_numpy(), cmap="Blues", vmin=0.0, vmax=float(grid.to_numpy().max()), aspect="auto",
+                      interpolation="nearest")  # fmt: skip
+    rank_labels = [f"{value:g}" for value in grid.columns]
+    step = max(1, n_ranks // 20)
+    ax.set_xticks(np.arange(0, n_ranks, step), rank_labels[::step])
+    ax.set_yticks(np.arange(n_units), [f"{unit}（{e:.1f}）" for unit, e in zip(grid.index, expected)], fontsize=8.5)
+    ax.set_xlabel("名次 rank")
+    ax.set_ylabel("单位（期望名次）unit (expected rank)")
+    ax.set_title("名次概率 rank probability", fontsize=12)
+    ax.tick_params(length=0)
+    ax.spines[:].set_visible(False)
+    if n_units <= 15 and n_ranks <= 15:
+        values = grid.to_numpy()
+        dark = values > 0.6 * values.max()
+        for (row, column), value in np.ndenumerate(values):
+            if value >= 0.005:
+                ax.text(column, row, f"{value:.0%}", ha="center", va="center", fontsize=7.5,
+                        color="white" if dark[row, column] else "#333333")  # fmt: skip
+    colourbar = figure.colorbar(image, ax=ax, shrink=0.8)
+    colourbar.set_label("概率 probability")
+    colourbar.outline.set_visible(False)
+    return figure
+
+
+# --------------------------------------------------------------------------- score sources
+
+
+def score_breakdown(
+    sources: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    label: str = "name",
+    components: Sequence[str] | None = None,
+) -> Figure:
+    """Stacked bars of where each unit's points come from, on average.
+
+    Volume, adoption, instruction and conduct points stack to the right of
+    zero; penalties stack to the left; a dot marks the net total. Rows are
+    averaged per unit, so replicate rows may be passed as they are.
+    """
+    _require_columns(sources, [label], "sources")
+    if components is None:
+        components = [column for column in sources.columns if str(column).startswith("from_")]
+        if not components:
+            raise ValueError(f"sources has no 'from_…' columns to stack; it has {list(sources.columns)}")
+    components = list(components)
+    _require_columns(sources, components, "sources")
+    for component in components:
+        _numeric(sources, component, "sources")
+    means = sources.groupby(sources[label].astype(str), sort=False)[components].mean()
+    total = means.sum(axis=1)
+    means = means.loc[total.sort_values(ascending=False, kind="stable").index]
+    total = total.loc[means.index]
+
+    values = means.to_numpy(dtype=float)
+    positive = np.clip(values, 0.0, None)
+    negative = np.clip(values, None, 0.0)
+    positive_left = np.cumsum(positive, axis=1) - positive
+    negative_left = np.cumsum(negative, axis=1) - negative
+
+    n_units = len(means)
+    figure, ax = _figure_and_axes(ax, (7.5, _unit_chart_height(n_units)))
+    y = np.arange(n_units)
+    spare = iter(colour for colour in PALETTE if colour not in COMPONENT_COLOURS.values())
+    for k, component in enumerate(components):
+        colour = COMPONENT_COLOURS.get(component) or next(spare, MUTED)
+        name = COMPONENT_NAMES.get(component, component)
+        ax.barh(y, positive[:, k], left=positive_left[:, k], height=0.7, color=colour, label=name)
+        if (negative[:, k] < 0).any():
+            ax.barh(y, negative[:, k], left=negative_left[:, k], height=0.7, color=colour)
+    ax.scatter(total.to_numpy(), y, s=14, color="black", zorder=3, label="合计 total")
+    ax.axvline(0.0, color="#444444", linewidth=0.8)
+    ax.set_yticks(y, means.index, fontsize=8.5)
+    ax.invert_yaxis()
+    ax.set_xlabel("平均得分 mean points")
+    ax.set_title("得分来源 score by source", fontsize=12, pad=24)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
+    ax.set_axisbelow(True)
+    _plain_axes(ax)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(len(components) + 1, 5), frameon=False,
+              fontsize=8.5)  # fmt: skip
+    return figure
+
+
+# --------------------------------------------------------------------------- rank intervals
+
+
+def rank_intervals(
+    distribution: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    label: str = "name",
+    median: str = "median_rank",
+    low: str = "rank_p5",
+    high: str = "rank_p95",
+    by: str | None = None,
+) -> Figure:
+    """Each unit's likely ranks: a 5–95 % interval with a dot at the median.
+
+    Long bars say the rulebook cannot tell the unit from its neighbours.
+    With ``by`` (for example "comparison") the intervals of each value are
+    drawn side by side, slightly offset, to compare rulebooks unit by unit.
+    """
+    columns = [label, median, low, high] + ([by] if by is not None else [])
+    _require_columns(distribution, columns, "distribution")
+    if by is None and distribution.duplicated(label).any():
+        others = [c for c in distribution.columns if c not in (label, median, low, high)]
+        raise ValueError(
+            f"distribution has several rows per {label!r}; pass by= the column that tells them apart"
+            + (f" (one of {others})" if others else "")
+        )
+    _no_duplicates(distribution, [label] + ([by] if by is not None else []), "distribution")
+    medians = _numeric(distribution, median, "distribution")
+    lows = _numeric(distribution, low, "distribution")
+    highs = _numeric(distribution, high, "distribution")
+    if ((lows > medians) | (medians > highs)).any():
+        raise ValueError(f"distribution: expected {low!r} ≤ {median!r} ≤ {high!r} on every row")
+
+    tidy = pd.DataFrame({
+        "unit": distribution[label].astype(str).to_numpy(),
+        "series": distribution[by].astype(str).to_numpy() if by is not None else "",
+        "median": medians,
+        "low": lows,
+        "high": highs,
+    })  # fmt: skip
+    series = list(dict.fromkeys(tidy["series"]))
+    # Order units by their median under the first series, then by the mean of the others.
+    first = tidy[tidy["series"] == series[0]].set_index("unit")["median"]
+    overall = tidy.groupby("unit")["median"].mean()
+    key = pd.DataFrame({"first": first.reindex(overall.index).fillna(np.inf), "overall": overall})
+    units = key.sort_values(["first", "overall"], kind="stable").index.tolist()
+    position = pd.Series(np.arange(len(units)), index=units)
+
+    figure, ax = _figure_and_axes(ax, (7.0, _unit_chart_height(len(units)) * (1.0 + 0.2 * (len(series) - 1))))
+    offsets = np.linspace(-0.22, 0.22, len(series)) if len(series) > 1 else np.zeros(1)
+    colours = _colours_for(series)
+    for offset, name in zip(offsets, series):
+        part = tidy[tidy["series"] == name]
+        y = position.loc[part["unit"]].to_numpy() + offset
+        colour = colours[name] if by is not None else "#1f77b4"
+        ax.hlines(y, part["low"], part["high"], color=colour, linewidth=2.2, alpha=0.8)
+        ax.plot(part["median"], y, "o", color=colour, markersize=5, markeredgecolor="white", markeredgewidth=0.6,
+                label=name if by is not None else None)  # fmt: skip
+    ax.set_yticks(np.arange(len(units)), units, fontsize=8.5)
+    ax.set_ylim(len(units) - 0.5, -0.5)
+    ax.set_xlabel("名次 rank（中位数与 5–95% 区间 median, 5–95%）")
+    ax.set_title("名次区间 rank intervals", fontsize=12, pad=24 if by is not None else 6)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
+    ax.set_axisbelow(True)
+    _plain_axes(ax)
+    if by is not None:
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(len(series), 4), frameon=False,
+                  fontsize=8.5)  # fmt: skip
+    return figure
+
+
+# --------------------------------------------------------------------------- effort and reward
+
+
+def effort_reward_chart(
+    curves: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    effort: str = "effort",
+    reward: str = "reward",
+    series: str = "series",
+) -> Figure:
+    """Points earned against effort, one line per series (action or rulebook).
+
+    Flat stretches, jumps and caps are where a rule stops or starts paying;
+    integer efforts (items, adoptions) are drawn as steps so they show.
+    """
+    _require_columns(curves, [effort, reward, series], "curves")
+    _no_duplicates(curves, [series, effort], "curves")
+    efforts = _numeric(curves, effort, "curves")
+    rewards = _numeric(curves, reward, "curves")
+    tidy = pd.DataFrame({"series": curves[series].astype(str).to_numpy(), "effort": efforts, "reward": rewards})
+    integer_efforts = bool(np.all(efforts == np.round(efforts)))
+    names = list(dict.fromkeys(tidy["series"]))
+    colours = _colours_for(names)
+    markers = "osD^vP*X"
+
+    figure, ax = _figure_and_axes(ax, (7.0, 4.2))
+    for k, name in enumerate(names):
+        part = tidy[tidy["series"] == name].sort_values("effort", kind="stable")
+        ax.plot(part["effort"], part["reward"], color=colours[name], marker=markers[k % len(markers)], markersize=4,
+                linewidth=1.6, drawstyle="steps-post" if integer_efforts else "default", label=name)  # fmt: skip
+    ax.set_xlabel("投入 effort")
+    ax.set_ylabel("得分 reward")
+    ax.set_title("投入与得分 effort and reward", fontsize=12)
+    ax.grid(color="#e6e6e6", linewidth=0.8)
+    ax.set_axisbelow(True)
+    _plain_axes(ax)
+    if len(names) > 1:
+        ax.legend(frameon=False, fontsize=8.5)
+    return figure
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+
+def tornado_chart(
+    sweep: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    parameter: str = "parameter",
+    low: str = "output_low",
+    high: str = "output_high",
+    base: str = "output_base",
+) -> Figure:
+    """Tornado chart: how far the output moves when each parameter goes to its low or high value.
+
+    The widest bar, at the top, is the parameter the result depends on most.
+    """
+    _require_columns(sweep, [parameter, low, high, base], "sweep")
+    _no_duplicates(sweep, [parameter], "sweep")
+    lows = _numeric(sweep, low, "sweep")
+    highs = _numeric(sweep, high, "sweep")
+    bases = _numeric(sweep, base, "sweep")
+    swing = np.abs(highs - lows)
+    order = np.argsort(-swing, kind="stable")
+    names = sweep[parameter].astype(str).to_numpy()[order]
+    lows, highs, bases = lows[order], highs[order], bases[order]
+
+    figure, ax = _figure_and_axes(ax, (7.0, float(np.clip(1.4 + 0.38 * len(names), 2.8, 14.0))))
+    y = np.arange(len(names))
+    ax.barh(y, lows - bases, left=bases, height=0.6, color="#4C72B0", label="参数取低值 low value", gid="low")
+    ax.barh(y, highs - bases, left=bases, height=0.6, color="#DD8452", label="参数取高值 high value", gid="high")
+    if np.allclose(bases, bases[0]):
+        ax.axvline(bases[0], color="#333333", linewidth=0.9)
+    ax.set_yticks(y, names, fontsize=8.5)
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    ax.set_xlabel("结果 output（竖线为基准 line: baseline）")
+    ax.set_title("单参数敏感度 one-at-a-time sensitivity", fontsize=12, pad=24)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
+    ax.set_axisbelow(True)
+    _plain_axes(ax)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False, fontsize=8.5)
+    return figure
+
+
+def sobol_chart(indices: pd.DataFrame, ax: Axes | None = None, *, parameter: str = "parameter") -> Figure:
+    """Sobol indices: the share of the output's variance due to each parameter.
+
+    First-order S1 counts a parameter alone; total ST adds its interactions,
+    so a large gap between the two means the parameter matters in combination.
+    """
+    value_columns = ["S1", "ST", "S1_conf", "ST_conf"]
+    _require_columns(indices, [parameter, *value_columns], "indices")
+    _no_duplicates(indices, [parameter], "indices")
+    s1, st, s1_conf, st_conf = (_numeric(indices, column, "indices") for column in value_columns)
+    if ((s1_conf < 0) | (st_conf < 0)).any():
+        raise ValueError("indices: confidence half-widths S1_conf and ST_conf cannot be negative")
+    order = np.argsort(-st, kind="stable")
+    names = indices[parameter].astype(str).to_numpy()[order]
+
+    figure, ax = _figure_and_axes(ax, (7.0, float(np.clip(1.4 + 0.45 * len(names), 2.8, 14.0))))
+    y = np.arange(len(names))
+    error_style = {"ecolor": "#333333", "capsize": 2.5, "elinewidth": 0.9}
+    ax.barh(y - 0.19, s1[order], xerr=s1_conf[order], height=0.36, color="#4C72B0", label="一阶 S1 first-order",
+            error_kw=error_style, gid="S1")  # fmt: skip
+    ax.barh(y + 0.19, st[order], xerr=st_conf[order], height=0.36, color="#DD8452", label="总效应 ST total",
+            error_kw=error_style, gid="ST")  # fmt: skip
+    ax.axvline(0.0, color="#444444", linewidth=0.8)
+    ax.set_yticks(y, names, fontsize=8.5)
+    ax.set_ylim(len(names) - 0.5, -0.5)
+    ax.set_xlabel("Sobol 指数 index（方差份额 share of variance）")
+    ax.set_title("全局敏感度 Sobol indices", fontsize=12, pad=24)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
+    ax.set_axisbelow(True)
+    _plain_axes(ax)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False, fontsize=8.5)
+    return figure
+
+
+# --------------------------------------------------------------------------- rulebooks side by side
+
+
+def jurisdiction_chart(table: pd.DataFrame, *, label: str = "rulebook", metrics: Sequence[str] | None = None) -> Figure:
+    """Small multiples: one bar panel per metric, the rulebooks down each panel.
+
+    Each panel has its own scale, so metrics in different units sit side by
+    side without one dwarfing the others.
+    """
+    _require_columns(table, [label], "table")
+    _no_duplicates(table, [label], "table")
+    if metrics is None:
+        metrics = [c for c in table.columns if c != label and pd.api.types.is_numeric_dtype(table[c])]
+        if not metrics:
+            raise ValueError(f"table has no numeric columns to chart besides {label!r}")
+    metrics = list(metrics)
+    _require_columns(table, metrics, "table")
+    values = {metric: _numeric(table, metric, "table", allow_missing=True) for metric in metrics}
+    rulebooks = table[label].astype(str).to_numpy()
+
+    n_columns = 2 if len(metrics) == 4 else min(3, len(metrics))
+    n_rows = -(-len(metrics) // n_columns)
+    panel_height = 0.9 + 0.3 * len(rulebooks)
+    figure = Figure(figsize=(3.6 * n_columns + 1.2, panel_height * n_rows + 0.5), layout="constrained")
+    axes = np.atleast_1d(figure.subplots(n_rows, n_columns, sharey=True, squeeze=False)).ravel()
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(rulebooks))]
+    y = np.arange(len(rulebooks))
+    for panel, metric in zip(axes, metrics):
+        bars = np.nan_to_num(values[metric], nan=0.0)
+        panel.barh(y, bars, height=0.65, color=colours)
+        for position, value in zip(y, values[metric]):
+            text = "—" if np.isnan(value) else f"{value:.3g}"
+            panel.text(max(value, 0.0) if not np.isnan(value) else 0.0, position, f" {text}", va="center", ha="left",
+                       fontsize=8)  # fmt: skip
+        panel.axvline(0.0, color="#444444", linewidth=0.8)
+        panel.set_title(str(metric), fontsize=10)
+        panel.set_yticks(y, rulebooks, fontsize=8.5)
+        panel.set_ylim(len(rulebooks) - 0.5, -0.5)
+        panel.tick_params(axis="y", length=0)
+        panel.margins(x=0.18)
+        _plain_axes(panel)
+    for unused in axes[len(metrics):]:
+        unused.set_visible(False)
+    figure.suptitle("规则对比 rulebooks compared", fontsize=12)
+    return figure
+
+
+# --------------------------------------------------------------------------- output
+
+
+def figure_png_bytes(figure: Figure, dpi: int = PNG_DPI) -> bytes:
+    """The figure as PNG bytes, at the resolution the HTML report embeds."""
+    buffer = BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def save_png(figure: Figure, path: str | Path, dpi: int = PNG_DPI) -> Path:
+    """Write the figure as a PNG file; returns the path written."""
+    path = Path(path)
+    if path.suffix.lower() != ".png":
+        raise ValueError(f"save_png writes PNG files; {path} does not end in .png")
+    path.write_bytes(figure_png_bytes(figure, dpi=dpi))
+    return path
