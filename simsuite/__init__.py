@@ -10,6 +10,6 @@ try:
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0+unknown"
 
-from .api import compare_rulebooks, list_rulebooks, load_variant, rulebook, score  # noqa: E402
+from .api import compare_rulebooks, list_rulebooks, load_variant, rulebook, run_scenario, score  # noqa: E402
 
-__all__ = ["__version__", "compare_rulebooks", "list_rulebooks", "load_variant", "rulebook", "score"]
+__all__ = ["__version__", "compare_rulebooks", "list_rulebooks", "load_variant", "rulebook", "run_scenario", "score"]

@@ -60,3 +60,19 @@ def compare_rulebooks(ids=None) -> pd.DataFrame:
     from .rulebooks.features import feature_table
 
     return feature_table(ids)
+
+
+def run_scenario(path: str | Path, replicates: int | None = None, executor=None, until_se: float | None = None,
+                 progress: bool = False):
+    """Run a scenario file (optionally with fewer or more replicate years than
+    it asks for) and return the :class:`~simsuite.runs.RunResult`."""
+    import dataclasses
+
+    from .runs import read_scenario, run
+
+    scenario = read_scenario(path)
+    if replicates is not None:
+        if isinstance(replicates, bool) or not isinstance(replicates, int) or replicates < 1:
+            raise ValueError(f"replicates = {replicates!r}: expected a whole number ≥ 1")
+        scenario = dataclasses.replace(scenario, replicates=replicates)
+    return run(scenario, executor=executor, progress=progress, until_se=until_se)

@@ -59,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="run a scenario: replicate histories scored under every comparison")
     p.add_argument("scenario", help="a scenario file (TOML), or the manifest.json of an earlier run")
-    p.add_argument("--out", required=True, help="folder for results.parquet, summary.xlsx, manifest.json")
+    p.add_argument("--out", required=True,
+                   help="folder for results.parquet, summary.xlsx, manifest.json, analysis.xlsx, figures/, report.html")
     p.add_argument("--workers", type=int, help="a local process pool of this many workers")
     p.add_argument("--dask", metavar="ADDRESS", help="a Dask scheduler address (pip install simsuite[dask])")
     p.add_argument("--until-se", type=float, metavar="SE",
@@ -76,6 +77,13 @@ def _parser() -> argparse.ArgumentParser:
                    "(default: the jurisdiction's real units)")
     p.add_argument("--out", required=True, help="FILE.xlsx or a folder for CSVs")
     p.set_defaults(run=_simulate)
+
+    p = sub.add_parser("explore", help="the what-if explorer as a web page on this computer (Voilà)")
+    p.add_argument("--rulebook", default="ningxia-transport-2021", help="the rulebook it opens on")
+    p.add_argument("--port", type=int, help="the port to serve on (default: a free one)")
+    p.add_argument("--replicates", type=int, default=300, help="replicate years scored per change")
+    p.add_argument("--no-browser", action="store_true", help="print the address without opening a browser")
+    p.set_defaults(run=_explore)
     return parser
 
 
@@ -185,12 +193,15 @@ def _run(args) -> int:
         executor = Client(args.dask)
     result = run(scenario, executor=executor, progress=True, until_se=args.until_se,
                  max_replicates=args.max_replicates)
-    out = result.write(args.out)
+    analysis = result.analyse()
+    out = result.write(args.out, analysis=analysis)
     reached = f" (largest SE {result.manifest['largest_se']:.4f})" if args.until_se else ""
     print(f"{scenario.title}: {result.manifest['replicates']} replicates × {len(scenario.comparisons)} "
           f"comparisons{reached}")
     print(result.summary.groupby("comparison", observed=True)[["mean_rank", "p_top3"]].mean().to_string())
-    print(f"wrote {out}/results.parquet, summary.xlsx, manifest.json")
+    for warning in analysis.warnings:
+        print(f"warning: {warning}")
+    print(f"wrote {out}/results.parquet, summary.xlsx, manifest.json, analysis.xlsx, figures/, report.html")
     return 0
 
 
@@ -208,6 +219,12 @@ def _simulate(args) -> int:
     print(f"wrote a synthetic {rb.id} ledger for {args.year} ({len(history.items)} items, "
           f"{len(history.adoptions)} adoptions) to {out}")
     return 0
+
+
+def _explore(args) -> int:
+    from .explorer.serve import serve
+
+    return serve(args.rulebook, port=args.port, open_browser=not args.no_browser, replicates=args.replicates)
 
 
 if __name__ == "__main__":

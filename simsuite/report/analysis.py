@@ -1,0 +1,128 @@
+"""The analyses a scenario run gets by default, with the data behind each figure.
+
+For every comparison: rank distribution, stability, fidelity to latent
+quality, points by source and group bias. Every other comparison of a
+rulebook is set against that rulebook's baseline, its comparison without
+changes (who moves, who gains or loses an award). When a scenario holds
+several rulebooks, they are also set side by side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..analytics.compare import VariantComparison, compare_panels
+from ..analytics.fidelity import fidelity, group_bias, point_sources
+from ..analytics.jurisdictions import jurisdiction_table
+from ..analytics.panel import Panel, panels
+from ..analytics.uncertainty import rank_distribution, rank_probabilities, stability
+
+
+@dataclass
+class Figure:
+    """A chart, the sentence that explains it, and the data it draws."""
+
+    key: str  # file stem: letters, digits and dashes
+    title: str
+    caption: str
+    figure: object  # matplotlib Figure
+    data: pd.DataFrame
+
+
+@dataclass
+class Analysis:
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # sheet name → table
+    figures: list[Figure] = field(default_factory=list)
+    comparisons: list[VariantComparison] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def analyse(result, figures: bool = True) -> Analysis:
+    """Tables (and, unless ``figures=False``, charts) for a :class:`RunResult`."""
+    out = Analysis()
+    by_name = panels(result.results)
+    tables: dict[str, list[pd.DataFrame]] = {k: [] for k in
+                                             ("distribution", "stability", "fidelity", "sources", "groups")}
+    for p in by_name.values():
+        tables["distribution"].append(rank_distribution(p))
+        tables["stability"].append(stability(p))
+        tables["fidelity"].append(fidelity(p))
+        tables["sources"].append(point_sources(p))
+        tables["groups"].append(group_bias(p))
+    out.tables = {k: pd.concat(v, ignore_index=True) for k, v in tables.items()}
+
+    shifts, award_changes = [], []
+    for base, variant in pairs(by_name, result.manifest):
+        c = compare_panels(base, variant)
+        out.comparisons.append(c)
+        shifts.append(c.groups.assign(base=c.base, variant=c.variant))
+        award_changes.append(c.awards.assign(base=c.base, variant=c.variant))
+        if c.identical:
+            out.warnings.append(
+                f"“{c.variant}” gives every unit exactly the same scores, ranks and awards as “{c.base}”: "
+                f"the variant changes nothing, which usually means a mistyped variant.")
+    if shifts:
+        out.tables["agreement"] = pd.concat(shifts, ignore_index=True)
+        out.tables["award_changes"] = pd.concat(award_changes, ignore_index=True)
+        out.tables["rank_shifts"] = pd.concat([c.units.assign(base=c.base, variant=c.variant)
+                                               for c in out.comparisons], ignore_index=True)
+    if len({p.rulebook for p in by_name.values()}) > 1:
+        out.tables["jurisdictions"] = jurisdiction_table(result.results)
+    if figures:
+        out.figures = _figures(out, by_name)
+    return out
+
+
+def pairs(by_name: dict[str, Panel], manifest: dict) -> list[tuple[Panel, Panel]]:
+    """Each comparison against its rulebook's baseline: the first comparison
+    of that rulebook that changes nothing, or else its first comparison."""
+    changes = {name: c.get("changes", {}) for name, c in manifest.get("comparisons", {}).items()}
+    base: dict[str, Panel] = {}
+    for p in by_name.values():
+        if p.rulebook not in base or (changes.get(base[p.rulebook].name) and not changes.get(p.name)):
+            base[p.rulebook] = p
+    return [(base[p.rulebook], p) for p in by_name.values() if p is not base[p.rulebook]]
+
+
+def _figures(a: Analysis, by_name: dict[str, Panel]) -> list[Figure]:
+    from .. import plots
+
+    figs = []
+    for i, c in enumerate(a.comparisons, 1):
+        figs.append(Figure(
+            f"shift-{i}", f"名次变化 rank shift: {c.base} → {c.variant}",
+            f"Each line joins a unit's mean rank under “{c.base}” (left) to its mean rank under “{c.variant}” "
+            f"(right); coloured lines moved by two places or more.",
+            plots.rank_shift_chart(c.units, names=(c.base, c.variant)), c.units))
+    distribution = a.tables["distribution"]
+    for i, (name, p) in enumerate(by_name.items(), 1):
+        d = distribution[distribution["comparison"] == name]
+        figs.append(Figure(
+            f"intervals-{i}", f"名次区间 rank intervals: {name}",
+            "The dot is a unit's median rank over the replicate years, the bar the range of its middle 90 % "
+            "of ranks: a long bar means the rule ranks that unit by luck as much as by merit.",
+            plots.rank_intervals(d), d))
+        probs = rank_probabilities(p)
+        figs.append(Figure(
+            f"heatmap-{i}", f"名次概率 rank probabilities: {name}",
+            "Each row is a unit, each column a rank; the darker the cell, the likelier the unit takes that rank.",
+            plots.rank_heatmap(probs), probs))
+        s = a.tables["sources"]
+        s = s[s["comparison"] == name]
+        figs.append(Figure(
+            f"sources-{i}", f"得分来源 where the points come from: {name}",
+            "Mean points per unit split by source: volume (items, quotas, checklists), adoptions, leaders' "
+            "instructions and conduct (penalties and rewards).",
+            plots.score_breakdown(s), s))
+    if "jurisdictions" in a.tables:
+        t = a.tables["jurisdictions"]
+        figs.append(Figure(
+            "jurisdictions", "五地办法对比 the rulebooks side by side",
+            "For the same units: how concentrated the points are (top-10 % share), how much ranks move from "
+            "year to year, how closely ranks follow latent quality, and what share of points volume earns.",
+            plots.jurisdiction_chart(t, label="comparison", metrics=[
+                "top10_share", "relative_rank_shift", "spearman_quality", "p_best_first", "share_volume",
+                "share_adoption"]), t))
+    return figs
