@@ -1,19 +1,40 @@
-"""Every notebook runs top to bottom, and shows what it says it shows."""
+"""Every notebook runs top to bottom, and shows what it says it shows.
 
+Each test runs a notebook in a fresh kernel, then asks that same kernel for
+the notebook's key results (a cell the test appends, not saved) and checks
+them against the library called here, with the same scenario and seed.
+"""
+
+import json
 from pathlib import Path
 
 import nbformat
-import pytest
+import numpy as np
+import pandas as pd
 from nbclient import NotebookClient
 
 import simsuite
+from simsuite import analytics
 
 NOTEBOOKS = Path(__file__).parents[2] / "notebooks"
+SCENARIOS = NOTEBOOKS.parent / "scenarios"
 
 
-def run(name: str):
+def run(name: str, probe: str | None = None):
+    """Execute a notebook; with ``probe``, also run that code last in the
+    same kernel and return what it printed as JSON."""
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+    if probe:
+        nb.cells.append(nbformat.v4.new_code_cell(probe))
     NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            assert out.get("output_type") != "error", f"{name}: {out.get('ename')}: {out.get('evalue')}"
+            if out.get("name") == "stderr":
+                assert "Glyph" not in out["text"] and "missing from" not in out["text"], out["text"]
+    if probe:
+        printed = outputs(nb.cells.pop())
+        return nb, json.loads(printed)
     return nb
 
 
@@ -26,8 +47,15 @@ def outputs(cell) -> str:
     return "\n".join(text)
 
 
+def images(nb) -> int:
+    return sum("image/png" in out.get("data", {}) for c in nb.cells for out in c.get("outputs", []))
+
+
 def test_every_notebook_is_tested():
-    assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == ["00-quickstart.ipynb"]
+    assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == [
+        "00-quickstart.ipynb", "01-five-rulebooks.ipynb", "02-variants.ipynb",
+        "03-uncertainty-and-fairness.ipynb", "04-incentives-and-sensitivity.ipynb", "05-jurisdictions.ipynb",
+        "06-explorer.ipynb"]
 
 
 def test_quickstart_scores_and_explains():
@@ -44,3 +72,75 @@ def test_quickstart_scores_and_explains():
     comparison = outputs(cells[6])
     for column in ("rank_rank_points", "rank_raw_points", "shift"):
         assert column in comparison
+
+
+def test_five_rulebooks_side_by_side():
+    nb, got = run("01-five-rulebooks.ipynb", "import json; print(json.dumps({'firsts': firsts.to_dict('list'), "
+                  "'likely': likely.to_dict('list'), 'features': list(features.columns)}, ensure_ascii=False))")
+    ids = list(simsuite.list_rulebooks()["id"])
+    assert len(got["features"]) >= 5
+    for rulebook_id in ids:  # each bureau's first-placed units, as the library ranks them
+        table = simsuite.score(rulebook_id, NOTEBOOKS.parent / "data/examples" / rulebook_id).table
+        firsts = sorted(table.loc[table["rank"] == 1, "name"])
+        assert sorted(n for r, n in zip(got["firsts"]["rulebook"], got["firsts"]["name"]) if r == rulebook_id) == firsts
+    run_ = simsuite.run_scenario(SCENARIOS / "five-baselines.toml", replicates=200)
+    ningxia = analytics.rank_distribution(run_, "宁夏 2021").nlargest(3, "p_first")
+    mine = [(c, n, p) for c, n, p in zip(got["likely"]["comparison"], got["likely"]["name"], got["likely"]["p_first"])
+            if c == "宁夏 2021"]
+    assert [(n, p) for _, n, p in mine] == list(zip(ningxia["name"], ningxia["p_first"]))
+    assert len(got["likely"]["name"]) == 15
+
+
+def test_variants_show_who_moves():
+    nb, got = run("02-variants.ipynb", "import json; print(json.dumps({'groups': normalisation.groups.to_dict('list'), "
+                  "'movers': list(normalisation.movers(8)['name']), 'pooled': pooled.groups.to_dict('list')}, "
+                  "ensure_ascii=False))")
+    result = simsuite.run_scenario(SCENARIOS / "ningxia-normalisation.toml", replicates=200)
+    expected = analytics.compare_variants(result, "baseline", "no normalisation")
+    np.testing.assert_allclose(got["groups"]["kendall_tau_b"], expected.groups["kendall_tau_b"])
+    np.testing.assert_allclose(got["groups"]["mean_abs_shift"], expected.groups["mean_abs_shift"])
+    assert got["movers"] == list(expected.movers(8)["name"])
+    assert all(-1 <= t <= 1 for t in got["groups"]["kendall_tau_b"])
+    # pooling puts everyone in one ranking, so some units move
+    assert max(got["pooled"]["mean_abs_shift"]) > 0
+    assert images(nb) >= 1
+
+
+def test_uncertainty_and_fairness():
+    nb, got = run("03-uncertainty-and-fairness.ipynb",
+                  "import json; print(json.dumps({'fidelity': fidelity(run, baseline).to_dict('list'), "
+                  "'stability': stability(run, baseline).to_dict('list'), "
+                  "'precise': [precise.manifest['replicates'], precise.manifest['largest_se']]}))")
+    result = simsuite.run_scenario(SCENARIOS / "ningxia-normalisation.toml", replicates=300)
+    np.testing.assert_allclose(got["fidelity"]["spearman_quality"],
+                               analytics.fidelity(result, "baseline")["spearman_quality"])
+    np.testing.assert_allclose(got["stability"]["expected_rank_shift"],
+                               analytics.stability(result, "baseline")["expected_rank_shift"])
+    replicates, se = got["precise"]
+    assert se <= 0.03 and replicates > 64
+    assert images(nb) >= 3  # intervals, heatmap, breakdown
+
+
+def test_incentives_and_sensitivity():
+    nb, got = run("04-incentives-and-sensitivity.ipynb",
+                  "import json; print(json.dumps({'marginal': marginal.to_dict('list'), "
+                  "'indices': indices.indices.to_dict('list'), 'sweep': quota.summary.to_dict('list')}, "
+                  "ensure_ascii=False, default=float))")
+    expected = analytics.marginal_points("longyang-2019", NOTEBOOKS.parent / "data/examples/longyang-2019")
+    np.testing.assert_allclose(got["marginal"]["d_points"], expected["d_points"])
+    assert set(got["indices"]["parameter"]) == {"quota.points", "zero_month.points", "adoption.points.nx-info.item"}
+    assert all(st >= s1 - 0.2 for s1, st in zip(got["indices"]["S1"], got["indices"]["ST"]))
+    sweep = pd.DataFrame(got["sweep"]).set_index("value")
+    assert sweep.loc[5, "mean_abs_shift"] == 0  # the baseline's own quota points move nobody
+    assert images(nb) >= 3
+
+
+def test_jurisdictions_in_one_table():
+    nb, got = run("05-jurisdictions.ipynb", "import json; print(json.dumps(table.to_dict('list'), ensure_ascii=False))")
+    result = simsuite.run_scenario(SCENARIOS / "five-rulebooks-common-population.toml", replicates=200)
+    expected = analytics.jurisdiction_table(result)
+    assert got["comparison"] == list(expected["comparison"])
+    for column in ("top10_share", "relative_rank_shift", "spearman_quality", "share_volume"):
+        np.testing.assert_allclose(got[column], expected[column])
+    assert "volume_d_final" in got and "quality_d_final" in got
+    assert images(nb) == 1
