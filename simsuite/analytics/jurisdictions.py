@@ -35,10 +35,9 @@ def jurisdiction_table(results, incentives: pd.DataFrame | None = None) -> pd.Da
     """One row per comparison: top-10 % share of points, relative year-to-year
     rank shift (share of the group's size), fidelity to latent quality
     (Spearman, chance the best unit ranks first; unit-weighted over groups),
-    and the share of points from each source. ``incentives`` (one row per
-    rulebook with marginal-point columns, e.g. from
-    :func:`simsuite.analytics.incentives.incentive_summary`) is joined on
-    ``rulebook`` when given."""
+    and the share of points from each source. ``incentives`` (marginal-point
+    columns per comparison, as :func:`scenario_incentives` gives, or per
+    rulebook) is joined on ``comparison`` or ``rulebook``, whichever it has."""
     rows = []
     for name, p in panels(results).items():
         row = {"comparison": name, "rulebook": p.rulebook, "n_units": p.points.shape[1],
@@ -54,8 +53,27 @@ def jurisdiction_table(results, incentives: pd.DataFrame | None = None) -> pd.Da
         rows.append(row)
     table = pd.DataFrame(rows)
     if incentives is not None:
-        table = table.merge(incentives, on="rulebook", how="left", validate="many_to_one")
+        key = "comparison" if "comparison" in incentives else "rulebook"
+        table = table.merge(incentives, on=key, how="left", validate="many_to_one")
     return table
+
+
+def scenario_incentives(scenario) -> pd.DataFrame:
+    """Per comparison of a scenario: the mean marginal final score of one
+    more item (``volume_d_final``) and of one more top-level adoption
+    (``quality_d_final``), on the first simulated year of the scenario's own
+    population, for the ``incentives`` columns of :func:`jurisdiction_table`."""
+    from ..synthetic import generate
+    from .incentives import incentive_summary
+
+    rows = []
+    for comp in scenario.comparisons:
+        rb = comp.rulebook
+        year_one = generate(rb, scenario.units(rb.id), scenario.year, scenario.behaviour, 1, scenario.seed).batch
+        summary = incentive_summary(rb, year_one).set_index("incentive")
+        rows.append({"comparison": comp.name, "volume_d_final": summary.loc["volume", "mean_d_final"],
+                     "quality_d_final": summary.loc["quality", "mean_d_final"]})
+    return pd.DataFrame(rows)
 
 
 def _weighted(frame: pd.DataFrame, column: str) -> float:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..analytics.compare import VariantComparison, compare_panels
 from ..analytics.fidelity import fidelity, group_bias, point_sources
-from ..analytics.jurisdictions import jurisdiction_table
+from ..analytics.jurisdictions import jurisdiction_table, scenario_incentives
 from ..analytics.panel import Panel, panels
 from ..analytics.uncertainty import rank_distribution, rank_probabilities, stability
 
@@ -69,7 +69,7 @@ def analyse(result, figures: bool = True) -> Analysis:
         out.tables["rank_shifts"] = pd.concat([c.units.assign(base=c.base, variant=c.variant)
                                                for c in out.comparisons], ignore_index=True)
     if len({p.rulebook for p in by_name.values()}) > 1:
-        out.tables["jurisdictions"] = jurisdiction_table(result.results)
+        out.tables["jurisdictions"] = jurisdiction_table(result.results, scenario_incentives(result.scenario))
     if figures:
         out.figures = _figures(out, by_name)
     return out
@@ -121,8 +121,9 @@ def _figures(a: Analysis, by_name: dict[str, Panel]) -> list[Figure]:
         figs.append(Figure(
             "jurisdictions", "五地办法对比 the rulebooks side by side",
             "For the same units: how concentrated the points are (top-10 % share), how much ranks move from "
-            "year to year, how closely ranks follow latent quality, and what share of points volume earns.",
+            "year to year, how closely ranks follow latent quality, what share of points volume and adoptions "
+            "earn, and what one more item or one more top-level adoption adds to a unit's final score.",
             plots.jurisdiction_chart(t, label="comparison", metrics=[
                 "top10_share", "relative_rank_shift", "spearman_quality", "p_best_first", "share_volume",
-                "share_adoption"]), t))
+                "share_adoption", "volume_d_final", "quality_d_final"]), t))
     return figs

@@ -92,6 +92,10 @@ def test_several_rulebooks_get_the_side_by_side_table(tmp_path):
     assert list(analysis.tables["jurisdictions"]["comparison"]) == ["吉林 2015", "宁夏 2021", "哈尔滨 2008",
                                                                     "建德 2018", "隆阳 2019"]
     assert analysis.comparisons == []  # five rulebooks: nothing to set against a baseline
+    table = analysis.tables["jurisdictions"]
+    assert table[["volume_d_final", "quality_d_final"]].notna().all().all()
+    # one more top-level adoption is worth something under every rulebook
+    assert (table["quality_d_final"] > 0).all()
 
 
 def test_the_cli_prints_the_no_op_warning(tmp_path, capsys):
