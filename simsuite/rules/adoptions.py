@@ -44,7 +44,7 @@ def adoption_points(ctx: Context) -> list[Points]:
     highest = p["adoption.combine"] == "highest"
     credit = credit_rises(b.ad_item, b.ad_day, basis) if highest else basis
     rules.append("adoption.combine")
-    month = b.ad_month
+    month = ctx.ad_month
     keep = b.in_year(month)
     out = [
         make_points(
@@ -69,7 +69,7 @@ def first_adoption_bonus(ctx: Context) -> list[Points]:
     first = order[np.concatenate([[True], b.ad_item[order][1:] != b.ad_item[order][:-1]])]
     item = b.ad_item[first]
     eligible = ctx.kind_mask(p["bonus.kinds"])[b.item_kind[item]] & b.item_in_scope[item]
-    month = b.ad_month[first]
+    month = ctx.ad_month[first]
     keep = eligible & b.in_year(month)
     rows = first[keep]
     return [
