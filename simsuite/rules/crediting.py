@@ -60,7 +60,7 @@ def credit_rises(key: np.ndarray, day: np.ndarray, value: np.ndarray) -> np.ndar
     credit = np.empty(n)
     credit[0] = running[0]
     np.subtract(running[1:], running[:-1], out=credit[1:])
-    credit[start] = running[start]  # the first of a key rises from 0
+    np.copyto(credit, running, where=start)  # the first of a key rises from 0
     if order is None:
         return credit
     out = np.empty(n)
