@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.batch import EVENT
+from ..engine.batch import EVENT, csr_rows
 from ..engine.context import Context
 from ..engine.outcome import Outcome
 from ..engine.ranking import comparable, count_beyond, group_max
@@ -63,7 +63,7 @@ def direct_report_done(ctx: Context) -> np.ndarray:
     b, p = ctx.b, ctx.p
     R, U = b.n_reps, b.n_units
     # one entry per (item, outlet sent to); few items are sent anywhere
-    item = np.repeat(np.arange(len(b.item_rep)), np.diff(b.sent_ptr))
+    item = csr_rows(b.sent_ptr)
     counted = ctx.item_counted[item]
     item, pair = item[counted], b.sent_pair[counted]
     cell = ctx.item_cell[item]
