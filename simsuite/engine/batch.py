@@ -261,12 +261,21 @@ def expand_csr(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarra
     """For each index in ``rows``, the positions of its CSR entries.
 
     Returns (which, pos): ``which[k]`` is the position in ``rows`` an entry
-    belongs to, ``pos[k]`` its index in the flat CSR array. Vectorised: one
-    repeat and one arange, no loop over rows.
+    belongs to, ``pos[k]`` its index in the flat CSR array. Vectorised, no
+    loop over rows.
     """
     rows = np.asarray(rows, dtype=np.int64)
     starts = ptr[rows]
     counts = ptr[rows + 1] - starts
-    which = np.repeat(np.arange(len(rows)), counts)
-    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    return which, np.repeat(starts, counts) + offsets
+    sub_ptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(counts, out=sub_ptr[1:])
+    which = csr_rows(sub_ptr)
+    return which, np.arange(sub_ptr[-1]) + (starts - sub_ptr[:-1])[which]
+
+
+def csr_rows(ptr: np.ndarray) -> np.ndarray:
+    """The row of each flat entry of a CSR array with row pointers ``ptr``:
+    the number of rows ending at or before the entry (one bincount and one
+    cumsum, much faster than ``np.repeat`` when many rows are empty)."""
+    total = int(ptr[-1])
+    return np.cumsum(np.bincount(ptr[1:-1], minlength=total + 1)[:total])

@@ -50,12 +50,15 @@ class Calendar:
 
         A lookup over the days of the years around this one (one subtraction
         and one take); dates further out fall back to calendar arithmetic."""
-        days = np.asarray(days, dtype=np.int64)
+        days = np.asarray(days)
         first, table = self._month_table
+        if days.size == 0:
+            return np.zeros(days.shape, dtype=np.int16)
+        if int(days.min()) >= first and int(days.max()) < first + len(table):
+            return np.take(table, days - first)  # the usual case: one subtraction, one take
+        days = days.astype(np.int64)
         offset = days - first
         inside = (offset >= 0) & (offset < len(table))
-        if inside.all():
-            return table[offset]
         months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
         return np.where(inside, table[np.clip(offset, 0, len(table) - 1)], months - self.start_month).astype(np.int16)
 

@@ -57,6 +57,13 @@ class Context:
         return self.b.item_month
 
     @cached_property
+    def item_cell(self) -> np.ndarray:
+        """Each item's (replicate, lead unit, month) as one flat index into an
+        (R, U, 12) array; months outside the year are masked by the callers."""
+        b = self.b
+        return (b.item_rep.astype(np.int64) * b.n_units + b.item_unit) * 12 + self.item_month
+
+    @cached_property
     def item_counted(self) -> np.ndarray:
         """Items that count toward quotas, zero months and per-item points:
         the lead unit's in-scope items dated in the year (C-5, C-9)."""
@@ -77,8 +84,8 @@ class Context:
             mask = self.item_counted
             if kinds is not None:
                 mask = mask & self.kind_mask(kinds)[b.item_kind]
-            idx = (b.item_rep[mask].astype(np.int64) * b.n_units + b.item_unit[mask]) * 12 + self.item_month[mask]
-            self._cache[key] = np.bincount(idx, minlength=b.n_reps * b.n_units * 12).reshape(b.n_reps, b.n_units, 12)
+            counts = np.bincount(self.item_cell[mask], minlength=b.n_reps * b.n_units * 12)
+            self._cache[key] = counts.reshape(b.n_reps, b.n_units, 12)
         return self._cache[key]
 
     def quarter_counts(self, kinds: Sequence[str] | None = None) -> np.ndarray:
@@ -87,11 +94,24 @@ class Context:
         q = self.b.calendar.quarter_of_month
         return np.stack([months[:, :, q == i].sum(axis=2) for i in range(4)], axis=2)
 
+    # ---- dates of item-linked rows and events --------------------------------
+    @cached_property
+    def ad_month(self) -> np.ndarray:
+        return self.b.ad_month
+
+    @cached_property
+    def ins_month(self) -> np.ndarray:
+        return self.b.ins_month
+
+    @cached_property
+    def ev_month(self) -> np.ndarray:
+        return self.b.ev_month
+
     # ---- events -----------------------------------------------------------
     def event_counts(self, kind_code: int, quarterly: bool = False) -> np.ndarray:
         """(R, U) or (R, U, 4) number of events of a kind in the year (``count`` summed)."""
         b = self.b
-        month = b.ev_month
+        month = self.ev_month
         mask = (b.ev_kind == kind_code) & b.in_year(month)
         ru = b.ev_rep[mask].astype(np.int64) * b.n_units + b.ev_unit[mask]
         if not quarterly:

@@ -68,17 +68,20 @@ def make_points(component: str, rules: Sequence[str], source: str, index, rep, u
 
 
 def totals(records: Iterable[Points], n_reps: int, n_units: int, components: Sequence[str]):
-    """Sum records into (R, U, period) and (R, U, component) arrays."""
-    by_period = np.zeros(n_reps * n_units * N_PERIODS)
-    by_component = np.zeros(n_reps * n_units * len(components))
+    """Sum records into (R, U, period) and (R, U, component) arrays.
+
+    One ``np.bincount`` per record, by (replicate, unit, period); a
+    component's total is the sum of its periods."""
+    size = n_reps * n_units * N_PERIODS
+    by_period = np.zeros(size)
+    by_component = np.zeros((len(components), size))
     comp_code = {c: i for i, c in enumerate(components)}
     for rec in records:
-        ru = rec.rep.astype(np.int64) * n_units + rec.unit
-        by_period += np.bincount(ru * N_PERIODS + rec.period, weights=rec.points, minlength=by_period.size)
-        by_component += np.bincount(
-            ru * len(components) + comp_code[rec.component], weights=rec.points, minlength=by_component.size
-        )
+        key = (rec.rep.astype(np.int64) * n_units + rec.unit) * N_PERIODS + rec.period
+        sums = np.bincount(key, weights=rec.points, minlength=size)
+        by_period += sums
+        by_component[comp_code[rec.component]] += sums
     return (
         by_period.reshape(n_reps, n_units, N_PERIODS),
-        by_component.reshape(n_reps, n_units, len(components)),
+        by_component.reshape(len(components), n_reps, n_units, N_PERIODS).sum(axis=3).transpose(1, 2, 0),
     )

@@ -32,31 +32,31 @@ def rank_min(scores: np.ndarray, groups: np.ndarray, eligible: np.ndarray | None
 def count_beyond(scores: np.ndarray, groups: np.ndarray, eligible: np.ndarray | None = None,
                  higher: bool = True) -> np.ndarray:
     """For each unit, how many eligible units of its group score strictly higher
-    (or, with ``higher=False``, strictly lower). Ineligible units get -1."""
+    (or, with ``higher=False``, strictly lower). Ineligible units get -1.
+
+    Each replicate's row is sorted on its own (by group, then score), which
+    keeps the sort within a few cache lines; ineligible units sort into a
+    group of their own and are answered -1 at the end."""
     s = comparable(scores)
     R, U = s.shape
+    n_groups = int(np.max(groups, initial=0)) + 1
     g = np.broadcast_to(np.asarray(groups), (R, U))
     ok = np.ones((R, U), bool) if eligible is None else np.asarray(eligible, bool)
+    g = np.where(ok, g, n_groups)
     key = -s if higher else s
-    # sort each (replicate, group) segment by key; eligible units only
-    rep = np.broadcast_to(np.arange(R)[:, None], (R, U))
-    flat_ok = ok.ravel()
-    r, gg, k = rep.ravel()[flat_ok], g.ravel()[flat_ok], key.ravel()[flat_ok]
-    order = np.lexsort((k, gg, r))
-    r, gg, k = r[order], gg[order], k[order]
-    n = len(k)
-    idx = np.arange(n)
-    seg_new = np.ones(n, bool)
-    seg_new[1:] = (r[1:] != r[:-1]) | (gg[1:] != gg[:-1])
+    order = np.lexsort((key, g), axis=1)
+    gs, ks = np.take_along_axis(g, order, axis=1), np.take_along_axis(key, order, axis=1)
+    seg_new = np.ones((R, U), bool)
+    seg_new[:, 1:] = gs[:, 1:] != gs[:, :-1]
     val_new = seg_new.copy()
-    val_new[1:] |= k[1:] != k[:-1]
-    seg_start = np.maximum.accumulate(np.where(seg_new, idx, 0))
-    val_start = np.maximum.accumulate(np.where(val_new, idx, 0))
-    counts_sorted = val_start - seg_start
-    out = np.full(R * U, -1, dtype=np.int64)
-    positions = np.flatnonzero(flat_ok)[order]
-    out[positions] = counts_sorted
-    return out.reshape(R, U)
+    val_new[:, 1:] |= ks[:, 1:] != ks[:, :-1]
+    idx = np.arange(U)
+    seg_start = np.maximum.accumulate(np.where(seg_new, idx, 0), axis=1)
+    val_start = np.maximum.accumulate(np.where(val_new, idx, 0), axis=1)
+    out = np.empty((R, U), dtype=np.int64)
+    np.put_along_axis(out, order, val_start - seg_start, axis=1)
+    out[~ok] = -1
+    return out
 
 
 def group_max(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:

@@ -10,6 +10,36 @@ from ..engine.points import Points, make_points
 from .crediting import credit_rises, order_by
 
 
+def adoption_table(ctx: Context) -> tuple[np.ndarray, list[str]]:
+    """An adoption's points as a (group, item kind, pair) table, and the
+    parameters behind it.
+
+    ``adoption.points`` gives each outlet-and-section pair its points; a
+    group's own ``adoption.group_points`` replace them for that group, and
+    ``adoption.multiplier`` scales them for an item kind. An axis a rulebook
+    does not vary by has length 1, so the lookup is one take per adoption.
+    """
+    p = ctx.p
+    values = ctx.pair_values("adoption.points")[None, None, :]
+    rules = ["adoption.points"]
+    if p.has("adoption.group_points"):
+        values = np.repeat(values, len(ctx.groups), axis=0)
+        for group, outlets in p.table("adoption.group_points").items():
+            for outlet, sections in outlets.items():
+                for section, v in sections.items():
+                    values[ctx.groups.index(group), 0, ctx.pair_code(outlet, section)] = v
+        rules.append("adoption.group_points")
+    if p.has("adoption.multiplier"):
+        values = np.repeat(values, len(KIND), axis=1)
+        outlet_of_pair = [o for o, _ in ctx.pairs]
+        for kind, outlets in p.table("adoption.multiplier").items():
+            for outlet, factor in outlets.items():
+                pairs = [i for i, o in enumerate(outlet_of_pair) if o == outlet]
+                values[:, KIND[kind], pairs] = values[:, KIND[kind], pairs] * factor
+        rules.append("adoption.multiplier")
+    return values, rules
+
+
 def adoption_points(ctx: Context) -> list[Points]:
     """Each adoption scores its outlet-and-section points to the item's lead
     unit, in the period of the adoption's own date (FORMAT.md).
@@ -21,35 +51,28 @@ def adoption_points(ctx: Context) -> list[Points]:
     ``adoption.multiplier`` (item kind → outlet → factor).
     """
     b, p = ctx.b, ctx.p
-    values = ctx.pair_values("adoption.points")[b.ad_pair]
-    lead = b.item_unit[b.ad_item]
-    rules = ["adoption.points"]
-    if p.has("adoption.group_points"):
-        for group, outlets in p.table("adoption.group_points").items():
-            in_group = b.group[lead] == ctx.groups.index(group)
-            for outlet, sections in outlets.items():
-                for section, v in sections.items():
-                    hit = in_group & (b.ad_pair == ctx.pair_code(outlet, section))
-                    values = np.where(hit, v, values)
-        rules.append("adoption.group_points")
-    if p.has("adoption.multiplier"):
-        outlet_of_pair = np.array([o for o, _ in ctx.pairs])
-        for kind, outlets in p.table("adoption.multiplier").items():
-            for outlet, factor in outlets.items():
-                hit = (b.item_kind[b.ad_item] == KIND[kind]) & (outlet_of_pair[b.ad_pair] == outlet)
-                values = np.where(hit, values * factor, values)
-        rules.append("adoption.multiplier")
-    scores = ctx.item_scores[b.ad_item]
+    table, rules = adoption_table(ctx)
+    n_groups, n_kinds, n_pairs = table.shape
+    item = b.ad_item
+    if n_groups == n_kinds == 1:
+        values = np.take(table[0, 0], b.ad_pair)
+    else:
+        group = b.group[b.item_unit[item]] if n_groups > 1 else 0
+        kind = b.item_kind[item] if n_kinds > 1 else 0
+        values = np.take(table, (group * n_kinds + kind) * n_pairs + b.ad_pair)
+    scores = ctx.item_scores[item]
     basis = np.where(scores, values, 0.0)
     highest = p["adoption.combine"] == "highest"
-    credit = credit_rises(b.ad_item, b.ad_day, basis) if highest else basis
+    credit = credit_rises(item, b.ad_day, basis) if highest else basis
     rules.append("adoption.combine")
-    month = b.ad_month
+    month = ctx.ad_month
     keep = b.in_year(month)
+    rows = np.flatnonzero(keep & scores)
+    lead_item = item[rows]
     out = [
         make_points(
-            "adoption", rules, "adoption", np.flatnonzero(keep & scores), b.item_rep[b.ad_item][keep & scores],
-            lead[keep & scores], b.quarter(month)[keep & scores], credit[keep & scores], basis[keep & scores],
+            "adoption", rules, "adoption", rows, b.item_rep[lead_item], b.item_unit[lead_item],
+            b.quarter(month[rows]), credit[rows], basis[rows],
             note="highest so far: credited the rise" if highest else "",
         )
     ]
@@ -69,7 +92,7 @@ def first_adoption_bonus(ctx: Context) -> list[Points]:
     first = order[np.concatenate([[True], b.ad_item[order][1:] != b.ad_item[order][:-1]])]
     item = b.ad_item[first]
     eligible = ctx.kind_mask(p["bonus.kinds"])[b.item_kind[item]] & b.item_in_scope[item]
-    month = b.ad_month[first]
+    month = ctx.ad_month[first]
     keep = eligible & b.in_year(month)
     rows = first[keep]
     return [

@@ -42,7 +42,7 @@ def instruction_points(ctx: Context) -> list[Points]:
     basis = np.where(scores, values, 0.0)
     highest = p["instruction.combine"] == "highest"
     credit = credit_rises(b.ins_item, b.ins_day, basis) if highest else basis
-    month = b.ins_month
+    month = ctx.ins_month
     keep = b.in_year(month) & scores
     rules = ["instruction.points", "instruction.combine"]
     out = [

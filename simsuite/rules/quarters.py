@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.batch import EVENT, expand_csr
+from ..engine.batch import EVENT, csr_rows
 from ..engine.context import Context
 from ..engine.outcome import Outcome
 from ..engine.ranking import comparable, count_beyond, group_max
@@ -62,17 +62,15 @@ def direct_report_done(ctx: Context) -> np.ndarray:
     sent to ``direct_report.quarterly_to``. Units of other groups always pass."""
     b, p = ctx.b, ctx.p
     R, U = b.n_reps, b.n_units
-    rows = np.flatnonzero(ctx.item_counted)
-    which, pos = expand_csr(b.sent_ptr, rows)
-    item = rows[which]
-    pair = b.sent_pair[pos]
-    month = ctx.item_month[item]
-    base = b.item_rep[item].astype(np.int64) * U + b.item_unit[item]
+    # one entry per (item, outlet sent to); few items are sent anywhere
+    item = csr_rows(b.sent_ptr)
+    counted = ctx.item_counted[item]
+    item, pair = item[counted], b.sent_pair[counted]
+    cell = ctx.item_cell[item]
 
     def per_month(target: str) -> np.ndarray:
         code = ctx.pair_code(*target.split(":", 1))
-        hit = pair == code
-        return np.bincount(base[hit] * 12 + month[hit], minlength=R * U * 12).reshape(R, U, 12)
+        return np.bincount(cell[pair == code], minlength=R * U * 12).reshape(R, U, 12)
 
     monthly = per_month(p["direct_report.monthly_to"]) >= p["direct_report.monthly_count"]
     quarterly = per_month(p["direct_report.quarterly_to"])

@@ -161,6 +161,11 @@ class _Model:
             iday = last_day[irows] + rng.geometric(1 / (1 + self.ins_delay[unit[irows]]), len(irows)) - 1
             ins.append((irows, np.full(len(irows), self.level_instruction[lv]), ikind, iday))
         ad_item, ad_pair, ad_day = (np.concatenate(x) for x in zip(*ad)) if ad else (np.zeros(0, np.int64),) * 3
+        # list each item's adoptions together; level by level they are already
+        # in date order, so the batch is ordered by (item, date) as scoring
+        # prefers (C-8 then needs no sort)
+        by_item = np.argsort(ad_item, kind="stable")
+        ad_item, ad_pair, ad_day = ad_item[by_item], ad_pair[by_item], ad_day[by_item]
         ins_item, ins_level, ins_kind, ins_day = (np.concatenate(x) for x in zip(*ins)) if ins else (np.zeros(0, np.int64),) * 4
         # unit events: Poisson per kind, scaled by unreliability
         rates = self.event_rate[None] * np.where(
