@@ -1,0 +1,90 @@
+"""The explorer screen driven from Python, as the notebook and Voilà drive it."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+import simsuite
+from simsuite.engine.variant_file import read_variant
+from simsuite.explorer import Explorer, WhatIf, ranking_table
+
+NX = "ningxia-transport-2021"
+R = 32
+
+
+@pytest.fixture(scope="module")
+def explorer(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("explorer")
+    return Explorer(NX, replicates=R, variants_dir=folder / "variants", exports_dir=folder / "exports")
+
+
+def shown_units(explorer) -> list[str]:
+    return re.findall(r"data-unit='([^']+)'", explorer.ranking.value)
+
+
+def test_a_change_redraws_what_the_library_computes(explorer):
+    assert explorer.updates == 1 and "data-state='ready'" in explorer.status.value
+    baseline_chart = explorer.shift_chart.value
+    explorer.set("normalise.enabled", False)
+    assert explorer.updates == 2
+    assert explorer.changes() == {"normalise.enabled": False}
+    expected = ranking_table(WhatIf(NX, replicates=R).compare({"normalise.enabled": False}))
+    assert shown_units(explorer) == expected["unit_id"].tolist()
+    assert explorer.shift_chart.value[:4] == b"\x89PNG" and explorer.shift_chart.value != baseline_chart
+    assert explorer.interval_chart.value[:4] == b"\x89PNG"
+    assert "1 change(s)" in explorer.status.value and f"{R} replicate years × 51 units" in explorer.status.value
+
+
+def test_code_panel_reproduces_the_screen(explorer):
+    scope: dict = {}
+    exec(explorer.code.value, scope)
+    pd.testing.assert_frame_equal(scope["comparison"].units, explorer.result.comparison.units)
+
+
+def test_save_and_export_buttons_write_files(explorer):
+    explorer.name_box.value = "宁夏 不换算"
+    explorer.save_button.click()
+    saved = explorer.variants_dir / "宁夏-不换算.toml"
+    assert saved.exists() and str(saved) in explorer.files.value
+    assert read_variant(saved).all_changes() == explorer.changes()
+    explorer.save_button.click()
+    assert (explorer.variants_dir / "宁夏-不换算-2.toml").exists()
+    explorer.export_button.click()
+    exported = explorer.exports_dir / "宁夏-不换算.xlsx"
+    assert exported.exists() and "data:application/vnd.openxmlformats" in explorer.files.value
+    assert pd.ExcelFile(exported).sheet_names == ["units", "groups", "awards"]
+
+
+def test_a_bad_value_stops_the_redraw_and_says_why(explorer):
+    before = explorer.updates
+    explorer.panel.controls["calendar.quarter_starts"].widget.value = "[0, 3, 6"
+    assert explorer.updates == before
+    assert "not recomputed" in explorer.status.value and "calendar.quarter_starts" in explorer.status.value
+    explorer.set("calendar.quarter_starts", (0.0, 3.0, 6.0, 9.0))
+    assert explorer.updates == before + 1
+
+
+def test_a_change_that_changes_nothing_is_flagged(explorer):
+    # the yearly cap on per-item points is switched off in Ningxia: changing it scores the same
+    explorer.reset_button.click()
+    assert explorer.changes() == {}
+    explorer.set("item_points.cap", 30)
+    assert explorer.changes() == {"item_points.cap": 30}
+    assert explorer.result.comparison.identical
+    assert "the variant changes no score" in explorer.status.value
+    explorer.set("item_points.cap", 60)
+    explorer.set("normalise.enabled", False)
+
+
+def test_switching_rulebook_and_population_rebuilds_the_controls(explorer):
+    explorer.population_box.value = "synthetic"
+    explorer.units_box.value = 20
+    assert len(explorer.whatif.units) == 20
+    assert explorer.changes() == {"normalise.enabled": False}  # kept across a new population
+    explorer.rulebook_box.value = "jiande-2018"
+    assert set(explorer.panel.controls) == set(simsuite.rulebook("jiande-2018").parameters.leaves)
+    assert explorer.changes() == {} and explorer.name_box.value == "jiande-2018-variant"
+    assert "data-state='ready'" in explorer.status.value and "× 20 units" in explorer.status.value
