@@ -8,7 +8,7 @@ in the proportions of its real groups) and for Ningxia's 51 real units: the
 one-off cost (histories generated and the baseline scored once), then the
 median over a series of changes of what a change costs on screen — the
 variant scored and compared, the tables and code panel written, the two
-charts drawn (Agg, PNG) — and where that time goes. Nothing is asserted.
+charts drawn (inline SVG) — and where that time goes. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from simsuite.analytics.compare import compare_panels
 from simsuite.analytics.uncertainty import rank_distribution
 from simsuite.explorer import Explorer
 from simsuite.explorer.controls import pooled_value
+from simsuite.explorer.svg import rank_intervals_svg, rank_shift_svg
 from simsuite.plots import figure_png_bytes, rank_intervals, rank_shift_chart
 
 NX = "ningxia-transport-2021"
@@ -75,9 +76,12 @@ def breakdown(explorer: Explorer) -> None:
         "score_batch (variant)": best(lambda: w._panel(variant, "v")),
         "compare_panels": best(lambda: compare_panels(w.base_panel, w.base_panel)),
         "rank_distribution (variant)": best(lambda: rank_distribution(w.base_panel)),
-        "rank_shift_chart + PNG": best(lambda: figure_png_bytes(rank_shift_chart(result.comparison.units), dpi=80)),
-        "rank_intervals + PNG": best(lambda: figure_png_bytes(rank_intervals(result.distributions, by="comparison"),
-                                                               dpi=80)),
+        "rank_shift_svg (what the explorer draws)": best(lambda: rank_shift_svg(result.comparison.units)),
+        "rank_intervals_svg (what the explorer draws)": best(lambda: rank_intervals_svg(result.distributions)),
+        "rank_shift_chart + PNG (matplotlib, for comparison)": best(
+            lambda: figure_png_bytes(rank_shift_chart(result.comparison.units), dpi=80)),
+        "rank_intervals + PNG (matplotlib, for comparison)": best(
+            lambda: figure_png_bytes(rank_intervals(result.distributions, by="comparison"), dpi=80)),
     }
     print("\n| part of a change | s (best of 3) |\n|---|---|")
     for name, seconds in parts.items():

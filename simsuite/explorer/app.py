@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..engine.rulebook import VariantError
 from .controls import ControlPanel
+from .svg import rank_intervals_svg, rank_shift_svg
 from .whatif import BASE_NAME, VARIANT_NAME, WhatIf, WhatIfResult, free_path, ranking_table, safe_name
 
 #: populations offered besides the real units: a common synthetic population
@@ -41,8 +42,7 @@ class Explorer(w.VBox):
 
     def __init__(self, rulebook: str = "ningxia-transport-2021", population: Any = "real",
                  replicates: int = 300, seed: int = 0, year: int | None = None,
-                 variants_dir: str | Path | None = None, exports_dir: str | Path | None = None,
-                 dpi: int = 80):
+                 variants_dir: str | Path | None = None, exports_dir: str | Path | None = None):
         from .. import list_rulebooks
 
         super().__init__()
@@ -50,7 +50,6 @@ class Explorer(w.VBox):
         self.variants_dir = Path(variants_dir) if variants_dir is not None else Path.cwd() / "scenarios" / "variants"
         self.exports_dir = Path(exports_dir) if exports_dir is not None else Path.cwd()
         self.year = year
-        self.dpi = dpi
         self.updates = 0
         self.result: WhatIfResult | None = None
         self.timings: dict[str, float] = {}
@@ -76,9 +75,8 @@ class Explorer(w.VBox):
         self.seed_box = _classed(w.IntText(value=seed, description="随机种子", continuous_update=False,
                                            layout=w.Layout(width="160px")), "simsuite-seed")
         self.status = _classed(w.HTML(), "simsuite-status")
-        self.shift_chart = _classed(w.Image(format="png", layout=w.Layout(max_width="100%")), "simsuite-shift-chart")
-        self.interval_chart = _classed(w.Image(format="png", layout=w.Layout(max_width="100%")),
-                                       "simsuite-intervals-chart")
+        self.shift_chart = _classed(w.HTML(layout=w.Layout(max_width="100%")), "simsuite-shift-chart")
+        self.interval_chart = _classed(w.HTML(layout=w.Layout(max_width="100%")), "simsuite-intervals-chart")
         self.ranking = _classed(w.HTML(), "simsuite-ranking")
         self.awards = _classed(w.HTML(), "simsuite-awards")
         self.agreement = _classed(w.HTML(), "simsuite-agreement")
@@ -235,12 +233,10 @@ class Explorer(w.VBox):
         except ValueError as exc:
             self.overlay.value = f"# {exc}"
 
-    def _charts(self, result: WhatIfResult) -> tuple[bytes, bytes]:
-        from ..plots import figure_png_bytes, rank_intervals, rank_shift_chart
-
-        shift = rank_shift_chart(result.comparison.units, names=("基准", "变体"))
-        intervals = rank_intervals(result.distributions, by="comparison")
-        return figure_png_bytes(shift, dpi=self.dpi), figure_png_bytes(intervals, dpi=self.dpi)
+    def _charts(self, result: WhatIfResult) -> tuple[str, str]:
+        """Both charts as inline SVG (see :mod:`simsuite.explorer.svg` for why not matplotlib)."""
+        return (rank_shift_svg(result.comparison.units, names=("基准", "变体")),
+                rank_intervals_svg(result.distributions, by="comparison"))
 
     def _status(self, text: str, error: bool = False, busy: bool = False) -> None:
         colour = "#b00" if error else ("#666" if busy else "#064")

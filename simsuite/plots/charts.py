@@ -105,7 +105,7 @@ def _plain_axes(ax: Axes) -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def _spread(positions: np.ndarray, gap: float) -> np.ndarray:
+def spread_labels(positions: np.ndarray, gap: float) -> np.ndarray:
     """Positions moved down (increasing) as little as possible to be ≥ gap apart.
 
     Sorted positions y get y'_i = max(y_i, y'_{i-1} + gap), which is
@@ -198,8 +198,8 @@ def _draw_slope(ax: Axes, units: pd.DataFrame, label: str, before: str, after: s
         )
 
     gap = 0.9  # one rank apart is the tightest legible spacing at the chosen height
-    left_y = _spread(rank_before, gap)
-    right_y = _spread(rank_after, gap)
+    left_y = spread_labels(rank_before, gap)
+    right_y = spread_labels(rank_after, gap)
     for i in range(len(units)):
         text_colour = "#222222" if notable[i] else "#666666"
         ax.text(-0.04, left_y[i], f"{unit_names[i]} {_rank_text(rank_before[i])}", ha="right", va="center",

@@ -33,8 +33,10 @@ def test_a_change_redraws_what_the_library_computes(explorer):
     assert explorer.changes() == {"normalise.enabled": False}
     expected = ranking_table(WhatIf(NX, replicates=R).compare({"normalise.enabled": False}))
     assert shown_units(explorer) == expected["unit_id"].tolist()
-    assert explorer.shift_chart.value[:4] == b"\x89PNG" and explorer.shift_chart.value != baseline_chart
-    assert explorer.interval_chart.value[:4] == b"\x89PNG"
+    assert explorer.shift_chart.value.startswith("<svg") and explorer.shift_chart.value != baseline_chart
+    # one slope per unit, one interval per unit and comparison
+    assert explorer.shift_chart.value.count("<g data-unit=") == 51
+    assert explorer.interval_chart.value.count("<g data-unit=") == 2 * 51
     assert "1 change(s)" in explorer.status.value and f"{R} replicate years × 51 units" in explorer.status.value
 
 

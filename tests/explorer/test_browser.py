@@ -102,7 +102,8 @@ def test_slider_and_toggle_redraw_the_ranking_the_library_computes(explorer_url)
             baseline = shown_ranking(page)
             assert baseline == expected_ranking({})
             assert all(base == variant for _, base, variant in baseline)
-            chart_before = page.locator(".simsuite-shift-chart").get_attribute("src")
+            chart_before = page.locator(".simsuite-shift-chart").inner_html()
+            assert page.locator(".simsuite-shift-chart svg g[data-unit]").count() == len(baseline)
 
             # a slider: the monthly quota's points, two steps up (5 → 7)
             open_section(page, "报送数量")
@@ -125,7 +126,8 @@ def test_slider_and_toggle_redraw_the_ranking_the_library_computes(explorer_url)
             shown = shown_ranking(page)
             assert shown == expected_ranking(changes)
             assert [u for u, *_ in shown] != [u for u, *_ in baseline]  # the order itself changed
-            assert page.locator(".simsuite-shift-chart").get_attribute("src") != chart_before
+            assert page.locator(".simsuite-shift-chart").inner_html() != chart_before
+            assert page.locator(".simsuite-intervals-chart svg g[data-unit]").count() == 2 * len(baseline)
             assert "2 change(s)" in page.locator(".simsuite-status").inner_text()
 
             SCREENSHOTS.mkdir(exist_ok=True)

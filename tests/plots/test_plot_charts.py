@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 import simsuite.plots as plots
-from simsuite.plots.charts import MUTED, _spread
+from simsuite.plots.charts import MUTED, spread_labels
 
 NAMES = ["银川市交通运输局", "兴庆区", "金凤区", "建德市新安江街道", "永宁县", "公路管理局"]
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -212,7 +212,7 @@ def test_rank_shift_without_groups_colours_by_direction():
 @given(st.lists(st.floats(1, 60, allow_nan=False), min_size=1, max_size=60), st.floats(0.1, 2.0))
 def test_label_spreading_keeps_order_and_gap_and_moves_only_down(positions, gap):
     y = np.array(positions)
-    spread = _spread(y, gap)
+    spread = spread_labels(y, gap)
     assert np.all(spread >= y - 1e-9)
     order = np.argsort(y, kind="stable")
     assert np.all(np.diff(spread[order]) >= gap - 1e-9)
