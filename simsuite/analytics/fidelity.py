@@ -64,15 +64,28 @@ def source_shares(results, comparison=None) -> pd.DataFrame:
     return pd.DataFrame([row])
 
 
-def group_bias(results, comparison=None, by: str = "group") -> pd.DataFrame:
+def group_bias(results, comparison=None, by: str = "group", units: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per group (or another unit column): mean points and final score per
     unit, the chance of the top three and of each award, and mean latent
     quality, each ± SE over replicates. Give every group the same behaviour
-    (no per-group overrides) to read differences as the rule's own bias."""
+    (no per-group overrides) to read differences as the rule's own bias.
+
+    ``units`` (a table with ``unit_id`` and the ``by`` column, such as
+    ``data/units/<rulebook>.csv`` with its ``type`` column) supplies a unit
+    attribute the run does not carry, e.g. ``by="type"``."""
     p = results if isinstance(results, Panel) else as_panel(results, comparison)
-    if by not in p.units:
-        raise KeyError(f"units have no column {by!r}; they have {list(p.units.columns)}")
-    labels = p.units[by].astype(str).to_numpy()
+    table = p.units
+    if units is not None:
+        if by not in units or "unit_id" not in units:
+            raise KeyError(f"units must have the columns 'unit_id' and {by!r}; they have {list(units.columns)}")
+        lookup = units.assign(unit_id=units["unit_id"].astype(str)).set_index("unit_id")[by]
+        missing = sorted(set(table["unit_id"]) - set(lookup.index))
+        if missing:
+            raise KeyError(f"units has no {by!r} for unit(s) {missing[:5]}{' …' if len(missing) > 5 else ''}")
+        table = table.assign(**{by: lookup.reindex(table["unit_id"]).to_numpy()})
+    if by not in table:
+        raise KeyError(f"units have no column {by!r}; they have {list(table.columns)}")
+    labels = table[by].astype(str).to_numpy()
     awards = p.award_names()
     top3 = p.rank <= 3
     rows = []

@@ -1,6 +1,7 @@
 """Fidelity, point sources and group bias on constructed cases."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from panels import make_panel
@@ -41,6 +42,16 @@ def test_group_bias_by_hand():
     g = group_bias(make_panel(rank, groups="AABB", points=points, award=award)).set_index("group")
     assert g.loc["A", "mean_points"] == 9 and g.loc["B", "mean_points"] == 2
     assert g.loc["A", "p_先进"] == 0.5 and g.loc["B", "p_先进"] == 0
+
+
+def test_group_bias_by_a_unit_attribute_from_a_unit_table():
+    rank = np.array([[1, 2, 3]])
+    points = np.array([[9.0, 6.0, 3.0]])
+    types = pd.DataFrame({"unit_id": ["001", "002", "003"], "type": ["city", "county", "county"]})
+    g = group_bias(make_panel(rank, points=points), by="type", units=types).set_index("type")
+    assert g.loc["city", "mean_points"] == 9 and g.loc["county", "mean_points"] == 4.5
+    with pytest.raises(KeyError, match="no 'type' for unit"):
+        group_bias(make_panel(rank, points=points), by="type", units=types.iloc[:2])
 
 
 def test_group_bias_names_a_missing_column():
