@@ -18,6 +18,7 @@ import statistics
 import time
 
 import simsuite
+from run import best_of  # this folder's other benchmark script
 from simsuite.analytics.compare import compare_panels
 from simsuite.analytics.uncertainty import rank_distribution
 from simsuite.explorer import Explorer
@@ -39,15 +40,6 @@ CHANGES = [
     ("grouping.merge", pooled_value(("1", "2"))),
     ("quota.points", 5),
 ]
-
-
-def best(f, n: int = 3) -> float:
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def measure(label: str, population, replicates: int) -> None:
@@ -73,14 +65,14 @@ def breakdown(explorer: Explorer) -> None:
     variant = w.variant({"normalise.enabled": False})
     result = w.run({"normalise.enabled": False, "quota.points": 6})
     parts = {
-        "score_batch (variant)": best(lambda: w._panel(variant, "v")),
-        "compare_panels": best(lambda: compare_panels(w.base_panel, w.base_panel)),
-        "rank_distribution (variant)": best(lambda: rank_distribution(w.base_panel)),
-        "rank_shift_svg (what the explorer draws)": best(lambda: rank_shift_svg(result.comparison.units)),
-        "rank_intervals_svg (what the explorer draws)": best(lambda: rank_intervals_svg(result.distributions)),
-        "rank_shift_chart + PNG (matplotlib, for comparison)": best(
+        "score_batch (variant)": best_of(lambda: w._panel(variant, "v")),
+        "compare_panels": best_of(lambda: compare_panels(w.base_panel, w.base_panel)),
+        "rank_distribution (variant)": best_of(lambda: rank_distribution(w.base_panel)),
+        "rank_shift_svg (what the explorer draws)": best_of(lambda: rank_shift_svg(result.comparison.units)),
+        "rank_intervals_svg (what the explorer draws)": best_of(lambda: rank_intervals_svg(result.distributions)),
+        "rank_shift_chart + PNG (matplotlib, for comparison)": best_of(
             lambda: figure_png_bytes(rank_shift_chart(result.comparison.units), dpi=80)),
-        "rank_intervals + PNG (matplotlib, for comparison)": best(
+        "rank_intervals + PNG (matplotlib, for comparison)": best_of(
             lambda: figure_png_bytes(rank_intervals(result.distributions, by="comparison"), dpi=80)),
     }
     print("\n| part of a change | s (best of 3) |\n|---|---|")

@@ -190,12 +190,11 @@ def _rulebook(rulebook) -> Rulebook:
 
 
 def _level_pairs(rb: Rulebook) -> dict[str, int]:
-    """Level → pair code of its main outlet-section: the first pair of that
-    level in catalogue order (the generator draws among the same pairs)."""
-    out: dict[str, int] = {}
-    for code, (outlet, _section) in enumerate(rb.pairs):
-        out.setdefault(rb.file.outlets[outlet].level, code)
-    return out
+    """Level → pair code of its main outlet-section: the first of the pairs
+    the generator draws among at that level."""
+    from ..synthetic.generate import pairs_by_level
+
+    return {lv: int(codes[0]) for lv, codes in zip(OUTLET_LEVELS, pairs_by_level(rb)) if len(codes)}
 
 
 def _has_monthly_quota(rb: Rulebook) -> bool:

@@ -98,10 +98,7 @@ class _Model:
         self.event_rate = per("events.rate")  # (U, E) in EVENT_KINDS order
         self.basic_met = per("checklist.basic_met")
         levels = rulebook.file.meta.get("instruction_levels", {})
-        self.level_pairs = [
-            np.array([i for i, (o, _) in enumerate(rulebook.pairs) if rulebook.file.outlets[o].level == lv])
-            for lv in OUTLET_LEVELS
-        ]
+        self.level_pairs = pairs_by_level(rulebook)
         self.level_instruction = [INSTRUCTION_LEVELS.index(levels.get(lv, "national")) for lv in OUTLET_LEVELS]
         self.basic_lines = np.array([i for i, line in enumerate(rulebook.checklist_lines) if line.startswith("basic")])
         month_starts = np.array([np.datetime64(calendar.start_month + m, "M").astype("datetime64[D]").astype(np.int64)
@@ -188,6 +185,13 @@ class _Model:
             ev_rep=ev_rep, ev_unit=ev_unit, ev_kind=ev_kind, ev_day=ev_day,
             ck_rep=ck_rep, ck_unit=ck_unit, ck_line=self.basic_lines[ck_l] if L else ck_l,
         )
+
+
+def pairs_by_level(rulebook: Rulebook) -> list[np.ndarray]:
+    """For each outlet level (own, one up, two up, national), the codes of
+    the rulebook's outlet-section pairs at that level, in catalogue order."""
+    return [np.array([i for i, (o, _) in enumerate(rulebook.pairs) if rulebook.file.outlets[o].level == lv],
+                     dtype=np.int64) for lv in OUTLET_LEVELS]
 
 
 def _draw_categories(u: np.ndarray, cum: np.ndarray, unit: np.ndarray) -> np.ndarray:

@@ -144,3 +144,27 @@ def test_jurisdictions_in_one_table():
         np.testing.assert_allclose(got[column], expected[column])
     assert "volume_d_final" in got and "quality_d_final" in got
     assert images(nb) == 1
+
+
+def test_explorer_notebook_shows_the_movers():
+    import time
+
+    from simsuite.explorer import WhatIf
+
+    started = time.perf_counter()
+    nb = run("06-explorer.ipynb")
+    assert time.perf_counter() - started < 60
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    widget_outputs = [o for o in code[0].outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(widget_outputs) == 1  # the explorer, as a widget model
+    assert "2 change(s)" in outputs(code[1]) and "160 replicate years × 51 units" in outputs(code[1])
+
+    expected = WhatIf("ningxia-transport-2021", replicates=160).compare(
+        {"normalise.enabled": False, "quota.points": 7}).movers(5)
+    movers = outputs(code[2])
+    positions = [movers.index(name) for name in expected["name"]]
+    assert positions == sorted(positions)  # the same five units, in the same order
+    assert f"{expected['mean_shift'].iloc[0]:.6f}"[:5] in movers
+
+    assert "'quota.points': 7," in outputs(code[3]) and '"normalise.enabled" = false' in outputs(code[3])
+    assert "kendall_tau_b" in outputs(code[4])
