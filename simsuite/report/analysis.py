@@ -57,8 +57,8 @@ def analyse(result, figures: bool = True) -> Analysis:
     for base, variant in pairs(by_name, result.manifest):
         c = compare_panels(base, variant)
         out.comparisons.append(c)
-        shifts.append(c.groups.assign(base=c.base, variant=c.variant))
-        award_changes.append(c.awards.assign(base=c.base, variant=c.variant))
+        shifts.append(_labelled(c.groups, c))
+        award_changes.append(_labelled(c.awards, c))
         if c.identical:
             out.warnings.append(
                 f"“{c.variant}” gives every unit exactly the same scores, ranks and awards as “{c.base}”: "
@@ -66,13 +66,17 @@ def analyse(result, figures: bool = True) -> Analysis:
     if shifts:
         out.tables["agreement"] = pd.concat(shifts, ignore_index=True)
         out.tables["award_changes"] = pd.concat(award_changes, ignore_index=True)
-        out.tables["rank_shifts"] = pd.concat([c.units.assign(base=c.base, variant=c.variant)
-                                               for c in out.comparisons], ignore_index=True)
+        out.tables["rank_shifts"] = pd.concat([_labelled(c.units, c) for c in out.comparisons], ignore_index=True)
     if len({p.rulebook for p in by_name.values()}) > 1:
         out.tables["jurisdictions"] = jurisdiction_table(result.results, scenario_incentives(result.scenario))
     if figures:
         out.figures = _figures(out, by_name)
     return out
+
+
+def _labelled(table: pd.DataFrame, c: VariantComparison) -> pd.DataFrame:
+    """The table with the two comparisons it sets side by side as its first columns."""
+    return pd.concat([pd.DataFrame({"base": c.base, "variant": c.variant}, index=table.index), table], axis=1)
 
 
 def pairs(by_name: dict[str, Panel], manifest: dict) -> list[tuple[Panel, Panel]]:

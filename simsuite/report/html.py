@@ -18,7 +18,7 @@ th, td { border: 1px solid #ddd; padding: 2px 6px; text-align: right; }
 th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; }
 .warning { background: #fff3cd; border: 1px solid #e0b000; padding: 0.6em 1em; margin: 1em 0; }
 figure { margin: 1em 0 2em; } figcaption { color: #444; font-size: 0.95em; }
-img { max-width: 100%; } .meta td { text-align: left; }
+img { max-width: 100%; } .meta td { text-align: left; } .wide { overflow-x: auto; }
 """
 
 #: the tables shown in the page (all tables are in analysis.xlsx)
@@ -57,7 +57,8 @@ def render_html(result, analysis) -> str:
 
 
 def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, float_format=lambda v: f"{v:.3f}", border=0, escape=True)
+    return ("<div class='wide'>" + frame.to_html(index=False, float_format=lambda v: f"{v:.3f}", border=0, escape=True)
+            + "</div>")
 
 
 def _png(figure) -> str:
