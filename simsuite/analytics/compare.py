@@ -123,8 +123,8 @@ def _check_same_histories(a: Panel, b: Panel) -> None:
 
 def _modal(values: np.ndarray) -> np.ndarray:
     """Each column's most frequent value (the first such, in sorted order)."""
-    out = []
-    for column in values.T:  # U columns: awards are few and units are tens
-        names, counts = np.unique(column, return_counts=True)
-        out.append(names[np.argmax(counts)])
-    return np.asarray(out, dtype=object)
+    names, inverse = np.unique(values, return_inverse=True)
+    R, U = values.shape
+    codes = inverse.reshape(R, U) + np.arange(U) * len(names)
+    counts = np.bincount(codes.ravel(), minlength=U * len(names)).reshape(U, len(names))
+    return names[np.argmax(counts, axis=1)]

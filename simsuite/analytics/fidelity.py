@@ -17,14 +17,15 @@ from .uncertainty import top_is_best
 
 
 def fidelity(results, comparison=None) -> pd.DataFrame:
-    """Per group: Spearman's rho and Kendall's tau-b between the final
-    ranking and the ranking by latent quality (1 = the rule ranks exactly by
-    quality), and the chance the truly best unit ranks first; each ± SE."""
+    """Per ranking group (pooled groups count as one): Spearman's rho and
+    Kendall's tau-b between the final ranking and the ranking by latent
+    quality (1 = the rule ranks exactly by quality), and the chance the
+    truly best unit ranks first; each ± SE."""
     p = results if isinstance(results, Panel) else as_panel(results, comparison)
     if p.quality is None:
         raise ValueError(f"{p.name!r} carries no latent quality (only synthetic runs do)")
     rows = []
-    for group, cols in p.groups():
+    for group, cols in p.ranking_groups():
         truth = np.broadcast_to(_rank_desc(p.quality[cols]), (p.n_replicates, len(cols)))
         ranks = p.rank[:, cols]
         row = {"comparison": p.name, "group": group, "n_units": len(cols)}

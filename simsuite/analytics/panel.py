@@ -57,6 +57,7 @@ class Panel:
     award: np.ndarray  # (R, U) award names ("" = none)
     quality: np.ndarray | None = None  # (U,) latent quality, the same in every replicate
     sources: dict[str, np.ndarray] = field(default_factory=dict)  # from_<source> → (R, U)
+    ranking_group: np.ndarray | None = None  # (U,) the group each unit is ranked in (after pooling)
 
     @property
     def n_replicates(self) -> int:
@@ -68,8 +69,12 @@ class Panel:
 
     def groups(self) -> list[tuple[str, np.ndarray]]:
         """Each group and the column indices of its units, in first-seen order."""
-        g = self.group
-        return [(name, np.flatnonzero(g == name)) for name in dict.fromkeys(g)]
+        return _partition(self.group)
+
+    def ranking_groups(self) -> list[tuple[str, np.ndarray]]:
+        """The groups units are ranked within: their own groups, or the pooled
+        group where a rulebook pools several (``grouping.merge``)."""
+        return _partition(self.group if self.ranking_group is None else self.ranking_group.astype(str))
 
     def award_names(self) -> list[str]:
         return sorted(a for a in np.unique(self.award) if a)
@@ -102,12 +107,14 @@ class Panel:
 
         sources = {c: grid(c, float) for c in part.columns if c.startswith("from_")}
         quality = grid("quality", float)[0] if "quality" in part else None
+        ranking = first["ranking_group"].astype(str).to_numpy() if "ranking_group" in first else None
         return cls(comparison, str(part["rulebook"].iloc[0]), units, replicates, grid("points", float),
-                   grid("final", float), grid("rank", np.int64), grid("award", str).astype(object), quality, sources)
+                   grid("final", float), grid("rank", np.int64), grid("award", str).astype(object), quality, sources,
+                   ranking)
 
     @classmethod
     def from_outcome(cls, outcome, units: pd.DataFrame, *, name: str = "", rulebook: str = "",
-                     quality: np.ndarray | None = None) -> "Panel":
+                     quality: np.ndarray | None = None, ranking_group: np.ndarray | None = None) -> "Panel":
         """A panel straight from a scored batch (no results table in between)."""
         R, U = outcome.final.shape
         names = np.asarray(outcome.award_names, dtype=object)
@@ -118,7 +125,11 @@ class Panel:
         })
         return cls(name, rulebook, unit_table, np.arange(R), outcome.points, outcome.final,
                    outcome.rank.astype(np.int64), names[outcome.award], quality,
-                   source_columns(outcome.columns, (R, U)))
+                   source_columns(outcome.columns, (R, U)), ranking_group)
+
+
+def _partition(labels: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    return [(name, np.flatnonzero(labels == name)) for name in dict.fromkeys(labels)]
 
 
 def panels(results) -> dict[str, Panel]:

@@ -19,7 +19,6 @@ every problem is reported at once.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 import warnings
@@ -358,7 +357,7 @@ class _Bench:
         variant = _vary(self.rulebook, changes)
         batch = self.synthetic.batch
         calendar = variant.calendar(self.year)
-        return variant, (batch if calendar == batch.calendar else dataclasses.replace(batch, calendar=calendar))
+        return variant, batch.under(calendar)
 
 
 def default_year(rulebook: Rulebook) -> int:

@@ -54,14 +54,15 @@ def rank_probabilities(results, comparison=None) -> pd.DataFrame:
 
 
 def stability(results, comparison=None) -> pd.DataFrame:
-    """Per group: the expected rank shift of a unit between two independent
-    years of the same units (replicates paired 0–1, 2–3, …), also as a share
-    of the group's size, and the chance that the year's first-placed unit is
-    the one with the highest latent quality."""
+    """Per ranking group (pooled groups count as one): the expected rank
+    shift of a unit between two independent years of the same units
+    (replicates paired 0–1, 2–3, …), also as a share of the group's size,
+    and the chance that the year's first-placed unit is the one with the
+    highest latent quality."""
     p = results if isinstance(results, Panel) else as_panel(results, comparison)
     half = p.n_replicates // 2
     rows = []
-    for group, cols in p.groups():
+    for group, cols in p.ranking_groups():
         ranks = p.rank[:, cols]
         shift = np.abs(ranks[0:2 * half:2] - ranks[1:2 * half:2]).mean(axis=1)
         row = {"comparison": p.name, "group": group, "n_units": len(cols)}
@@ -104,10 +105,20 @@ def largest_se(results, top: int = 3) -> float:
 
 
 def _bottom(p: Panel, k: int) -> np.ndarray:
-    """Units with fewer than ``k`` units of their group ranked below them."""
+    """Units with fewer than ``k`` units of their ranking group ranked below
+    them (the run's ``bottom3``), counted from each replicate's sorted ranks."""
     out = np.zeros(p.rank.shape, dtype=bool)
-    for _, cols in p.groups():
+    for _, cols in p.ranking_groups():
         r = p.rank[:, cols]
-        below = (r[:, None, :] > r[:, :, None]).sum(axis=2)
-        out[:, cols] = below < k
+        out[:, cols] = _count_above(np.sort(r, axis=1), r) < k
     return out
+
+
+def _count_above(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per row, how many entries of ``ordered`` (sorted rows) exceed each value:
+    one searchsorted over all rows at once, by offsetting each row's values."""
+    R, n = ordered.shape
+    span = float(max(ordered.max(), values.max()) + 1)
+    offset = (np.arange(R) * span)[:, None]
+    flat = (ordered + offset).ravel()
+    return n * (np.arange(R)[:, None] + 1) - np.searchsorted(flat, values + offset, side="right")

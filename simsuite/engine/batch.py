@@ -9,6 +9,7 @@ DataFrames in between.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -77,6 +78,19 @@ class Batch:
     @property
     def n_units(self) -> int:
         return len(self.units)
+
+    def under(self, calendar: Calendar) -> "Batch":
+        """These histories under another calendar of the same twelve months:
+        new quarter boundaries regroup the same dated events, so a variant
+        of the quarters is scored on the very histories of its baseline.
+        Histories drawn for one year cannot serve a year that starts in
+        another month (``calendar.first_month``): that is an error."""
+        if calendar == self.calendar:
+            return self
+        if calendar.start_month != self.calendar.start_month:
+            raise ValueError(f"these histories cover {self.calendar.start} to {self.calendar.end}; a year starting "
+                             f"{calendar.start} (calendar.first_month) needs histories drawn for that year")
+        return dataclasses.replace(self, calendar=calendar)
 
     @property
     def item_month(self) -> np.ndarray:

@@ -65,6 +65,14 @@ class Rulebook:
             rb = rb.baseline
         return chain[::-1]
 
+    @property
+    def root(self) -> "Rulebook":
+        """The built-in rulebook this variant (or stack of variants) starts from."""
+        rb = self
+        while rb.baseline is not None:
+            rb = rb.baseline
+        return rb
+
     def __repr__(self) -> str:
         extra = f", {len(self.all_changes())} change(s) from {self.id}" if self.baseline is not None else ""
         return f"<Rulebook {self.name!r}{extra}>"

@@ -22,7 +22,6 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
-from ..engine.rulebook import VariantError
 from .controls import ControlPanel
 from .svg import rank_intervals_svg, rank_shift_svg
 from .whatif import BASE_NAME, VARIANT_NAME, WhatIf, WhatIfResult, free_path, ranking_table, safe_name
@@ -44,7 +43,15 @@ class Explorer(w.VBox):
                  replicates: int = 300, seed: int = 0, year: int | None = None,
                  variants_dir: str | Path | None = None, exports_dir: str | Path | None = None):
         from .. import list_rulebooks
+        from .. import rulebook as load_rulebook
 
+        rulebook = load_rulebook(rulebook).id  # a mistyped id fails here, with a did-you-mean
+        if population != "real" and (isinstance(population, bool) or not isinstance(population, int)
+                                     or not 2 <= population <= 2000):
+            raise ValueError(f"population={population!r}: the explorer takes 'real' (the jurisdiction's units) or "
+                             f"a number of synthetic units from 2 to 2000; for group sizes or a unit table use WhatIf")
+        if isinstance(replicates, bool) or not isinstance(replicates, int) or not 16 <= replicates <= 5000:
+            raise ValueError(f"replicates={replicates!r}: the explorer scores 16 to 5000 replicate years")
         super().__init__()
         self.add_class("simsuite-explorer")
         self.variants_dir = Path(variants_dir) if variants_dir is not None else Path.cwd() / "scenarios" / "variants"
@@ -194,7 +201,7 @@ class Explorer(w.VBox):
             return
         try:
             result = self.whatif.run(changes)
-        except VariantError as exc:
+        except ValueError as exc:  # a VariantError, or a calendar the drawn histories cannot serve
             self._status(f"未重算 not recomputed: {exc}", error=True)
             return
         scored = time.perf_counter()

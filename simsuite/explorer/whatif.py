@@ -130,7 +130,8 @@ class WhatIf:
         self.year = int(year) if year is not None else default_year(base)
         self.units = population_units(base, population)
         started = time.perf_counter()
-        self.synthetic = generate(base, self.units, self.year, behaviour or Behaviour.make(),
+        self.behaviour = behaviour or Behaviour.make()
+        self.synthetic = generate(base, self.units, self.year, self.behaviour,
                                   range(self.replicates), self.seed)
         self.quality = self.synthetic.quality[0]
         self.base_panel = self._panel(base, BASE_NAME)
@@ -170,16 +171,27 @@ class WhatIf:
         return self.run(changes).comparison
 
     def _panel(self, rb: Rulebook, name: str) -> Panel:
-        _, outcome, _ = score_batch(rb, self.synthetic.batch)
-        return Panel.from_outcome(outcome, self.units, name=name, rulebook=rb.id, quality=self.quality)
+        """Score ``rb`` on the drawn histories (under its own quarter calendar)."""
+        _, outcome, ctx = score_batch(rb, self.synthetic.batch.under(rb.calendar(self.year)))
+        return Panel.from_outcome(outcome, self.units, name=name, rulebook=rb.id, quality=self.quality,
+                                  ranking_group=np.asarray(rb.groups, dtype=object)[ctx.scoring_group])
 
     # ---- reproducing the screen ----------------------------------------------------
     def code(self, changes: Mapping[str, Any] | None = None) -> str:
         """The Python lines that reproduce this comparison."""
         effective = self.effective_changes(changes)
-        lines = ["from simsuite.explorer import WhatIf", "",
-                 f"whatif = WhatIf({self.rulebook.id!r}, population={self.population!r}, "
-                 f"replicates={self.replicates}, seed={self.seed}, year={self.year})"]
+        lines = ["from simsuite.explorer import WhatIf"]
+        population = repr(self.population)
+        if isinstance(self.population, pd.DataFrame):
+            lines += ["import pandas as pd", "",
+                      f"units = pd.DataFrame({_literal(self.units.astype(str).to_dict('list'))})"]
+            population = "units"
+        extra = ""
+        if behaviour_changes := _behaviour_changes(self.behaviour):
+            lines.insert(1, "from simsuite.synthetic import Behaviour")
+            extra = f", behaviour=Behaviour.make({_literal(behaviour_changes[0])}, groups={_literal(behaviour_changes[1])})"
+        lines += ["", f"whatif = WhatIf({self.rulebook.id!r}, population={population}, "
+                      f"replicates={self.replicates}, seed={self.seed}, year={self.year}{extra})"]
         if effective:
             lines.append("changes = {")
             lines += [f"    {path!r}: {_literal(value)}," for path, value in effective.items()]
@@ -253,6 +265,19 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     return value
+
+
+def _behaviour_changes(behaviour: Behaviour) -> tuple[dict, dict] | None:
+    """The behaviour's changes from the model's defaults, and its per-group
+    overrides, as ``Behaviour.make`` takes them (None when all are defaults)."""
+    from ..synthetic.behaviour import default_parameters
+
+    defaults = default_parameters().values()
+    changes = {k: v for k, v in behaviour.parameters.values().items() if v != defaults[k]}
+    own = behaviour.parameters.values()
+    groups = {g: {k: v for k, v in p.values().items() if v != own[k]} for g, p in behaviour.groups.items()}
+    groups = {g: c for g, c in groups.items() if c}
+    return (changes, groups) if changes or groups else None
 
 
 def _literal(value: Any) -> str:

@@ -80,11 +80,11 @@ def run_chunk(scenario_text: str, base: str, name: str, reps: range) -> pd.DataF
     synthetic = {}
     for comp in scenario.comparisons:
         rb = comp.rulebook
-        if rb.id not in synthetic:
-            synthetic[rb.id] = generate(rb, scenario.units(rb.id), scenario.year, scenario.behaviour, reps,
+        if rb.id not in synthetic:  # the same histories for every variant of a rulebook, drawn by its root
+            synthetic[rb.id] = generate(rb.root, scenario.units(rb.id), scenario.year, scenario.behaviour, reps,
                                         scenario.seed)
         s = synthetic[rb.id]
-        records, o, ctx = score_batch(rb, s.batch)
+        records, o, ctx = score_batch(rb, s.batch.under(rb.calendar(scenario.year)))
         R, U = o.final.shape
         units = s.batch.units
         lower = count_beyond(o.final, ctx.scoring_group, higher=False)
@@ -95,6 +95,7 @@ def run_chunk(scenario_text: str, base: str, name: str, reps: range) -> pd.DataF
             "unit_id": np.tile(units["unit_id"].to_numpy(object), R),
             "name": np.tile(units["name"].to_numpy(object), R),
             "group": np.tile(units["group"].to_numpy(object), R),
+            "ranking_group": np.tile(np.asarray(rb.groups, dtype=object)[ctx.scoring_group], R),
             "points": o.points.ravel(),
             "final": o.final.ravel(),
             "rank": o.rank.ravel().astype(np.int32),
@@ -126,8 +127,7 @@ def run(scenario: Scenario, executor=None, progress: bool = False, until_se: flo
     """
     from ..analytics.uncertainty import largest_se
 
-    base = str(Path(scenario.path).parent)
-    args = (scenario.text, base, scenario.path)
+    args = (scenario.text, scenario.base, scenario.path)
     limit = scenario.replicates if until_se is None else max(max_replicates or 100 * scenario.replicates,
                                                               scenario.replicates)
     bar = _bar(limit if until_se is not None else len(chunks(scenario)), progress)
@@ -148,7 +148,7 @@ def run(scenario: Scenario, executor=None, progress: bool = False, until_se: flo
     results["comparison"] = pd.Categorical(results["comparison"], categories=names)
     # one canonical order whatever the chunks: comparison, replicate, then units as listed
     results = results.sort_values(["comparison", "replicate"], kind="stable").reset_index(drop=True)
-    for col in ("rulebook", "group", "award", "unit_id", "name"):
+    for col in ("rulebook", "group", "ranking_group", "award", "unit_id", "name"):
         results[col] = results[col].astype("category")
     from .. import __version__
 

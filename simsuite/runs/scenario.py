@@ -74,6 +74,7 @@ class Scenario:
     populations: Mapping[str, pd.DataFrame]  # rulebook id → its units
     text: str = ""  # the file as written, kept for the manifest
     path: str = ""
+    base: str = "."  # the folder variant paths are read relative to
 
     def units(self, rulebook_id: str) -> pd.DataFrame:
         return self.populations[rulebook_id]
@@ -129,6 +130,11 @@ def parse_scenario(text: str, base: Path = Path("."), name: str = "<scenario>") 
             comparisons.append(_comparison(c, i, base))
         except (KeyError, ValueError, FileNotFoundError) as exc:
             problems.append(f"compare[{i + 1}]: {exc.args[0] if isinstance(exc, KeyError) else exc}")
+    for comp in comparisons:  # variants are scored on their rulebook's histories of the scenario's year
+        if "calendar.first_month" in comp.rulebook.all_changes():
+            problems.append(f"compare {comp.name!r}: calendar.first_month moves the assessment year, so it cannot "
+                            f"be scored on the histories drawn for {comp.rulebook.id}'s year; vary the quarter "
+                            f"boundaries (calendar.quarter_starts) instead")
     names = [c.name for c in comparisons]
     if len(set(names)) != len(names):
         problems.append(f"[[compare]] names must differ: {names}")
@@ -154,7 +160,7 @@ def parse_scenario(text: str, base: Path = Path("."), name: str = "<scenario>") 
     return Scenario(
         title=str(head.get("title", name)), description=str(head.get("description", "")), year=year,
         replicates=replicates, seed=seed, chunk=chunk, behaviour=behaviour, comparisons=tuple(comparisons),
-        populations=populations, text=text, path=name,
+        populations=populations, text=text, path=name, base=str(base),
     )
 
 

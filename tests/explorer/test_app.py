@@ -90,3 +90,14 @@ def test_switching_rulebook_and_population_rebuilds_the_controls(explorer):
     assert set(explorer.panel.controls) == set(simsuite.rulebook("jiande-2018").parameters.leaves)
     assert explorer.changes() == {} and explorer.name_box.value == "jiande-2018-variant"
     assert "data-state='ready'" in explorer.status.value and "× 20 units" in explorer.status.value
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"rulebook": "ningxia-transport-2012"}, "did you mean"),
+    ({"population": {"1": 10, "2": 5}}, "population="),
+    ({"population": "Real"}, "population="),
+    ({"replicates": 8}, "16 to 5000"),
+])
+def test_bad_arguments_are_refused_not_replaced(kwargs, message):
+    with pytest.raises((ValueError, KeyError), match=message):
+        Explorer(**kwargs)

@@ -136,3 +136,27 @@ def test_code_reproduces_the_comparison(ningxia):
     scope: dict = {}
     exec(code, scope)
     pd.testing.assert_frame_equal(scope["comparison"].units, ningxia.compare(changes).units)
+
+
+def test_new_quarter_boundaries_regroup_the_same_histories():
+    w = WhatIf("jiande-2018", replicates=16)
+    changes = {"calendar.quarter_starts": [0, 2, 4, 6]}
+    c = w.compare(changes)
+    assert not c.identical
+    variant = w.rulebook.vary(changes)
+    _, outcome, _ = score_batch(variant, w.synthetic.batch.under(variant.calendar(w.year)))
+    np.testing.assert_array_equal(c.units["rank_variant"], outcome.rank.mean(axis=0))
+    with pytest.raises(ValueError, match="first_month"):
+        w.compare({"calendar.first_month": 7})
+
+
+def test_code_reproduces_a_unit_table_and_a_behaviour():
+    from simsuite.synthetic import Behaviour, real_units
+
+    units = real_units(simsuite.rulebook("longyang-2019")).iloc[:6]
+    behaviour = Behaviour.make({"activity.mean": 3.0})
+    w = WhatIf("longyang-2019", population=units, replicates=16, behaviour=behaviour)
+    changes = {"item_points.cap": 40}
+    scope: dict = {}
+    exec(w.code(changes), scope)
+    pd.testing.assert_frame_equal(scope["comparison"].units, w.compare(changes).units)

@@ -4,6 +4,7 @@ import dataclasses
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -71,7 +72,8 @@ def test_run_results_summary_and_manifest(tmp_path):
     result = run(s)
     r = result.results
     assert len(r) == 2 * 40 * 51
-    assert list(r.columns) == ["comparison", "rulebook", "replicate", "unit_id", "name", "group", "points", "final",
+    assert list(r.columns) == ["comparison", "rulebook", "replicate", "unit_id", "name", "group", "ranking_group",
+                               "points", "final",
                                "rank", "award", "bottom3", "quality", "from_volume", "from_adoption",
                                "from_instruction", "from_conduct"]
     # the four sources of points add up to the points
@@ -182,3 +184,65 @@ def test_simulate_writes_a_ledger_that_scores(tmp_path, capsys):
     assert main(["score", "--rulebook", "harbin-2008", "--history", str(out), "--out", str(tmp_path / "s.csv")]) == 0
     table = pd.read_csv(tmp_path / "s.csv", dtype={"unit_id": str})
     assert len(table) == 65 and set(table["award"].dropna()) <= {"model", "advanced"}
+
+
+QUARTERS = """
+[scenario]
+title = "quarters"
+year = 2018
+replicates = 16
+seed = 2
+chunk = 16
+
+[population]
+rulebook = "jiande-2018"
+
+[[compare]]
+name = "{first}"
+rulebook = "jiande-2018"
+{first_changes}
+
+[[compare]]
+name = "{second}"
+rulebook = "jiande-2018"
+{second_changes}
+"""
+
+
+def test_a_quarter_variant_regroups_the_same_histories_whatever_the_order():
+    moved = 'changes = { "calendar.quarter_starts" = [0, 2, 4, 6] }'
+    one = run(parse_scenario(QUARTERS.format(first="base", first_changes="", second="moved", second_changes=moved),
+                             ROOT / "scenarios", "a.toml")).results
+    two = run(parse_scenario(QUARTERS.format(first="moved", first_changes=moved, second="base", second_changes=""),
+                             ROOT / "scenarios", "b.toml")).results
+
+    def part(frame, name):
+        return frame[frame["comparison"] == name].drop(columns="comparison").reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(part(one, "base"), part(two, "base"))
+    pd.testing.assert_frame_equal(part(one, "moved"), part(two, "moved"))
+    assert not part(one, "base")["final"].equals(part(one, "moved")["final"])
+    # the same histories: raw points do not depend on where the quarters begin
+    pd.testing.assert_series_equal(part(one, "base")["points"], part(one, "moved")["points"])
+
+
+def test_a_variant_that_moves_the_year_is_refused():
+    text = QUARTERS.format(first="base", first_changes="", second="moved",
+                           second_changes='changes = { "calendar.first_month" = 7 }')
+    with pytest.raises(ScenarioError, match="first_month moves the assessment year"):
+        parse_scenario(text, ROOT / "scenarios", "c.toml")
+
+
+def test_bottom_three_of_a_pooled_ranking_agrees_with_the_run():
+    from simsuite.analytics import rank_distribution
+
+    text = (ROOT / "scenarios/ningxia-pooled.toml").read_text(encoding="utf-8")
+    result = run(parse_scenario(text.replace("replicates = ", "replicates = 32 #"), ROOT / "scenarios", "p.toml"))
+    for name in ("grouped", "pooled"):
+        d = rank_distribution(result, name).set_index("unit_id")["p_bottom3"]
+        r = result.results[result.results["comparison"] == name]
+        expected = r.groupby("unit_id", observed=True)["bottom3"].mean().rename(index=str)
+        np.testing.assert_allclose(d.sort_index().to_numpy(), expected.sort_index().to_numpy())
+        assert list(d.sort_index().index) == list(expected.sort_index().index.astype(str))
+    pooled = result.results[result.results["comparison"] == "pooled"]
+    assert pooled["ranking_group"].nunique() == 1 and pooled["group"].nunique() == 2
