@@ -25,7 +25,9 @@ def rank_distribution(results, comparison=None, top: int = 3) -> pd.DataFrame:
     out["n_replicates"] = R
     out["mean_rank"], out["mean_rank_se"] = mean_se(p.rank)
     out["median_rank"] = np.median(p.rank, axis=0)
+    out["median_rank_se"] = quantile_se(p.rank, 0.5)
     out["rank_p5"], out["rank_p95"] = np.quantile(p.rank, [0.05, 0.95], axis=0)
+    out["rank_p5_se"], out["rank_p95_se"] = quantile_se(p.rank, 0.05), quantile_se(p.rank, 0.95)
     events = {"p_first": p.rank == 1, f"p_top{top}": p.rank <= top, "p_bottom3": _bottom(p, 3)}
     events.update({f"p_{award}": p.award == award for award in p.award_names()})
     for name, hit in events.items():
@@ -82,6 +84,20 @@ def top_is_best(p: Panel, cols: np.ndarray) -> np.ndarray:
     best = cols[np.argmax(p.quality[cols])]
     first = p.rank[:, cols] == p.rank[:, cols].min(axis=1, keepdims=True)
     return (p.rank[:, best] == p.rank[:, cols].min(axis=1)) / first.sum(axis=1)
+
+
+def quantile_se(values: np.ndarray, q: float) -> np.ndarray:
+    """Standard error of each column's ``q`` quantile over replicates, from
+    order statistics (no assumption about the distribution): the number of
+    replicates below the quantile is binomial, so the order statistics
+    ±1.96 binomial SEs around position qR bound a 95 % interval, whose half
+    width over 1.96 is the SE. Ties make it 0 where the quantile is certain."""
+    values = np.sort(np.asarray(values, dtype=float), axis=0)
+    R = values.shape[0]
+    spread = 1.96 * np.sqrt(R * q * (1 - q))
+    lo = int(np.clip(np.floor(q * R - spread), 0, R - 1))
+    hi = int(np.clip(np.ceil(q * R + spread), 0, R - 1))
+    return (values[hi] - values[lo]) / (2 * 1.96)
 
 
 def binomial_se(p: np.ndarray, n: int) -> np.ndarray:

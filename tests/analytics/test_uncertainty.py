@@ -46,3 +46,17 @@ def test_a_shared_first_place_counts_as_a_draw():
 
 def test_binomial_se_is_zero_at_certainty():
     assert binomial_se(np.array([0.0, 1.0]), 100).tolist() == [0.0, 0.0]
+
+
+def test_quantile_standard_errors_match_the_normal_theory():
+    from simsuite.analytics.uncertainty import quantile_se
+
+    rng = np.random.default_rng(7)
+    R = 20_000
+    x = rng.normal(size=(R, 3))
+    # the median of a normal sample has SE sqrt(pi/2) / sqrt(R)
+    assert quantile_se(x, 0.5) == pytest.approx(np.full(3, np.sqrt(np.pi / 2 / R)), rel=0.15)
+    # the 95 % quantile: sqrt(q (1 - q)) / (density at it × sqrt(R))
+    density = np.exp(-1.6449 ** 2 / 2) / np.sqrt(2 * np.pi)
+    assert quantile_se(x, 0.95) == pytest.approx(np.full(3, np.sqrt(0.95 * 0.05) / density / np.sqrt(R)), rel=0.2)
+    assert quantile_se(np.ones((50, 2)), 0.5).tolist() == [0.0, 0.0]  # a certain rank has no error
