@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..engine.ranking import rank_min
 from .agreement import kendall_tau_b, spearman_rho
 from .panel import SOURCE_NAMES, SOURCES, Panel, as_panel, mean_se
 from .uncertainty import top_is_best
@@ -26,8 +27,8 @@ def fidelity(results, comparison=None) -> pd.DataFrame:
         raise ValueError(f"{p.name!r} carries no latent quality (only synthetic runs do)")
     rows = []
     for group, cols in p.ranking_groups():
-        truth = np.broadcast_to(_rank_desc(p.quality[cols]), (p.n_replicates, len(cols)))
         ranks = p.rank[:, cols]
+        truth = np.broadcast_to(rank_min(p.quality[None, cols], np.zeros(len(cols), int)), ranks.shape)
         row = {"comparison": p.name, "group": group, "n_units": len(cols)}
         for name, values in (("spearman_quality", spearman_rho(ranks, truth)),
                              ("kendall_quality", kendall_tau_b(ranks, truth)),
@@ -101,12 +102,6 @@ def group_bias(results, comparison=None, by: str = "group", units: pd.DataFrame 
         row["mean_quality"] = float(p.quality[cols].mean()) if p.quality is not None else np.nan
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def _rank_desc(values: np.ndarray) -> np.ndarray:
-    """1 for the largest value (ties share the smallest rank)."""
-    values = np.asarray(values, dtype=float)
-    return (values[None, :] > values[:, None]).sum(axis=1) + 1
 
 
 __all__ = ["fidelity", "group_bias", "point_sources", "source_shares", "SOURCE_NAMES"]

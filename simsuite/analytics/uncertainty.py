@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..engine.ranking import count_beyond
 from .panel import Panel, as_panel, mean_se
 
 
@@ -122,19 +123,7 @@ def largest_se(results, top: int = 3) -> float:
 
 def _bottom(p: Panel, k: int) -> np.ndarray:
     """Units with fewer than ``k`` units of their ranking group ranked below
-    them (the run's ``bottom3``), counted from each replicate's sorted ranks."""
-    out = np.zeros(p.rank.shape, dtype=bool)
-    for _, cols in p.ranking_groups():
-        r = p.rank[:, cols]
-        out[:, cols] = _count_above(np.sort(r, axis=1), r) < k
-    return out
-
-
-def _count_above(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Per row, how many entries of ``ordered`` (sorted rows) exceed each value:
-    one searchsorted over all rows at once, by offsetting each row's values."""
-    R, n = ordered.shape
-    span = float(max(ordered.max(), values.max()) + 1)
-    offset = (np.arange(R) * span)[:, None]
-    flat = (ordered + offset).ravel()
-    return n * (np.arange(R)[:, None] + 1) - np.searchsorted(flat, values + offset, side="right")
+    them: the run's ``bottom3``, counted as the engine counts it."""
+    labels = p.group if p.ranking_group is None else p.ranking_group.astype(str)
+    _, codes = np.unique(labels, return_inverse=True)
+    return count_beyond(-p.rank, codes, higher=False) < k
