@@ -32,7 +32,6 @@ the unchanged ledger is replicate 0 and the batch is scored once.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -223,13 +222,6 @@ def _check_kind(kind: str, what: str) -> None:
         raise ValueError(f"{what}: no item kind {kind!r}{suggest(str(kind), ITEM_KINDS)}; kinds: {list(ITEM_KINDS)}")
 
 
-def _rulebook_year(rb: Rulebook) -> int:
-    found = re.search(r"(\d{4})$", rb.id)
-    if not found:
-        raise ValueError(f"pass year=: {rb.id!r} does not name its year")
-    return int(found.group(1))
-
-
 # --------------------------------------------------------------------------
 # the base ledger
 
@@ -240,7 +232,7 @@ def _base_batch(rb: Rulebook, history, year: int | None, seed: int = 0) -> Batch
     if history is None:
         from ..synthetic import generate, real_units
 
-        return generate(rb, real_units(rb), year or _rulebook_year(rb), replicates=1, seed=seed).batch
+        return generate(rb, real_units(rb), year or rb.own_year(), replicates=1, seed=seed).batch
     if isinstance(history, Batch):
         if history.n_reps != 1:
             raise ValueError(f"history: a batch of one replicate is needed, not {history.n_reps}")

@@ -20,7 +20,6 @@ every problem is reported at once.
 from __future__ import annotations
 
 import math
-import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -35,7 +34,7 @@ from ..engine.score import score_batch
 from ..params import suggest
 from ..synthetic import Behaviour, Synthetic, generate, real_units
 
-__all__ = ["SensitivityError", "SobolResult", "Sweep", "default_year", "sobol", "sobol_indices", "sweep", "tornado"]
+__all__ = ["SensitivityError", "SobolResult", "Sweep", "sobol", "sobol_indices", "sweep", "tornado"]
 
 #: parameter types that can be given a numeric range
 RANGED_TYPES = ("number", "integer")
@@ -322,7 +321,7 @@ class _Bench:
     @classmethod
     def make(cls, rulebook, units, replicates, seed, behaviour, year) -> "_Bench":
         units = (real_units(rulebook) if units is None else units).reset_index(drop=True)
-        year = default_year(rulebook) if year is None else int(year)
+        year = rulebook.own_year() if year is None else int(year)
         behaviour = behaviour or Behaviour.make()
         synthetic = generate(rulebook, units, year, behaviour, range(int(replicates)), seed)
         _, outcome, _ = score_batch(rulebook, synthetic.batch)
@@ -358,18 +357,6 @@ class _Bench:
         batch = self.synthetic.batch
         calendar = variant.calendar(self.year)
         return variant, batch.under(calendar)
-
-
-def default_year(rulebook: Rulebook) -> int:
-    """The rulebook's own assessment year: ``year`` in its ``[rulebook]``
-    table, else the year its id ends with (``ningxia-transport-2021``)."""
-    meta = rulebook.file.meta
-    if "year" in meta:
-        return int(meta["year"])
-    found = re.search(r"(\d{4})$", rulebook.id)
-    if not found:
-        raise SensitivityError(f"{rulebook.id}: no year in the rulebook; pass year=")
-    return int(found.group(1))
 
 
 # ---- validation ---------------------------------------------------------------------
@@ -444,8 +431,8 @@ def _calendar_problems(rb: Rulebook, path: str, values: Sequence[Any], year: Any
     if year is not None and (isinstance(year, bool) or not isinstance(year, (int, np.integer))):
         return []  # reported by _run_problems
     try:
-        y = default_year(rb) if year is None else int(year)
-    except SensitivityError:
+        y = rb.own_year() if year is None else int(year)
+    except ValueError:  # no year: reported by _run_problems
         return []
     start = rb.calendar(y).start_month
     moved = [v for v in values if _vary(rb, {path: v}).calendar(y).start_month != start]
@@ -467,8 +454,8 @@ def _run_problems(rb: Rulebook, units: pd.DataFrame | None, replicates: Any, yea
         problems.append(f"replicates = {replicates!r}: give a whole number ≥ 1")
     if year is None:
         try:
-            default_year(rb)
-        except SensitivityError as exc:
+            rb.own_year()
+        except ValueError as exc:
             problems.append(str(exc))
     elif isinstance(year, bool) or not isinstance(year, (int, np.integer)):
         problems.append(f"year = {year!r}: give a whole number")

@@ -10,6 +10,8 @@ never a copy of the file.
 
 from __future__ import annotations
 
+import re
+
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -64,6 +66,17 @@ class Rulebook:
             chain.append(rb.name)
             rb = rb.baseline
         return chain[::-1]
+
+    def own_year(self) -> int:
+        """The assessment year the rulebook was written for: ``year`` in its
+        ``[rulebook]`` table, else the year its id ends with
+        (``ningxia-transport-2021``); used where no year is given."""
+        if "year" in self.file.meta:
+            return int(self.file.meta["year"])
+        found = re.search(r"(\d{4})$", self.id)
+        if not found:
+            raise ValueError(f"{self.id}: no year in the rulebook; pass year=")
+        return int(found.group(1))
 
     @property
     def root(self) -> "Rulebook":

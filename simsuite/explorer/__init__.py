@@ -7,11 +7,11 @@ it, with a control generated for every parameter (:class:`ControlPanel`).
 """
 
 from .controls import ControlPanel, find_tables, make_control
-from .whatif import (BASE_NAME, VARIANT_NAME, WhatIf, WhatIfResult, default_year, group_sizes, population_units,
+from .whatif import (BASE_NAME, VARIANT_NAME, WhatIf, WhatIfResult, group_sizes, population_units,
                      ranking_table)
 
 __all__ = [
-    "BASE_NAME", "VARIANT_NAME", "ControlPanel", "Explorer", "WhatIf", "WhatIfResult", "default_year",
+    "BASE_NAME", "VARIANT_NAME", "ControlPanel", "Explorer", "WhatIf", "WhatIfResult",
     "explore", "find_tables", "group_sizes", "make_control", "population_units", "ranking_table",
 ]
 

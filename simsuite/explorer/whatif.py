@@ -54,14 +54,6 @@ def ranking_table(comparison: VariantComparison) -> pd.DataFrame:
                   "award_base", "award_variant", "p_award_changed"]].reset_index(drop=True)
 
 
-def default_year(rulebook: Rulebook) -> int:
-    """The year a built-in rulebook was written for: the year in its id."""
-    found = re.search(r"(\d{4})$", rulebook.id)
-    if not found:
-        raise ValueError(f"rulebook {rulebook.id!r} names no year: pass year=")
-    return int(found.group(1))
-
-
 def population_units(rulebook: Rulebook, population: Any = "real") -> pd.DataFrame:
     """Who is assessed: ``"real"`` (the jurisdiction's units), a number N (a
     synthetic population of N units shared among the groups in the proportions
@@ -127,7 +119,7 @@ class WhatIf:
         self.population = population
         self.replicates = int(replicates)
         self.seed = int(seed)
-        self.year = int(year) if year is not None else default_year(base)
+        self.year = int(year) if year is not None else base.own_year()
         self.units = population_units(base, population)
         started = time.perf_counter()
         self.behaviour = behaviour or Behaviour.make()

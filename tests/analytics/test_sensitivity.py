@@ -11,7 +11,7 @@ import pytest
 
 import simsuite
 import simsuite.analytics.sensitivity as sens
-from simsuite.analytics.sensitivity import SensitivityError, default_year, sobol, sobol_indices, sweep, tornado
+from simsuite.analytics.sensitivity import SensitivityError, sobol, sobol_indices, sweep, tornado
 from simsuite.engine.score import score_batch
 from simsuite.synthetic import generate, real_units
 
@@ -253,5 +253,5 @@ def test_second_order_pairs(ningxia):
 
 
 def test_default_year_is_the_rulebooks_own():
-    assert default_year(simsuite.rulebook(NINGXIA)) == 2021
-    assert default_year(simsuite.rulebook("jilin-transport-2015")) == 2015
+    assert simsuite.rulebook(NINGXIA).own_year() == 2021
+    assert simsuite.rulebook("jilin-transport-2015").own_year() == 2015

@@ -17,7 +17,7 @@ from simsuite.analytics.panel import Panel
 from simsuite.engine.rulebook import VariantError
 from simsuite.engine.score import score_batch
 from simsuite.engine.variant_file import read_variant
-from simsuite.explorer import WhatIf, default_year, group_sizes, population_units, ranking_table
+from simsuite.explorer import WhatIf, group_sizes, population_units, ranking_table
 from simsuite.explorer import whatif as whatif_module
 from simsuite.synthetic import Behaviour, generate, real_units
 
@@ -95,7 +95,7 @@ def test_populations():
     assert len(population_units(rb, "real")) == 51
     with pytest.raises(ValueError, match="did you mean 'real'"):
         population_units(rb, "reel")
-    assert [default_year(simsuite.rulebook(r)) for r in simsuite.list_rulebooks()["id"]] == [
+    assert [simsuite.rulebook(r).own_year() for r in simsuite.list_rulebooks()["id"]] == [
         2015, 2021, 2008, 2018, 2019]
 
 
