@@ -10,6 +10,8 @@ several rulebooks, they are also set side by side.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from io import BytesIO
 
 import pandas as pd
 
@@ -29,6 +31,13 @@ class Figure:
     caption: str
     figure: object  # matplotlib Figure
     data: pd.DataFrame
+
+    @cached_property
+    def png(self) -> bytes:
+        """The chart as PNG, drawn once for both figures/ and the HTML page."""
+        buffer = BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+        return buffer.getvalue()
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import html
-from io import BytesIO
 
 import pandas as pd
 
@@ -50,7 +49,7 @@ def render_html(result, analysis) -> str:
             parts.append(f"<h2>{_e(title)}</h2>" + _table(analysis.tables[key]))
     for fig in analysis.figures:
         parts.append(f"<h2>{_e(fig.title)}</h2><figure><img alt='{_e(fig.title)}' "
-                     f"src='data:image/png;base64,{_png(fig.figure)}'><figcaption>{_e(fig.caption)} "
+                     f"src='data:image/png;base64,{base64.b64encode(fig.png).decode('ascii')}'><figcaption>{_e(fig.caption)} "
                      f"Data: <code>figures/{fig.key}.csv</code>.</figcaption></figure>")
     parts.append("</body></html>")
     return "\n".join(parts)
@@ -59,12 +58,6 @@ def render_html(result, analysis) -> str:
 def _table(frame: pd.DataFrame) -> str:
     return ("<div class='wide'>" + frame.to_html(index=False, float_format=lambda v: f"{v:.3f}", border=0, escape=True)
             + "</div>")
-
-
-def _png(figure) -> str:
-    buf = BytesIO()
-    figure.savefig(buf, format="png", dpi=100, bbox_inches="tight")
-    return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def _e(text) -> str:

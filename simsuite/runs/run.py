@@ -63,7 +63,7 @@ def _write_report(result: RunResult, out: Path, analysis) -> None:
     figures = out / "figures"
     figures.mkdir(exist_ok=True)
     for fig in analysis.figures:
-        fig.figure.savefig(figures / f"{fig.key}.png", dpi=110, bbox_inches="tight")
+        (figures / f"{fig.key}.png").write_bytes(fig.png)
         fig.data.to_csv(figures / f"{fig.key}.csv", index=False, encoding="utf-8-sig")
     (out / "report.html").write_text(render_html(result, analysis), encoding="utf-8")
 
