@@ -73,6 +73,13 @@ class Batch:
     left_out: pd.DataFrame = field(default_factory=pd.DataFrame)
     # the source histories, kept to name items and events in explanations
     histories: tuple[History, ...] = ()
+    # each row's month and (replicate, unit) cell, worked out once from the
+    # arrays above (see RowKeys); a batch under another calendar shares them
+    keys: "RowKeys | None" = None
+
+    def __post_init__(self) -> None:
+        if self.keys is None:
+            self.keys = RowKeys.of(self)
 
     # ---- derived views (cheap, computed on demand) -------------------------
     @property
@@ -87,26 +94,26 @@ class Batch:
         another month (``calendar.first_month``): that is an error."""
         if calendar == self.calendar:
             return self
-        if calendar.start_month != self.calendar.start_month:
+        if calendar.start_month != self.calendar.start_month:  # months would move: RowKeys hold for one start
             raise ValueError(f"these histories cover {self.calendar.start} to {self.calendar.end}; a year starting "
                              f"{calendar.start} (calendar.first_month) needs histories drawn for that year")
         return dataclasses.replace(self, calendar=calendar)
 
     @property
     def item_month(self) -> np.ndarray:
-        return self.calendar.month_index(self.item_day)
+        return self.keys.item_month
 
     @property
     def ad_month(self) -> np.ndarray:
-        return self.calendar.month_index(self.ad_day)
+        return self.keys.ad_month
 
     @property
     def ins_month(self) -> np.ndarray:
-        return self.calendar.month_index(self.ins_day)
+        return self.keys.ins_month
 
     @property
     def ev_month(self) -> np.ndarray:
-        return self.calendar.month_index(self.ev_day)
+        return self.keys.ev_month
 
     def in_year(self, month: np.ndarray) -> np.ndarray:
         return (month >= 0) & (month < 12)
@@ -114,6 +121,40 @@ class Batch:
     def quarter(self, month: np.ndarray) -> np.ndarray:
         """Quarter of in-year months (out-of-year months get 0; mask them)."""
         return self.calendar.quarter_of_month[np.clip(month, 0, 11)]
+
+
+@dataclass(frozen=True)
+class RowKeys:
+    """Where each row of a batch lands, before any rule: its month in the year
+    (0..11; < 0 before the year, > 11 after) and its cell ``replicate ×
+    units + unit`` (for adoptions and instructions, the item's lead unit).
+
+    They depend on the histories and the year's first month only, not on
+    any parameter, so they are worked out once when a batch is built and
+    every rule of every variant scored on it reads them: a rule's records
+    are then a gather and a multiply-add away from their totals.
+    """
+
+    item_month: np.ndarray
+    ad_month: np.ndarray
+    ins_month: np.ndarray
+    ev_month: np.ndarray
+    item_cell: np.ndarray
+    ad_cell: np.ndarray
+    ins_cell: np.ndarray
+    ev_cell: np.ndarray
+    item_has_co: np.ndarray  # items with at least one co-unit
+
+    @classmethod
+    def of(cls, b: "Batch") -> "RowKeys":
+        month = b.calendar.month_index
+        item_cell = b.item_rep.astype(np.int64) * b.n_units + b.item_unit
+        return cls(
+            item_month=month(b.item_day), ad_month=month(b.ad_day), ins_month=month(b.ins_day),
+            ev_month=month(b.ev_day), item_cell=item_cell, ad_cell=item_cell[b.ad_item],
+            ins_cell=item_cell[b.ins_item], ev_cell=b.ev_rep.astype(np.int64) * b.n_units + b.ev_unit,
+            item_has_co=b.co_ptr[1:] > b.co_ptr[:-1],
+        )
 
 
 def compile_histories(

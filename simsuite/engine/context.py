@@ -60,8 +60,12 @@ class Context:
     def item_cell(self) -> np.ndarray:
         """Each item's (replicate, lead unit, month) as one flat index into an
         (R, U, 12) array; months outside the year are masked by the callers."""
-        b = self.b
-        return (b.item_rep.astype(np.int64) * b.n_units + b.item_unit) * 12 + self.item_month
+        return self.b.keys.item_cell * 12 + self.item_month
+
+    @cached_property
+    def quarter_of_month(self) -> np.ndarray:
+        """Quarter (0..3) of each month 0..11 under this calendar."""
+        return self.b.calendar.quarter_of_month
 
     @cached_property
     def item_counted(self) -> np.ndarray:
@@ -113,7 +117,7 @@ class Context:
         b = self.b
         month = self.ev_month
         mask = (b.ev_kind == kind_code) & b.in_year(month)
-        ru = b.ev_rep[mask].astype(np.int64) * b.n_units + b.ev_unit[mask]
+        ru = b.keys.ev_cell[mask]
         if not quarterly:
             return np.bincount(ru, weights=b.ev_count[mask], minlength=b.n_reps * b.n_units).reshape(b.n_reps, b.n_units)
         idx = ru * 4 + b.quarter(month[mask])

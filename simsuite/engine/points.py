@@ -1,10 +1,20 @@
-"""The points ledger: one record per point credited, kept as parallel arrays.
+"""The points ledger: every amount credited, kept as parallel arrays.
 
-Every rule returns :class:`Points`: for each credited amount, the replicate,
-unit and period it lands in, the source row (item, adoption, instruction,
-event, unit-month or checklist line) and the parameters that decided it.
-Totals are group-sums of these arrays (``np.bincount``), an explanation is a
-filter of them, and the components add up to the total by construction.
+Every rule returns records of what it credited, each naming the replicate,
+unit and period an amount lands in, the source row (item, adoption,
+instruction, event, unit-month or checklist line) and the parameters that
+decided it. Totals are group-sums of these arrays (``np.bincount``), an
+explanation is a filter of them, and the components add up to the total by
+construction.
+
+Two shapes of record, one meaning:
+
+- :class:`Points`, one row per credited amount, for rules over rows of the
+  ledger (adoptions, instructions, items, events);
+- :class:`PointsGrid`, amounts over every replicate × unit × column
+  (unit-months, or a checklist line for the year), for rules whose natural
+  result is a grid: nearly every cell may score, so the grid is summed as
+  it is and its rows are listed only when an explanation asks.
 """
 
 from __future__ import annotations
@@ -16,72 +26,128 @@ import numpy as np
 
 from .calendar import N_PERIODS
 
-#: what a ``Points.index`` refers to
+#: what a record's ``index`` refers to
 SOURCES = ("item", "adoption", "instruction", "event", "month", "checklist")
 
 
 @dataclass(frozen=True)
 class Points:
-    """Amounts credited by one rule, with where each came from."""
+    """Amounts credited by one rule, one row each, with where each came from."""
 
     component: str  # a column of the score table, e.g. "adoption"
     rules: tuple[str, ...]  # parameter paths behind the amounts (label, citation)
     source: str  # one of SOURCES
     index: np.ndarray  # row in the source table (month: month index 0..11)
-    rep: np.ndarray
-    unit: np.ndarray
-    period: np.ndarray  # 0..3 quarters, 4 annual
+    slot: np.ndarray  # where it lands: (replicate × units + unit) × N_PERIODS + period
     points: np.ndarray
+    n_units: int
     basis: np.ndarray | None = None  # the table value before caps, shares, rises
     note: str = ""
 
     def __post_init__(self) -> None:
         n = len(self.points)
-        for name in ("index", "rep", "unit", "period"):
+        for name in ("index", "slot"):
             if len(getattr(self, name)) != n:
                 raise ValueError(f"Points {self.component}: {name} has {len(getattr(self, name))} rows, points {n}")
         if self.source not in SOURCES:
             raise ValueError(f"unknown source {self.source!r}")
 
+    @property
+    def rep(self) -> np.ndarray:
+        return self.slot // (N_PERIODS * self.n_units)
+
+    @property
+    def unit(self) -> np.ndarray:
+        return self.slot // N_PERIODS % self.n_units
+
+    @property
+    def period(self) -> np.ndarray:
+        """0..3 quarters, 4 the year as a whole."""
+        return self.slot % N_PERIODS
+
     def select(self, mask: np.ndarray) -> "Points":
-        return Points(
-            self.component, self.rules, self.source, self.index[mask], self.rep[mask], self.unit[mask],
-            self.period[mask], self.points[mask], None if self.basis is None else self.basis[mask], self.note,
-        )
+        return Points(self.component, self.rules, self.source, self.index[mask], self.slot[mask], self.points[mask],
+                      self.n_units, None if self.basis is None else self.basis[mask], self.note)
+
+    def rows(self) -> "Points":
+        return self
+
+    def add_to(self, sums: np.ndarray) -> None:
+        """Add the amounts into flat (replicate, unit, period) ``sums``."""
+        sums += np.bincount(self.slot, weights=self.points, minlength=len(sums))
 
 
-def make_points(component: str, rules: Sequence[str], source: str, index, rep, unit, period, points,
+@dataclass(frozen=True)
+class PointsGrid:
+    """Amounts of one rule over every replicate × unit × column.
+
+    ``amounts`` is (R, U, C) and 0 off ``listed``; column c is source row
+    ``index[c]`` (a month 0..11, or a checklist line's code) and lands in
+    period ``period[c]``. ``listed`` marks the cells an explanation lists:
+    those credited, and in trace mode those that scored nothing too.
+
+    A rule may also sum rows it does not list (``listed`` and ``index``
+    None: e.g. capped per-item points by quarter); it then lists them item
+    by item when scored in trace mode, which is how explanations score.
+    """
+
+    component: str
+    rules: tuple[str, ...]
+    source: str
+    amounts: np.ndarray
+    listed: np.ndarray | None
+    index: np.ndarray | None
+    period: np.ndarray
+    note: str = ""
+
+    def add_to(self, sums: np.ndarray) -> None:
+        R, U, C = self.amounts.shape
+        if C == 1:
+            sums.reshape(R * U, N_PERIODS)[:, self.period[0]] += self.amounts.reshape(R * U)
+            return
+        to_period = np.zeros((C, N_PERIODS))
+        to_period[np.arange(C), self.period] = 1.0
+        sums += (self.amounts.reshape(R * U, C) @ to_period).ravel()
+
+    def rows(self) -> Points:
+        """The grid's listed cells as one row each."""
+        if self.listed is None:
+            raise ValueError(f"{self.component} points were summed without listing their {self.source} rows; "
+                             "score with trace=True to list them")
+        R, U, C = self.amounts.shape
+        flat = np.flatnonzero(self.listed)
+        cell, col = np.divmod(flat, C)
+        return Points(self.component, self.rules, self.source, self.index[col].astype(np.int64),
+                      cell * N_PERIODS + self.period[col], self.amounts.reshape(-1)[flat], U, note=self.note)
+
+
+def make_points(component: str, rules: Sequence[str], source: str, index, cell, period, points, n_units: int,
                 basis=None, note: str = "") -> Points:
-    """Build a :class:`Points`, coercing arrays to compact dtypes."""
+    """A :class:`Points` from each amount's source row, (replicate, unit)
+    cell (``replicate × units + unit``, as :class:`~simsuite.engine.batch.RowKeys`
+    holds them) and period."""
+    slot = np.asarray(cell, dtype=np.int64) * N_PERIODS + period
     return Points(
         component=component,
         rules=tuple(rules),
         source=source,
         index=np.asarray(index, dtype=np.int64),
-        rep=np.asarray(rep, dtype=np.int32),
-        unit=np.asarray(unit, dtype=np.int32),
-        period=np.asarray(period, dtype=np.int8),
+        slot=slot,
         points=np.asarray(points, dtype=np.float64),
+        n_units=n_units,
         basis=None if basis is None else np.asarray(basis, dtype=np.float64),
         note=note,
     )
 
 
-def totals(records: Iterable[Points], n_reps: int, n_units: int, components: Sequence[str]):
-    """Sum records into (R, U, period) and (R, U, component) arrays.
-
-    One ``np.bincount`` per record, by (replicate, unit, period); a
-    component's total is the sum of its periods."""
+def totals(records: Iterable[Points | PointsGrid], n_reps: int, n_units: int, components: Sequence[str]):
+    """Sum records into (R, U, period) and (R, U, component) arrays: each
+    record adds into its component's flat sums, and the periods' total is
+    the sum over components."""
     size = n_reps * n_units * N_PERIODS
-    by_period = np.zeros(size)
     by_component = np.zeros((len(components), size))
     comp_code = {c: i for i, c in enumerate(components)}
     for rec in records:
-        key = (rec.rep.astype(np.int64) * n_units + rec.unit) * N_PERIODS + rec.period
-        sums = np.bincount(key, weights=rec.points, minlength=size)
-        by_period += sums
-        by_component[comp_code[rec.component]] += sums
-    return (
-        by_period.reshape(n_reps, n_units, N_PERIODS),
-        by_component.reshape(len(components), n_reps, n_units, N_PERIODS).sum(axis=3).transpose(1, 2, 0),
-    )
+        rec.add_to(by_component[comp_code[rec.component]])
+    by_component = by_component.reshape(len(components), n_reps, n_units, N_PERIODS)
+    return by_component.sum(axis=0), by_component.sum(axis=3).transpose(1, 2, 0)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..engine.calendar import N_PERIODS
 from ..engine.ranking import comparable
 
 PERIOD_LABELS = {0: "Q1", 1: "Q2", 2: "Q3", 3: "Q4", 4: "year"}
@@ -51,8 +52,8 @@ def explain_unit(scores, unit: str, replicate: int = 0) -> Explanation:
     records, outcome, ctx = score_batch(scores.rulebook, b, trace=True)
     p = scores.rulebook.parameters
     rows = []
-    for rec in records:
-        keep = (rec.rep == replicate) & (rec.unit == u)
+    for rec in (r.rows() for r in records):
+        keep = rec.slot // N_PERIODS == replicate * b.n_units + u
         if not keep.any():
             continue
         sub = rec.select(keep)

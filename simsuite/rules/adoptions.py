@@ -68,16 +68,14 @@ def adoption_points(ctx: Context) -> list[Points]:
     month = ctx.ad_month
     keep = b.in_year(month)
     rows = np.flatnonzero(keep & scores)
-    lead_item = item[rows]
     out = [
         make_points(
-            "adoption", rules, "adoption", rows, b.item_rep[lead_item], b.item_unit[lead_item],
-            b.quarter(month[rows]), credit[rows], basis[rows],
-            note="highest so far: credited the rise" if highest else "",
+            "adoption", rules, "adoption", rows, b.keys.ad_cell[rows], ctx.quarter_of_month[month[rows]],
+            credit[rows], b.n_units, basis[rows], note="highest so far: credited the rise" if highest else "",
         )
     ]
     if ctx.trace and (keep & ~scores).any():
-        out.append(scores_nothing(ctx, "adoption", "adoption", keep & ~scores, b.ad_item, month))
+        out.append(scores_nothing(ctx, "adoption", "adoption", keep & ~scores, b.keys.ad_cell, month))
     return out
 
 
@@ -86,8 +84,9 @@ def first_adoption_bonus(ctx: Context) -> list[Points]:
     ``bonus.points`` once, on the date of its first adoption."""
     b, p = ctx.b, ctx.p
     if len(b.ad_item) == 0:
-        empty = np.zeros(0)
-        return [make_points("bonus", ["bonus.points", "bonus.kinds"], "adoption", empty, empty, empty, empty, empty)]
+        empty = np.zeros(0, np.int64)
+        return [make_points("bonus", ["bonus.points", "bonus.kinds"], "adoption", empty, empty, empty, empty,
+                            b.n_units)]
     order = order_by(b.ad_item, b.ad_day)
     first = order[np.concatenate([[True], b.ad_item[order][1:] != b.ad_item[order][:-1]])]
     item = b.ad_item[first]
@@ -97,21 +96,18 @@ def first_adoption_bonus(ctx: Context) -> list[Points]:
     rows = first[keep]
     return [
         make_points(
-            "bonus", ["bonus.points", "bonus.kinds"], "adoption", rows, b.item_rep[item[keep]], b.item_unit[item[keep]],
-            b.quarter(month[keep]), np.full(keep.sum(), float(p["bonus.points"])),
+            "bonus", ["bonus.points", "bonus.kinds"], "adoption", rows, b.keys.ad_cell[rows],
+            ctx.quarter_of_month[month[keep]], np.full(len(rows), float(p["bonus.points"])), b.n_units,
             note="first adoption of the item",
         )
     ]
 
 
-def scores_nothing(ctx: Context, component: str, source: str, mask, item_of_row, month) -> Points:
+def scores_nothing(ctx: Context, component: str, source: str, mask, cell_of_row, month) -> Points:
     """Zero-point records that say why an adoption or instruction scored nothing."""
-    b = ctx.b
-    item = item_of_row[mask]
     rules = ["items.unscored_kinds"] if "items.unscored_kinds" in ctx.p else []
     note = "item out of scope (C-5) or of a kind that scores nothing"
     return make_points(
-        component, rules, source, np.flatnonzero(mask), b.item_rep[item], b.item_unit[item],
-        b.quarter(month[mask]), np.zeros(mask.sum()), note=note,
+        component, rules, source, np.flatnonzero(mask), cell_of_row[mask], ctx.quarter_of_month[month[mask]],
+        np.zeros(mask.sum()), ctx.b.n_units, note=note,
     )
-

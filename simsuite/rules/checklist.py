@@ -21,7 +21,7 @@ import numpy as np
 from ..engine.batch import EVENT
 from ..engine.calendar import ANNUAL
 from ..engine.context import Context
-from ..engine.points import Points, make_points
+from ..engine.points import PointsGrid
 
 RULES = ("given", "items_per_week", "items_per_month", "no_commission_missed", "no_emergency_failure",
          "research_every_quarter")
@@ -48,7 +48,7 @@ def computed_lines(ctx: Context, rule: str) -> np.ndarray:
     raise ValueError(f"unknown checklist rule {rule!r}")
 
 
-def checklist_points(ctx: Context) -> list[Points]:
+def checklist_points(ctx: Context) -> list[PointsGrid]:
     b, p = ctx.b, ctx.p
     R, U = b.n_reps, b.n_units
     points = p.table("checklist.points")
@@ -63,13 +63,12 @@ def checklist_points(ctx: Context) -> list[Points]:
         said_no[b.ck_rep[rows & ~b.ck_met], b.ck_unit[rows & ~b.ck_met]] = True
         met = np.where(seen, ~said_no, met)
         how = "no ledger row: met" if rule == "given" else f"computed: {rule}"
+        rules = [f"checklist.points.{line}", f"checklist.rule.{line}"] + _quota_rule(rule)
         for origin, note in ((seen, f"{line}: ledger row"), (~seen, f"{line}: {how}")):
-            rep, unit = np.nonzero(origin & (met | ctx.trace))
-            value = np.where(met[rep, unit], float(points[line]), 0.0)
-            out.append(make_points(
-                "checklist", [f"checklist.points.{line}", f"checklist.rule.{line}"] + _quota_rule(rule),
-                "checklist", np.full(len(rep), code), rep, unit, np.full(len(rep), ANNUAL), value, note=note,
-            ))
+            amounts = np.where(origin & met, float(points[line]), 0.0)
+            out.append(PointsGrid("checklist", tuple(rules), "checklist", amounts[:, :, None],
+                                  (origin & (met | ctx.trace))[:, :, None], np.array([code]), np.array([ANNUAL]),
+                                  note=note))
     return out
 
 

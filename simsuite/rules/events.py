@@ -31,7 +31,7 @@ def event_points(ctx: Context) -> list[Points]:
         value = count * amount
         note = ""
         if kind in later and len(rows):
-            key = b.ev_rep[rows].astype(np.int64) * b.n_units + b.ev_unit[rows]
+            key = b.keys.ev_cell[rows]
             order = order_by(key, b.ev_day[rows])
             k, c = key[order], count[order]
             cum = np.cumsum(c)
@@ -42,7 +42,7 @@ def event_points(ctx: Context) -> list[Points]:
             value = n_first * amount + (count - n_first) * later[kind]
             rules.append(f"events.later.{kind}")
             note = "first in the year, then the later rate"
-        out.append(make_points("events", rules, "event", rows, b.ev_rep[rows], b.ev_unit[rows],
-                               b.quarter(month[rows]), value, note=note))
+        out.append(make_points("events", rules, "event", rows, b.keys.ev_cell[rows],
+                               ctx.quarter_of_month[month[rows]], value, b.n_units, note=note))
     return out
 

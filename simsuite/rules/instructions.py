@@ -47,14 +47,14 @@ def instruction_points(ctx: Context) -> list[Points]:
     rules = ["instruction.points", "instruction.combine"]
     out = [
         make_points(
-            "instruction", rules, "instruction", np.flatnonzero(keep), b.item_rep[b.ins_item[keep]],
-            b.item_unit[b.ins_item[keep]], b.quarter(month[keep]), credit[keep], basis[keep],
+            "instruction", rules, "instruction", np.flatnonzero(keep), b.keys.ins_cell[keep],
+            ctx.quarter_of_month[month[keep]], credit[keep], b.n_units, basis[keep],
             note="highest so far: credited the rise" if highest else "",
         )
     ]
     unscored = b.in_year(month) & ~scores
     if ctx.trace and unscored.any():
-        out.append(scores_nothing(ctx, "instruction", "instruction", unscored, b.ins_item, month))
+        out.append(scores_nothing(ctx, "instruction", "instruction", unscored, b.keys.ins_cell, month))
     return out
 
 
@@ -78,14 +78,16 @@ def share_with_co_units(ctx: Context, records: list[Points]) -> list[Points]:
         if rec.source not in sources or len(rec.points) == 0:
             continue
         items = item_of[rec.source][rec.index]
-        which, pos = expand_csr(b.co_ptr, items)
+        shared = np.flatnonzero(b.keys.item_has_co[items])  # few items are co-submitted
+        which, pos = expand_csr(b.co_ptr, items[shared])
         if len(which) == 0:
             continue
+        row = rec.select(shared[which])
         out.append(
             make_points(
                 rec.component, rec.rules + ("co_submission.share", "co_submission.covers_instructions"),
-                rec.source, rec.index[which], rec.rep[which], b.co_unit[pos], rec.period[which],
-                rec.points[which] * share, None if rec.basis is None else rec.basis[which] * share,
+                rec.source, row.index, row.rep * b.n_units + b.co_unit[pos], row.period,
+                row.points * share, b.n_units, None if row.basis is None else row.basis * share,
                 note=f"co-submitted item: {share:g} of the lead unit's credit",
             )
         )

@@ -9,16 +9,16 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine.context import Context
-from ..engine.points import Points, make_points
+from ..engine.points import Points, PointsGrid, make_points
+
+MONTHS = np.arange(12)
 from .crediting import credit_capped
 
 
-def _month_records(ctx: Context, component: str, rules, hit: np.ndarray, value, note: str) -> Points:
-    """One record per (replicate, unit, month) where ``hit``; index = month."""
-    rep, unit, month = np.unravel_index(np.flatnonzero(hit), hit.shape)  # as np.nonzero, faster
-    q = ctx.b.calendar.quarter_of_month[month]
-    amount = np.broadcast_to(np.asarray(value, dtype=float), hit.shape)[rep, unit, month] if np.ndim(value) else np.full(len(rep), float(value))
-    return make_points(component, rules, "month", month, rep, unit, q, amount, note=note)
+def _month_records(ctx: Context, component: str, rules, hit: np.ndarray, value, note: str) -> PointsGrid:
+    """The unit-months where ``hit`` score ``value`` (a number or an (R, U, 12) grid)."""
+    amounts = np.where(hit, np.asarray(value, dtype=float), 0.0)
+    return PointsGrid(component, tuple(rules), "month", amounts, hit, MONTHS, ctx.quarter_of_month, note=note)
 
 
 def monthly_quota(ctx: Context) -> list[Points]:
@@ -53,13 +53,28 @@ def per_item_points(ctx: Context) -> list[Points]:
     rules = ["item_points.points", "item_points.kinds", "item_points.basis"]
     if p["item_points.basis"] == "quality":
         value = value * b.item_quality[rows]
-    credit = value
-    note = ""
-    if p["item_points.cap_enabled"]:
-        key = b.item_rep[rows].astype(np.int64) * b.n_units + b.item_unit[rows]
-        credit = credit_capped(key, b.item_day[rows], value, float(p["item_points.cap"]))
-        rules += ["item_points.cap_enabled", "item_points.cap"]
-        note = "running total capped"
     month = ctx.item_month[rows]
-    return [make_points("items", rules, "item", rows, b.item_rep[rows], b.item_unit[rows], b.quarter(month),
-                        credit, value, note=note)]
+    quarter = ctx.quarter_of_month[month]
+    cell = b.keys.item_cell[rows]
+    if not p["item_points.cap_enabled"]:
+        return [make_points("items", rules, "item", rows, cell, quarter, value, b.n_units, value)]
+    rules += ["item_points.cap_enabled", "item_points.cap"]
+    cap = float(p["item_points.cap"])
+    if not ctx.trace:
+        return [capped_by_quarter(ctx, rules, cell, quarter, value, cap)]
+    credit = credit_capped(cell, b.item_day[rows], value, cap)
+    return [make_points("items", rules, "item", rows, cell, quarter, credit, b.n_units, value,
+                        note="running total capped")]
+
+
+def capped_by_quarter(ctx: Context, rules, cell, quarter, value, cap: float) -> PointsGrid:
+    """A running total capped at ``cap``, summed by quarter without listing
+    items: the credits up to the end of quarter q sum to min(total so far,
+    cap), whatever the order within it, so quarter q's share is that minus
+    the same at the end of q − 1. :func:`~simsuite.rules.crediting.credit_capped`
+    gives the same sums item by item, in date order, for explanations."""
+    b = ctx.b
+    sums = np.bincount(cell * 4 + quarter, weights=value, minlength=b.n_reps * b.n_units * 4)
+    so_far = np.minimum(np.cumsum(sums.reshape(b.n_reps, b.n_units, 4), axis=2), cap)
+    credit = np.diff(so_far, axis=2, prepend=min(0.0, cap))
+    return PointsGrid("items", tuple(rules), "item", credit, None, None, np.arange(4), note="running total capped")
