@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..ledger import EVENT_KINDS, INSTRUCTION_KINDS, INSTRUCTION_LEVELS, ITEM_KINDS, History
 from .calendar import Calendar, day_numbers
+from .order import Runs
 
 KIND = {k: i for i, k in enumerate(ITEM_KINDS)}
 LEVEL = {k: i for i, k in enumerate(INSTRUCTION_LEVELS)}
@@ -125,14 +126,19 @@ class Batch:
 
 @dataclass(frozen=True)
 class RowKeys:
-    """Where each row of a batch lands, before any rule: its month in the year
-    (0..11; < 0 before the year, > 11 after) and its cell ``replicate ×
-    units + unit`` (for adoptions and instructions, the item's lead unit).
+    """Where each row of a batch lands, before any rule.
+
+    Each row's month in the year (0..11; < 0 before the year, > 11 after)
+    and cell ``replicate × units + unit`` (for adoptions and instructions,
+    the item's lead unit); ``*_key`` joins the two as ``cell × 12 + month``,
+    with rows outside the year all at ``cells × 12``, one past the last, so
+    a bincount sums the year's rows by unit-month and drops the rest. Each
+    item's adoptions and instructions in date order (:class:`Runs`, for
+    C-8), and the co-units that share in them (C-3).
 
     They depend on the histories and the year's first month only, not on
-    any parameter, so they are worked out once when a batch is built and
-    every rule of every variant scored on it reads them: a rule's records
-    are then a gather and a multiply-add away from their totals.
+    any parameter, so they are worked out once when a batch is built, and
+    every rule of every variant scored on it reads them.
     """
 
     item_month: np.ndarray
@@ -143,17 +149,49 @@ class RowKeys:
     ad_cell: np.ndarray
     ins_cell: np.ndarray
     ev_cell: np.ndarray
+    item_key: np.ndarray
+    ad_key: np.ndarray
+    ins_key: np.ndarray
+    counted_key: np.ndarray  # items counted (C-5, C-9): kind × cells × 12 + item_key; others one past the last
+    ad_runs: Runs
+    ins_runs: Runs
     item_has_co: np.ndarray  # items with at least one co-unit
+    ad_co: tuple[np.ndarray, np.ndarray]  # (adoption row, its key for the co-unit), one per co-unit
+    ins_co: tuple[np.ndarray, np.ndarray]
 
     @classmethod
     def of(cls, b: "Batch") -> "RowKeys":
         month = b.calendar.month_index
+        outside = b.n_reps * b.n_units * 12
+
+        def key(cell, months):
+            return np.where((months >= 0) & (months < 12), cell * 12 + months, outside)
+
         item_cell = b.item_rep.astype(np.int64) * b.n_units + b.item_unit
+        item_month = month(b.item_day)
+        item_key = key(item_cell, item_month)
+        n_kinds = len(ITEM_KINDS)
+        counted_key = np.where(b.item_in_scope & (item_key < outside), b.item_kind.astype(np.int64) * outside + item_key,
+                               outside * n_kinds)
+        item_has_co = b.co_ptr[1:] > b.co_ptr[:-1]
+
+        def co(item, months):
+            """Each (row, co-unit) of the rows whose item has co-units."""
+            rows = np.flatnonzero(item_has_co[item])
+            which, pos = expand_csr(b.co_ptr, item[rows])
+            rows = rows[which]
+            return rows, key(b.item_rep[item[rows]].astype(np.int64) * b.n_units + b.co_unit[pos], months[rows])
+
+        ad_month, ins_month = month(b.ad_day), month(b.ins_day)
+        ad_cell, ins_cell = item_cell[b.ad_item], item_cell[b.ins_item]
         return cls(
-            item_month=month(b.item_day), ad_month=month(b.ad_day), ins_month=month(b.ins_day),
-            ev_month=month(b.ev_day), item_cell=item_cell, ad_cell=item_cell[b.ad_item],
-            ins_cell=item_cell[b.ins_item], ev_cell=b.ev_rep.astype(np.int64) * b.n_units + b.ev_unit,
-            item_has_co=b.co_ptr[1:] > b.co_ptr[:-1],
+            item_month=item_month, ad_month=ad_month, ins_month=ins_month, ev_month=month(b.ev_day),
+            item_cell=item_cell, ad_cell=ad_cell, ins_cell=ins_cell,
+            ev_cell=b.ev_rep.astype(np.int64) * b.n_units + b.ev_unit,
+            item_key=item_key, ad_key=key(ad_cell, ad_month), ins_key=key(ins_cell, ins_month),
+            counted_key=counted_key,
+            ad_runs=Runs.of(b.ad_item, b.ad_day), ins_runs=Runs.of(b.ins_item, b.ins_day),
+            item_has_co=item_has_co, ad_co=co(b.ad_item, ad_month), ins_co=co(b.ins_item, ins_month),
         )
 
 

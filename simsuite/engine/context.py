@@ -12,6 +12,7 @@ import numpy as np
 from ..ledger import ITEM_KINDS
 from ..params import Parameters
 from .batch import KIND, Batch
+from .points import Credits, Points, make_points
 
 
 @dataclass
@@ -57,12 +58,6 @@ class Context:
         return self.b.item_month
 
     @cached_property
-    def item_cell(self) -> np.ndarray:
-        """Each item's (replicate, lead unit, month) as one flat index into an
-        (R, U, 12) array; months outside the year are masked by the callers."""
-        return self.b.keys.item_cell * 12 + self.item_month
-
-    @cached_property
     def quarter_of_month(self) -> np.ndarray:
         """Quarter (0..3) of each month 0..11 under this calendar."""
         return self.b.calendar.quarter_of_month
@@ -71,7 +66,7 @@ class Context:
     def item_counted(self) -> np.ndarray:
         """Items that count toward quotas, zero months and per-item points:
         the lead unit's in-scope items dated in the year (C-5, C-9)."""
-        return self.b.item_in_scope & self.b.in_year(self.item_month)
+        return self.b.keys.counted_key < self.b.n_reps * self.b.n_units * 12 * len(ITEM_KINDS)
 
     @cached_property
     def item_scores(self) -> np.ndarray:
@@ -80,17 +75,39 @@ class Context:
         unscored = self.p["items.unscored_kinds"] if "items.unscored_kinds" in self.p else ()
         return self.b.item_in_scope & ~self.kind_mask(unscored)[self.b.item_kind]
 
+    @cached_property
+    def counted_by_kind(self) -> np.ndarray:
+        """(kinds, R, U, 12) counted items: one bincount, whatever kinds the
+        rules then ask for (kind first: adding kinds adds whole grids)."""
+        b = self.b
+        size = b.n_reps * b.n_units * 12 * len(ITEM_KINDS)
+        counts = np.bincount(b.keys.counted_key, minlength=size + 1)[:size]
+        return counts.reshape(len(ITEM_KINDS), b.n_reps, b.n_units, 12)
+
     def month_counts(self, kinds: Sequence[str] | None = None) -> np.ndarray:
         """(R, U, 12) counts of counted items, of ``kinds`` (all when None)."""
         key = ("month_counts", None if kinds is None else tuple(kinds))
         if key not in self._cache:
-            b = self.b
-            mask = self.item_counted
-            if kinds is not None:
-                mask = mask & self.kind_mask(kinds)[b.item_kind]
-            counts = np.bincount(self.item_cell[mask], minlength=b.n_reps * b.n_units * 12)
-            self._cache[key] = counts.reshape(b.n_reps, b.n_units, 12)
+            by_kind = self.counted_by_kind
+            chosen = by_kind if kinds is None else by_kind[np.flatnonzero(self.kind_mask(kinds))]
+            self._cache[key] = chosen.sum(axis=0)
         return self._cache[key]
+
+    def credit(self, component: str, rules: Sequence[str], source: str, amounts: np.ndarray, keep: np.ndarray,
+               basis: np.ndarray | None = None, note: str = "") -> Points | Credits:
+        """What a rule over a large ledger table credits: ``amounts`` for each
+        row (0 where it credits nothing), ``keep`` the rows credited in the
+        year. Scoring sums them by unit-month; trace mode lists the rows of
+        ``keep`` for explanations."""
+        keys = self.b.keys
+        cell, month, key = {"item": (keys.item_cell, keys.item_month, keys.item_key),
+                            "adoption": (keys.ad_cell, keys.ad_month, keys.ad_key),
+                            "instruction": (keys.ins_cell, keys.ins_month, keys.ins_key)}[source]
+        if not self.trace:
+            return Credits(component, tuple(rules), source, amounts, key, self.quarter_of_month, note)
+        rows = np.flatnonzero(keep)
+        return make_points(component, rules, source, rows, cell[rows], self.quarter_of_month[month[rows]],
+                           amounts[rows], self.b.n_units, None if basis is None else basis[rows], note)
 
     def quarter_counts(self, kinds: Sequence[str] | None = None) -> np.ndarray:
         """(R, U, 4) counts of counted items by quarter."""

@@ -7,14 +7,20 @@ decided it. Totals are group-sums of these arrays (``np.bincount``), an
 explanation is a filter of them, and the components add up to the total by
 construction.
 
-Two shapes of record, one meaning:
+Three shapes of record, one meaning:
 
-- :class:`Points`, one row per credited amount, for rules over rows of the
-  ledger (adoptions, instructions, items, events);
+- :class:`Points`, one row per credited amount: what rules over rows of the
+  ledger (adoptions, instructions, items, events) list when an explanation
+  asks (scoring in trace mode), and what small tables always list;
+- :class:`Credits`, the same amounts over every row of a large table,
+  summed by unit-month without listing rows: what scoring keeps otherwise,
+  so a run of many replicates never builds a row index it would not read;
 - :class:`PointsGrid`, amounts over every replicate × unit × column
   (unit-months, or a checklist line for the year), for rules whose natural
   result is a grid: nearly every cell may score, so the grid is summed as
   it is and its rows are listed only when an explanation asks.
+
+A test scores every rulebook both ways and checks the totals agree.
 """
 
 from __future__ import annotations
@@ -78,6 +84,42 @@ class Points:
 
 
 @dataclass(frozen=True)
+class Credits:
+    """Amounts of one rule over the rows of a ledger table, not listed.
+
+    ``amounts`` holds one value per row (0 where the rule credits nothing)
+    and ``key`` each row's ``cell × 12 + month``, rows outside the year one
+    past the last cell (:class:`~simsuite.engine.batch.RowKeys`); ``quarter``
+    maps months 0..11 to periods.
+    """
+
+    component: str
+    rules: tuple[str, ...]
+    source: str
+    amounts: np.ndarray
+    key: np.ndarray
+    quarter: np.ndarray
+    note: str = ""
+
+    def add_to(self, sums: np.ndarray) -> None:
+        cells = len(sums) // N_PERIODS
+        monthly = np.bincount(self.key, weights=self.amounts, minlength=cells * 12 + 1)[:-1]
+        sums += (monthly.reshape(cells, 12) @ period_matrix(self.quarter)).ravel()
+
+    def rows(self) -> Points:
+        raise ValueError(f"{self.component} points were summed without listing their {self.source} rows; "
+                         "score with trace=True to list them")
+
+
+def period_matrix(period: np.ndarray) -> np.ndarray:
+    """(C, N_PERIODS) 0/1 matrix taking sums by column (e.g. month) to the
+    period ``period[c]`` of each column."""
+    out = np.zeros((len(period), N_PERIODS))
+    out[np.arange(len(period)), period] = 1.0
+    return out
+
+
+@dataclass(frozen=True)
 class PointsGrid:
     """Amounts of one rule over every replicate × unit × column.
 
@@ -105,9 +147,7 @@ class PointsGrid:
         if C == 1:
             sums.reshape(R * U, N_PERIODS)[:, self.period[0]] += self.amounts.reshape(R * U)
             return
-        to_period = np.zeros((C, N_PERIODS))
-        to_period[np.arange(C), self.period] = 1.0
-        sums += (self.amounts.reshape(R * U, C) @ to_period).ravel()
+        sums += (self.amounts.reshape(R * U, C) @ period_matrix(self.period)).ravel()
 
     def rows(self) -> Points:
         """The grid's listed cells as one row each."""
@@ -140,7 +180,7 @@ def make_points(component: str, rules: Sequence[str], source: str, index, cell, 
     )
 
 
-def totals(records: Iterable[Points | PointsGrid], n_reps: int, n_units: int, components: Sequence[str]):
+def totals(records: Iterable[Points | Credits | PointsGrid], n_reps: int, n_units: int, components: Sequence[str]):
     """Sum records into (R, U, period) and (R, U, component) arrays: each
     record adds into its component's flat sums, and the periods' total is
     the sum over components."""

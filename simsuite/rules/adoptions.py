@@ -7,7 +7,7 @@ import numpy as np
 from ..engine.batch import KIND
 from ..engine.context import Context
 from ..engine.points import Points, make_points
-from .crediting import credit_rises, order_by
+from .crediting import credit_rises
 
 
 def adoption_table(ctx: Context) -> tuple[np.ndarray, list[str]]:
@@ -40,7 +40,7 @@ def adoption_table(ctx: Context) -> tuple[np.ndarray, list[str]]:
     return values, rules
 
 
-def adoption_points(ctx: Context) -> list[Points]:
+def adoption_points(ctx: Context) -> list:
     """Each adoption scores its outlet-and-section points to the item's lead
     unit, in the period of the adoption's own date (FORMAT.md).
 
@@ -63,19 +63,13 @@ def adoption_points(ctx: Context) -> list[Points]:
     scores = ctx.item_scores[item]
     basis = np.where(scores, values, 0.0)
     highest = p["adoption.combine"] == "highest"
-    credit = credit_rises(item, b.ad_day, basis) if highest else basis
+    credit = credit_rises(b.keys.ad_runs, basis) if highest else basis
     rules.append("adoption.combine")
-    month = ctx.ad_month
-    keep = b.in_year(month)
-    rows = np.flatnonzero(keep & scores)
-    out = [
-        make_points(
-            "adoption", rules, "adoption", rows, b.keys.ad_cell[rows], ctx.quarter_of_month[month[rows]],
-            credit[rows], b.n_units, basis[rows], note="highest so far: credited the rise" if highest else "",
-        )
-    ]
+    keep = b.in_year(ctx.ad_month)
+    out = [ctx.credit("adoption", rules, "adoption", credit, keep & scores, basis,
+                      note="highest so far: credited the rise" if highest else "")]
     if ctx.trace and (keep & ~scores).any():
-        out.append(scores_nothing(ctx, "adoption", "adoption", keep & ~scores, b.keys.ad_cell, month))
+        out.append(scores_nothing(ctx, "adoption", "adoption", keep & ~scores, b.keys.ad_cell, ctx.ad_month))
     return out
 
 
@@ -83,12 +77,7 @@ def first_adoption_bonus(ctx: Context) -> list[Points]:
     """RULES.md LY-1: an item of ``bonus.kinds`` with at least one adoption earns
     ``bonus.points`` once, on the date of its first adoption."""
     b, p = ctx.b, ctx.p
-    if len(b.ad_item) == 0:
-        empty = np.zeros(0, np.int64)
-        return [make_points("bonus", ["bonus.points", "bonus.kinds"], "adoption", empty, empty, empty, empty,
-                            b.n_units)]
-    order = order_by(b.ad_item, b.ad_day)
-    first = order[np.concatenate([[True], b.ad_item[order][1:] != b.ad_item[order][:-1]])]
+    first = b.keys.ad_runs.first_rows
     item = b.ad_item[first]
     eligible = ctx.kind_mask(p["bonus.kinds"])[b.item_kind[item]] & b.item_in_scope[item]
     month = ctx.ad_month[first]

@@ -7,7 +7,7 @@ import numpy as np
 from ..engine.batch import EVENT
 from ..engine.context import Context
 from ..engine.points import Points, make_points
-from .crediting import order_by
+from ..engine.order import order_by
 
 
 def event_points(ctx: Context) -> list[Points]:

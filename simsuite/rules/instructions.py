@@ -6,7 +6,7 @@ import numpy as np
 
 from ..engine.batch import INSTRUCTION_KIND, LEVEL, expand_csr
 from ..engine.context import Context
-from ..engine.points import Points, make_points
+from ..engine.points import Credits, Points, make_points
 from ..ledger import INSTRUCTION_KINDS, INSTRUCTION_LEVELS
 from .adoptions import scores_nothing
 from .crediting import credit_rises
@@ -29,7 +29,7 @@ def instruction_table(ctx: Context) -> np.ndarray:
     return out
 
 
-def instruction_points(ctx: Context) -> list[Points]:
+def instruction_points(ctx: Context) -> list:
     """Each instruction scores its level-and-kind points to the item's lead
     unit in the period of its own date.
 
@@ -41,17 +41,11 @@ def instruction_points(ctx: Context) -> list[Points]:
     scores = ctx.item_scores[b.ins_item]
     basis = np.where(scores, values, 0.0)
     highest = p["instruction.combine"] == "highest"
-    credit = credit_rises(b.ins_item, b.ins_day, basis) if highest else basis
+    credit = credit_rises(b.keys.ins_runs, basis) if highest else basis
     month = ctx.ins_month
-    keep = b.in_year(month) & scores
     rules = ["instruction.points", "instruction.combine"]
-    out = [
-        make_points(
-            "instruction", rules, "instruction", np.flatnonzero(keep), b.keys.ins_cell[keep],
-            ctx.quarter_of_month[month[keep]], credit[keep], b.n_units, basis[keep],
-            note="highest so far: credited the rise" if highest else "",
-        )
-    ]
+    out = [ctx.credit("instruction", rules, "instruction", credit, b.in_year(month) & scores, basis,
+                      note="highest so far: credited the rise" if highest else "")]
     unscored = b.in_year(month) & ~scores
     if ctx.trace and unscored.any():
         out.append(scores_nothing(ctx, "instruction", "instruction", unscored, b.keys.ins_cell, month))
@@ -73,9 +67,17 @@ def share_with_co_units(ctx: Context, records: list[Points]) -> list[Points]:
     if p["co_submission.covers_instructions"]:
         sources.add("instruction")
     item_of = {"adoption": b.ad_item, "instruction": b.ins_item}
+    co_rows = {"adoption": b.keys.ad_co, "instruction": b.keys.ins_co}
+    rules = ("co_submission.share", "co_submission.covers_instructions")
+    note = f"co-submitted item: {share:g} of the lead unit's credit"
     out = []
     for rec in records:
-        if rec.source not in sources or len(rec.points) == 0:
+        if rec.source not in sources:
+            continue
+        if isinstance(rec, Credits):  # summed: the co-units' keys were worked out with the batch
+            rows, key = co_rows[rec.source]
+            out.append(Credits(rec.component, rec.rules + rules, rec.source, rec.amounts[rows] * share, key,
+                               rec.quarter, note))
             continue
         items = item_of[rec.source][rec.index]
         shared = np.flatnonzero(b.keys.item_has_co[items])  # few items are co-submitted
@@ -83,13 +85,8 @@ def share_with_co_units(ctx: Context, records: list[Points]) -> list[Points]:
         if len(which) == 0:
             continue
         row = rec.select(shared[which])
-        out.append(
-            make_points(
-                rec.component, rec.rules + ("co_submission.share", "co_submission.covers_instructions"),
-                rec.source, row.index, row.rep * b.n_units + b.co_unit[pos], row.period,
-                row.points * share, b.n_units, None if row.basis is None else row.basis * share,
-                note=f"co-submitted item: {share:g} of the lead unit's credit",
-            )
-        )
+        out.append(make_points(rec.component, rec.rules + rules, rec.source, row.index,
+                               row.rep * b.n_units + b.co_unit[pos], row.period, row.points * share, b.n_units,
+                               None if row.basis is None else row.basis * share, note=note))
     return out
 

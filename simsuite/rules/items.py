@@ -40,41 +40,43 @@ def zero_months(ctx: Context) -> list[Points]:
                            "no item submitted in the month")]
 
 
-def per_item_points(ctx: Context) -> list[Points]:
+def per_item_points(ctx: Context) -> list[Points | PointsGrid]:
     """Each counted item of ``item_points.kinds`` scores ``item_points.points``
     (times its ``quality`` where ``item_points.basis`` is ``quality``), in the
     period of its date; with ``item_points.cap_enabled`` the unit's running
     total stops at ``item_points.cap`` (the item that crosses it gets the rest).
     """
     b, p = ctx.b, ctx.p
-    mask = ctx.item_counted & ctx.kind_mask(p["item_points.kinds"])[b.item_kind]
-    rows = np.flatnonzero(mask)
-    value = np.full(len(rows), float(p["item_points.points"]))
+    points = float(p["item_points.points"])
+    by_quality = p["item_points.basis"] == "quality"
+    capped = p["item_points.cap_enabled"]
     rules = ["item_points.points", "item_points.kinds", "item_points.basis"]
-    if p["item_points.basis"] == "quality":
-        value = value * b.item_quality[rows]
-    month = ctx.item_month[rows]
-    quarter = ctx.quarter_of_month[month]
+    rules += ["item_points.cap_enabled", "item_points.cap"] if capped else []
+    note = "running total capped" if capped else ""
+    kinds = ctx.kind_mask(p["item_points.kinds"])
+    if not ctx.trace:  # summed by unit-month, from the counts every month rule shares
+        if by_quality:
+            rows = np.flatnonzero(ctx.item_counted & kinds[b.item_kind])
+            monthly = np.bincount(b.keys.item_key[rows], weights=points * b.item_quality[rows],
+                                  minlength=b.n_reps * b.n_units * 12).reshape(b.n_reps, b.n_units, 12)
+        else:
+            monthly = points * ctx.month_counts(p["item_points.kinds"])
+        if capped:
+            monthly = capped_by_month(monthly, float(p["item_points.cap"]))
+        return [PointsGrid("items", tuple(rules), "item", monthly, None, None, ctx.quarter_of_month, note=note)]
+    rows = np.flatnonzero(ctx.item_counted & kinds[b.item_kind])
+    value = points * b.item_quality[rows] if by_quality else np.full(len(rows), points)
+    quarter = ctx.quarter_of_month[ctx.item_month[rows]]
     cell = b.keys.item_cell[rows]
-    if not p["item_points.cap_enabled"]:
-        return [make_points("items", rules, "item", rows, cell, quarter, value, b.n_units, value)]
-    rules += ["item_points.cap_enabled", "item_points.cap"]
-    cap = float(p["item_points.cap"])
-    if not ctx.trace:
-        return [capped_by_quarter(ctx, rules, cell, quarter, value, cap)]
-    credit = credit_capped(cell, b.item_day[rows], value, cap)
-    return [make_points("items", rules, "item", rows, cell, quarter, credit, b.n_units, value,
-                        note="running total capped")]
+    credit = credit_capped(cell, b.item_day[rows], value, float(p["item_points.cap"])) if capped else value
+    return [make_points("items", rules, "item", rows, cell, quarter, credit, b.n_units, value, note=note)]
 
 
-def capped_by_quarter(ctx: Context, rules, cell, quarter, value, cap: float) -> PointsGrid:
-    """A running total capped at ``cap``, summed by quarter without listing
-    items: the credits up to the end of quarter q sum to min(total so far,
-    cap), whatever the order within it, so quarter q's share is that minus
-    the same at the end of q − 1. :func:`~simsuite.rules.crediting.credit_capped`
+def capped_by_month(monthly: np.ndarray, cap: float) -> np.ndarray:
+    """Monthly credits of a running total capped at ``cap``, from (R, U, 12)
+    monthly sums. The credits up to the end of a month sum to min(total so
+    far, cap), whatever their order within it, so a month's share is that
+    minus the same a month earlier. :func:`~simsuite.rules.crediting.credit_capped`
     gives the same sums item by item, in date order, for explanations."""
-    b = ctx.b
-    sums = np.bincount(cell * 4 + quarter, weights=value, minlength=b.n_reps * b.n_units * 4)
-    so_far = np.minimum(np.cumsum(sums.reshape(b.n_reps, b.n_units, 4), axis=2), cap)
-    credit = np.diff(so_far, axis=2, prepend=min(0.0, cap))
-    return PointsGrid("items", tuple(rules), "item", credit, None, None, np.arange(4), note="running total capped")
+    so_far = np.minimum(np.cumsum(monthly, axis=2), cap)
+    return np.diff(so_far, axis=2, prepend=min(0.0, cap))

@@ -66,7 +66,7 @@ def direct_report_done(ctx: Context) -> np.ndarray:
     item = csr_rows(b.sent_ptr)
     counted = ctx.item_counted[item]
     item, pair = item[counted], b.sent_pair[counted]
-    cell = ctx.item_cell[item]
+    cell = b.keys.item_key[item]  # (replicate, unit, month): counted items are in the year
 
     def per_month(target: str) -> np.ndarray:
         code = ctx.pair_code(*target.split(":", 1))
