@@ -134,7 +134,8 @@ class RowKeys:
     with rows outside the year all at ``cells × 12``, one past the last, so
     a bincount sums the year's rows by unit-month and drops the rest. Each
     item's adoptions and instructions in date order (:class:`Runs`, for
-    C-8), and the co-units that share in them (C-3).
+    C-8), the co-units that share in them (C-3), and the items behind each
+    entry of ``sent_to``.
 
     They depend on the histories and the year's first month only, not on
     any parameter, so they are worked out once when a batch is built, and
@@ -155,6 +156,7 @@ class RowKeys:
     counted_key: np.ndarray  # items counted (C-5, C-9): kind × cells × 12 + item_key; others one past the last
     ad_runs: Runs
     ins_runs: Runs
+    sent_key: np.ndarray  # each (item, outlet sent to): the item's item_key if counted, else one past the last
     item_has_co: np.ndarray  # items with at least one co-unit
     ad_co: tuple[np.ndarray, np.ndarray]  # (adoption row, its key for the co-unit), one per co-unit
     ins_co: tuple[np.ndarray, np.ndarray]
@@ -191,6 +193,7 @@ class RowKeys:
             item_key=item_key, ad_key=key(ad_cell, ad_month), ins_key=key(ins_cell, ins_month),
             counted_key=counted_key,
             ad_runs=Runs.of(b.ad_item, b.ad_day), ins_runs=Runs.of(b.ins_item, b.ins_day),
+            sent_key=np.where(counted_key < outside * n_kinds, item_key, outside)[csr_rows(b.sent_ptr)],
             item_has_co=item_has_co, ad_co=co(b.ad_item, ad_month), ins_co=co(b.ins_item, ins_month),
         )
 

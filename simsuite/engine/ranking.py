@@ -29,21 +29,50 @@ def rank_min(scores: np.ndarray, groups: np.ndarray, eligible: np.ndarray | None
     return 1 + count_beyond(scores, groups, eligible, higher=True)
 
 
+#: groups up to this size are ranked by comparing every pair of units
+PAIRWISE_UP_TO = 96
+
+
 def count_beyond(scores: np.ndarray, groups: np.ndarray, eligible: np.ndarray | None = None,
                  higher: bool = True) -> np.ndarray:
     """For each unit, how many eligible units of its group score strictly higher
     (or, with ``higher=False``, strictly lower). Ineligible units get -1.
 
-    Each replicate's row is sorted on its own (by group, then score), which
-    keeps the sort within a few cache lines; ineligible units sort into a
-    group of their own and are answered -1 at the end."""
+    Groups of up to :data:`PAIRWISE_UP_TO` units (every rulebook's) compare
+    every pair of members at once, R × n² comparisons in one array
+    operation, several times faster than sorting rows this short; larger
+    groups, or groups that differ by replicate, sort each replicate's row.
+    """
     s = comparable(scores)
     R, U = s.shape
-    n_groups = int(np.max(groups, initial=0)) + 1
-    g = np.broadcast_to(np.asarray(groups), (R, U))
     ok = np.ones((R, U), bool) if eligible is None else np.asarray(eligible, bool)
-    g = np.where(ok, g, n_groups)
-    key = -s if higher else s
+    key = -s if higher else s  # smaller key: beyond
+    groups = np.asarray(groups)
+    if groups.ndim == 1 and (U == 0 or np.bincount(groups).max() <= PAIRWISE_UP_TO):
+        out = _count_pairwise(key, groups, ok)
+    else:
+        out = _count_sorted(key, groups, ok)
+    out[~ok] = -1
+    return out
+
+
+def _count_pairwise(key: np.ndarray, groups: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    key = np.where(ok, key, np.inf)  # ineligible units are beyond no one
+    out = np.empty(key.shape, dtype=np.int64)
+    for g in np.unique(groups):  # a few groups, each all replicates at once
+        members = np.flatnonzero(groups == g)
+        k = key[:, members]
+        out[:, members] = np.count_nonzero(k[:, None, :] < k[:, :, None], axis=2)
+    return out
+
+
+def _count_sorted(key: np.ndarray, groups: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Each replicate's row sorted on its own (by group, then key), which
+    keeps the sort within a few cache lines; ineligible units sort into a
+    group of their own."""
+    R, U = key.shape
+    n_groups = int(np.max(groups, initial=0)) + 1
+    g = np.where(ok, np.broadcast_to(groups, (R, U)), n_groups)
     order = np.lexsort((key, g), axis=1)
     gs, ks = np.take_along_axis(g, order, axis=1), np.take_along_axis(key, order, axis=1)
     seg_new = np.ones((R, U), bool)
@@ -55,7 +84,6 @@ def count_beyond(scores: np.ndarray, groups: np.ndarray, eligible: np.ndarray | 
     val_start = np.maximum.accumulate(np.where(val_new, idx, 0), axis=1)
     out = np.empty((R, U), dtype=np.int64)
     np.put_along_axis(out, order, val_start - seg_start, axis=1)
-    out[~ok] = -1
     return out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.batch import EVENT, csr_rows
+from ..engine.batch import EVENT
 from ..engine.context import Context
 from ..engine.outcome import Outcome
 from ..engine.ranking import comparable, count_beyond, group_max
@@ -62,18 +62,15 @@ def direct_report_done(ctx: Context) -> np.ndarray:
     sent to ``direct_report.quarterly_to``. Units of other groups always pass."""
     b, p = ctx.b, ctx.p
     R, U = b.n_reps, b.n_units
-    # one entry per (item, outlet sent to); few items are sent anywhere
-    item = csr_rows(b.sent_ptr)
-    counted = ctx.item_counted[item]
-    item, pair = item[counted], b.sent_pair[counted]
-    cell = b.keys.item_key[item]  # (replicate, unit, month): counted items are in the year
-
-    def per_month(target: str) -> np.ndarray:
-        code = ctx.pair_code(*target.split(":", 1))
-        return np.bincount(cell[pair == code], minlength=R * U * 12).reshape(R, U, 12)
-
-    monthly = per_month(p["direct_report.monthly_to"]) >= p["direct_report.monthly_count"]
-    quarterly = per_month(p["direct_report.quarterly_to"])
+    # one entry per (item, outlet sent to): one bincount by target, unit and month
+    targets = [ctx.pair_code(*p[f"direct_report.{x}_to"].split(":", 1)) for x in ("monthly", "quarterly")]
+    target_of_pair = np.full(len(ctx.pairs), 2, dtype=np.int64)
+    target_of_pair[targets[1]], target_of_pair[targets[0]] = 1, 0
+    cells = R * U * 12 + 1  # the last: items not counted
+    counts = np.bincount(target_of_pair[b.sent_pair] * cells + b.keys.sent_key, minlength=3 * cells)
+    counts = counts.reshape(3, cells)[:, :-1].reshape(3, R, U, 12)
+    monthly = counts[0] >= p["direct_report.monthly_count"]
+    quarterly = counts[0 if targets[1] == targets[0] else 1]
     qm = b.calendar.quarter_of_month
     done = np.stack(
         [monthly[:, :, qm == i].all(axis=2) & (quarterly[:, :, qm == i].sum(axis=2) >= p["direct_report.quarterly_count"])
