@@ -11,7 +11,7 @@ from ..ledger import History, read_history
 from .batch import Batch, compile_histories
 from .context import Context
 from .outcome import Outcome
-from .points import Points, totals
+from .points import Points, sum_last, totals
 
 
 def as_histories(rulebook, history) -> list[History]:
@@ -59,7 +59,7 @@ def score_batch(rulebook, batch: Batch, trace: bool = False) -> tuple[list[Point
     records += share_with_co_units(ctx, records)
     components = component_names(records)
     by_period, by_component = totals(records, batch.n_reps, batch.n_units, components)
-    points = by_period.sum(axis=2)
+    points = sum_last(by_period)
     outcome = Outcome(points=points, quarters=by_period[:, :, :4], annual=by_period[:, :, 4], final=points.copy())
     outcome.columns.update({f"from_{c}": by_component[:, :, i] for i, c in enumerate(components)})
     for step in rulebook.steps:

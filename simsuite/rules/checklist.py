@@ -21,7 +21,7 @@ import numpy as np
 from ..engine.batch import EVENT
 from ..engine.calendar import ANNUAL
 from ..engine.context import Context
-from ..engine.points import PointsGrid
+from ..engine.points import PointsGrid, sum_last
 
 RULES = ("given", "items_per_week", "items_per_month", "no_commission_missed", "no_emergency_failure",
          "research_every_quarter")
@@ -34,7 +34,7 @@ def computed_lines(ctx: Context, rule: str) -> np.ndarray:
     if rule == "given":
         return np.ones((R, U), bool)
     if rule in ("items_per_week", "items_per_month"):
-        total = ctx.month_counts(None).sum(axis=2)
+        total = sum_last(ctx.month_counts(None))
         quota = ctx.by_group("checklist.quota")[None, :]
         if rule == "items_per_week":
             return total * 7 >= quota * b.calendar.days  # average over days ÷ 7 weeks ≥ quota

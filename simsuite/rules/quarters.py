@@ -8,6 +8,7 @@ import numpy as np
 from ..engine.batch import EVENT
 from ..engine.context import Context
 from ..engine.outcome import Outcome
+from ..engine.points import sum_last
 from ..engine.ranking import comparable, count_beyond, group_max
 
 
@@ -128,5 +129,5 @@ def combine_quarters(ctx: Context, o: Outcome) -> None:
     quarters' results (年度 = 四个季度平均 / 累计)."""
     scores = o.quarter_scores if o.quarter_scores is not None else o.quarters
     how = ctx.p["final.combine"]
-    o.final = scores.mean(axis=2) if how == "mean" else scores.sum(axis=2)
+    o.final = sum_last(scores) / scores.shape[2] if how == "mean" else sum_last(scores)
     o.add_step(f"final = {how} of the four quarters", ["final.combine"])

@@ -24,10 +24,9 @@ def year_vetoes(ctx: Context, o: Outcome) -> None:
         rules.append("veto.without_adoption")
         if p["veto.without_adoption"]:
             keep = b.in_year(ctx.ad_month) & b.item_in_scope[b.ad_item]
-            item = b.ad_item[keep]
-            adopted = np.zeros((b.n_reps, b.n_units), bool)
-            adopted[b.item_rep[item], b.item_unit[item]] = True
-            vetoed |= ~adopted
+            adopted = np.zeros(b.n_reps * b.n_units, bool)
+            adopted[b.keys.ad_cell[keep]] = True
+            vetoed |= ~adopted.reshape(b.n_reps, b.n_units)
     o.final = np.where(vetoed, 0.0, o.final)
     o.add_step("year veto: final set to 0", rules, year_vetoed=vetoed)
 
