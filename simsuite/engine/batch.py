@@ -134,7 +134,7 @@ class RowKeys:
     with rows outside the year all at ``cells × 12``, one past the last, so
     a bincount sums the year's rows by unit-month and drops the rest. Each
     item's adoptions and instructions in date order (:class:`Runs`, for
-    C-8), the co-units that share in them (C-3), and the items behind each
+    C-8), the adopted item's kind, scope and group, the co-units that share in them (C-3), and the items behind each
     entry of ``sent_to``.
 
     They depend on the histories and the year's first month only, not on
@@ -151,6 +151,9 @@ class RowKeys:
     ins_cell: np.ndarray
     ev_cell: np.ndarray
     item_key: np.ndarray
+    ad_kind: np.ndarray  # the adopted item's kind, scope and lead unit's group
+    ad_in_scope: np.ndarray
+    ad_group: np.ndarray
     ad_key: np.ndarray
     ins_key: np.ndarray
     counted_key: np.ndarray  # items counted (C-5, C-9): kind × cells × 12 + item_key; others one past the last
@@ -190,7 +193,8 @@ class RowKeys:
             item_month=item_month, ad_month=ad_month, ins_month=ins_month, ev_month=month(b.ev_day),
             item_cell=item_cell, ad_cell=ad_cell, ins_cell=ins_cell,
             ev_cell=b.ev_rep.astype(np.int64) * b.n_units + b.ev_unit,
-            item_key=item_key, ad_key=key(ad_cell, ad_month), ins_key=key(ins_cell, ins_month),
+            item_key=item_key, ad_kind=b.item_kind[b.ad_item], ad_in_scope=b.item_in_scope[b.ad_item],
+            ad_group=b.group[b.item_unit[b.ad_item]], ad_key=key(ad_cell, ad_month), ins_key=key(ins_cell, ins_month),
             counted_key=counted_key,
             ad_runs=Runs.of(b.ad_item, b.ad_day), ins_runs=Runs.of(b.ins_item, b.ins_day),
             sent_key=np.where(counted_key < outside * n_kinds, item_key, outside)[csr_rows(b.sent_ptr)],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -68,12 +68,14 @@ class Context:
         the lead unit's in-scope items dated in the year (C-5, C-9)."""
         return self.b.keys.counted_key < self.b.n_reps * self.b.n_units * 12 * len(ITEM_KINDS)
 
-    @cached_property
-    def item_scores(self) -> np.ndarray:
-        """Items whose adoptions and instructions may score: in scope (C-5)
-        and not of a kind the rulebook scores nothing for."""
-        unscored = self.p["items.unscored_kinds"] if "items.unscored_kinds" in self.p else ()
-        return self.b.item_in_scope & ~self.kind_mask(unscored)[self.b.item_kind]
+    def item_scores(self, source: str) -> np.ndarray:
+        """Per adoption or instruction: whether its item may score, being in
+        scope (C-5) and not of a kind the rulebook scores nothing for."""
+        b = self.b
+        unscored = self.kind_mask(self.p["items.unscored_kinds"] if "items.unscored_kinds" in self.p else ())
+        if source == "adoption":
+            return b.keys.ad_in_scope & ~unscored[b.keys.ad_kind]
+        return b.item_in_scope[b.ins_item] & ~unscored[b.item_kind[b.ins_item]]
 
     @cached_property
     def counted_by_kind(self) -> np.ndarray:
@@ -89,23 +91,24 @@ class Context:
         key = ("month_counts", None if kinds is None else tuple(kinds))
         if key not in self._cache:
             by_kind = self.counted_by_kind
-            chosen = by_kind if kinds is None else by_kind[np.flatnonzero(self.kind_mask(kinds))]
-            self._cache[key] = chosen.sum(axis=0)
+            chosen = range(len(by_kind)) if kinds is None else np.flatnonzero(self.kind_mask(kinds))
+            self._cache[key] = sum((by_kind[k] for k in chosen), np.zeros(by_kind.shape[1:], by_kind.dtype))
         return self._cache[key]
 
-    def credit(self, component: str, rules: Sequence[str], source: str, amounts: np.ndarray, keep: np.ndarray,
-               basis: np.ndarray | None = None, note: str = "") -> Points | Credits:
+    def credit(self, component: str, rules: Sequence[str], source: str, amounts: np.ndarray,
+               keep: np.ndarray | Callable[[], np.ndarray], basis: np.ndarray | None = None,
+               note: str = "") -> Points | Credits:
         """What a rule over a large ledger table credits: ``amounts`` for each
         row (0 where it credits nothing), ``keep`` the rows credited in the
-        year. Scoring sums them by unit-month; trace mode lists the rows of
-        ``keep`` for explanations."""
+        year (or a function giving them). Scoring sums the amounts by
+        unit-month; trace mode lists the rows of ``keep`` for explanations."""
         keys = self.b.keys
         cell, month, key = {"item": (keys.item_cell, keys.item_month, keys.item_key),
                             "adoption": (keys.ad_cell, keys.ad_month, keys.ad_key),
                             "instruction": (keys.ins_cell, keys.ins_month, keys.ins_key)}[source]
         if not self.trace:
             return Credits(component, tuple(rules), source, amounts, key, self.quarter_of_month, note)
-        rows = np.flatnonzero(keep)
+        rows = np.flatnonzero(keep() if callable(keep) else keep)
         return make_points(component, rules, source, rows, cell[rows], self.quarter_of_month[month[rows]],
                            amounts[rows], self.b.n_units, None if basis is None else basis[rows], note)
 

@@ -104,19 +104,22 @@ class Credits:
     def add_to(self, sums: np.ndarray) -> None:
         cells = len(sums) // N_PERIODS
         monthly = np.bincount(self.key, weights=self.amounts, minlength=cells * 12 + 1)[:-1]
-        sums += (monthly.reshape(cells, 12) @ period_matrix(self.quarter)).ravel()
+        add_by_period(sums, monthly.reshape(cells, 12), self.quarter)
 
     def rows(self) -> Points:
         raise ValueError(f"{self.component} points were summed without listing their {self.source} rows; "
                          "score with trace=True to list them")
 
 
-def period_matrix(period: np.ndarray) -> np.ndarray:
-    """(C, N_PERIODS) 0/1 matrix taking sums by column (e.g. month) to the
-    period ``period[c]`` of each column."""
-    out = np.zeros((len(period), N_PERIODS))
-    out[np.arange(len(period)), period] = 1.0
-    return out
+def add_by_period(sums: np.ndarray, by_column: np.ndarray, period: np.ndarray) -> None:
+    """Add (cells, C) sums by column (e.g. month) into flat (cells, period)
+    ``sums``, column c into period ``period[c]``.
+
+    Column by column: numpy reduces a short last axis slowly, and a matrix
+    product goes through BLAS, whose threads wake for each small call."""
+    by_period = sums.reshape(-1, N_PERIODS)
+    for c, p in enumerate(period):
+        by_period[:, p] += by_column[:, c]
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,7 @@ class PointsGrid:
         if C == 1:
             sums.reshape(R * U, N_PERIODS)[:, self.period[0]] += self.amounts.reshape(R * U)
             return
-        sums += (self.amounts.reshape(R * U, C) @ period_matrix(self.period)).ravel()
+        add_by_period(sums, self.amounts.reshape(R * U, C), self.period)
 
     def rows(self) -> Points:
         """The grid's listed cells as one row each."""
@@ -181,9 +184,12 @@ def make_points(component: str, rules: Sequence[str], source: str, index, cell, 
 
 
 def sum_last(a: np.ndarray) -> np.ndarray:
-    """Sum over the last axis, as a matrix product: numpy reduces a short
-    innermost axis (5 periods, 12 months) several times slower."""
-    return a @ np.ones(a.shape[-1], dtype=a.dtype)
+    """Sum over a short last axis (5 periods, 12 months) column by column:
+    several times faster than numpy's reduction over a short innermost axis."""
+    out = a[..., 0].copy()
+    for c in range(1, a.shape[-1]):
+        out += a[..., c]
+    return out
 
 
 def totals(records: Iterable[Points | Credits | PointsGrid], n_reps: int, n_units: int, components: Sequence[str]):

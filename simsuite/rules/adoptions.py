@@ -53,43 +53,41 @@ def adoption_points(ctx: Context) -> list:
     b, p = ctx.b, ctx.p
     table, rules = adoption_table(ctx)
     n_groups, n_kinds, n_pairs = table.shape
-    item = b.ad_item
     if n_groups == n_kinds == 1:
         values = np.take(table[0, 0], b.ad_pair)
     else:
-        group = b.group[b.item_unit[item]] if n_groups > 1 else 0
-        kind = b.item_kind[item] if n_kinds > 1 else 0
+        group = b.keys.ad_group if n_groups > 1 else 0
+        kind = b.keys.ad_kind if n_kinds > 1 else 0
         values = np.take(table, (group * n_kinds + kind) * n_pairs + b.ad_pair)
-    scores = ctx.item_scores[item]
+    scores = ctx.item_scores("adoption")
     basis = np.where(scores, values, 0.0)
     highest = p["adoption.combine"] == "highest"
     credit = credit_rises(b.keys.ad_runs, basis) if highest else basis
     rules.append("adoption.combine")
-    keep = b.in_year(ctx.ad_month)
-    out = [ctx.credit("adoption", rules, "adoption", credit, keep & scores, basis,
+    out = [ctx.credit("adoption", rules, "adoption", credit, lambda: b.in_year(ctx.ad_month) & scores, basis,
                       note="highest so far: credited the rise" if highest else "")]
-    if ctx.trace and (keep & ~scores).any():
-        out.append(scores_nothing(ctx, "adoption", "adoption", keep & ~scores, b.keys.ad_cell, ctx.ad_month))
+    unscored = b.in_year(ctx.ad_month) & ~scores if ctx.trace else None
+    if ctx.trace and unscored.any():
+        out.append(scores_nothing(ctx, "adoption", "adoption", unscored, b.keys.ad_cell, ctx.ad_month))
     return out
 
 
-def first_adoption_bonus(ctx: Context) -> list[Points]:
+def first_adoption_bonus(ctx: Context) -> list:
     """RULES.md LY-1: an item of ``bonus.kinds`` with at least one adoption earns
     ``bonus.points`` once, on the date of its first adoption."""
     b, p = ctx.b, ctx.p
     first = b.keys.ad_runs.first_rows
-    item = b.ad_item[first]
-    eligible = ctx.kind_mask(p["bonus.kinds"])[b.item_kind[item]] & b.item_in_scope[item]
-    month = ctx.ad_month[first]
-    keep = eligible & b.in_year(month)
-    rows = first[keep]
-    return [
-        make_points(
-            "bonus", ["bonus.points", "bonus.kinds"], "adoption", rows, b.keys.ad_cell[rows],
-            ctx.quarter_of_month[month[keep]], np.full(len(rows), float(p["bonus.points"])), b.n_units,
-            note="first adoption of the item",
-        )
-    ]
+    earns = first[ctx.kind_mask(p["bonus.kinds"])[b.keys.ad_kind[first]] & b.keys.ad_in_scope[first]]
+    amounts = np.zeros(len(b.ad_item))
+    amounts[earns] = float(p["bonus.points"])
+
+    def keep():
+        earned = np.zeros(len(b.ad_item), bool)
+        earned[earns] = True
+        return earned & b.in_year(ctx.ad_month)
+
+    return [ctx.credit("bonus", ["bonus.points", "bonus.kinds"], "adoption", amounts, keep,
+                       note="first adoption of the item")]
 
 
 def scores_nothing(ctx: Context, component: str, source: str, mask, cell_of_row, month) -> Points:

@@ -38,7 +38,7 @@ def instruction_points(ctx: Context) -> list:
     """
     b, p = ctx.b, ctx.p
     values = instruction_table(ctx)[b.ins_level, b.ins_kind]
-    scores = ctx.item_scores[b.ins_item]
+    scores = ctx.item_scores("instruction")
     basis = np.where(scores, values, 0.0)
     highest = p["instruction.combine"] == "highest"
     credit = credit_rises(b.keys.ins_runs, basis) if highest else basis

@@ -78,5 +78,12 @@ def capped_by_month(monthly: np.ndarray, cap: float) -> np.ndarray:
     far, cap), whatever their order within it, so a month's share is that
     minus the same a month earlier. :func:`~simsuite.rules.crediting.credit_capped`
     gives the same sums item by item, in date order, for explanations."""
-    so_far = np.minimum(np.cumsum(monthly, axis=2), cap)
-    return np.diff(so_far, axis=2, prepend=min(0.0, cap))
+    credit = np.empty(monthly.shape)
+    total = np.zeros(monthly.shape[:2])
+    before = np.full(monthly.shape[:2], min(0.0, cap))
+    for m in range(monthly.shape[2]):  # month by month: a cumsum over a short last axis is slower
+        total += monthly[:, :, m]
+        so_far = np.minimum(total, cap)
+        credit[:, :, m] = so_far - before
+        before = so_far
+    return credit
