@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..ledger import EVENT_KINDS, INSTRUCTION_KINDS, INSTRUCTION_LEVELS, ITEM_KINDS, History
-from .calendar import Calendar, day_numbers
+from .calendar import N_PERIODS, Calendar, day_numbers
 from .order import Runs
 
 KIND = {k: i for i, k in enumerate(ITEM_KINDS)}
@@ -130,9 +130,11 @@ class RowKeys:
 
     Each row's month in the year (0..11; < 0 before the year, > 11 after)
     and cell ``replicate × units + unit`` (for adoptions and instructions,
-    the item's lead unit); ``*_key`` joins the two as ``cell × 12 + month``,
-    with rows outside the year all at ``cells × 12``, one past the last, so
-    a bincount sums the year's rows by unit-month and drops the rest. Each
+    the item's lead unit); ``item_key`` joins the two as ``cell × 12 +
+    month``, with items outside the year all at ``cells × 12``, one past the
+    last, so a bincount counts the year's items by unit-month and drops the
+    rest; :meth:`slots` does the same for adoptions and instructions by
+    quarter. Each
     item's adoptions and instructions in date order (:class:`Runs`, for
     C-8), the adopted item's kind, scope and group, the co-units that share in them (C-3), and the items behind each
     entry of ``sent_to``.
@@ -142,6 +144,7 @@ class RowKeys:
     every rule of every variant scored on it reads them.
     """
 
+    n_cells: int  # replicates × units
     item_month: np.ndarray
     ad_month: np.ndarray
     ins_month: np.ndarray
@@ -154,15 +157,28 @@ class RowKeys:
     ad_kind: np.ndarray  # the adopted item's kind, scope and lead unit's group
     ad_in_scope: np.ndarray
     ad_group: np.ndarray
-    ad_key: np.ndarray
-    ins_key: np.ndarray
-    counted_key: np.ndarray  # items counted (C-5, C-9): kind × cells × 12 + item_key; others one past the last
+    counted_key: np.ndarray  # item_key of the items counted (C-5, C-9); others one past the last
+    counted_key_by_kind: np.ndarray  # the same, items of kind k at kind_starts[k]:kind_starts[k + 1]
+    kind_starts: np.ndarray
     ad_runs: Runs
     ins_runs: Runs
     sent_key: np.ndarray  # each (item, outlet sent to): the item's item_key if counted, else one past the last
     item_has_co: np.ndarray  # items with at least one co-unit
-    ad_co: tuple[np.ndarray, np.ndarray]  # (adoption row, its key for the co-unit), one per co-unit
+    ad_co: tuple[np.ndarray, np.ndarray]  # (adoption row, the co-unit's cell), one per co-unit
     ins_co: tuple[np.ndarray, np.ndarray]
+    # each adoption's and instruction's slot (cell × N_PERIODS + quarter) by
+    # quarter map: the batch's own worked out with it, others when first asked
+    slots_by_quarters: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def slots(self, source: str, quarter_of_month: np.ndarray) -> np.ndarray:
+        """Each adoption's or instruction's slot under these quarters, where
+        :class:`~simsuite.engine.points.Credits` sum it; rows outside the year
+        one past the last slot."""
+        key = (source, quarter_of_month.tobytes())
+        if key not in self.slots_by_quarters:
+            cell, month = (self.ad_cell, self.ad_month) if source == "adoption" else (self.ins_cell, self.ins_month)
+            self.slots_by_quarters[key] = slots_of(cell, month, quarter_of_month, self.n_cells)
+        return self.slots_by_quarters[key]
 
     @classmethod
     def of(cls, b: "Batch") -> "RowKeys":
@@ -175,9 +191,9 @@ class RowKeys:
         item_cell = b.item_rep.astype(np.int64) * b.n_units + b.item_unit
         item_month = month(b.item_day)
         item_key = key(item_cell, item_month)
-        n_kinds = len(ITEM_KINDS)
-        counted_key = np.where(b.item_in_scope & (item_key < outside), b.item_kind.astype(np.int64) * outside + item_key,
-                               outside * n_kinds)
+        counted_key = np.where(b.item_in_scope, item_key, outside)
+        by_kind = np.argsort(b.item_kind, kind="stable")
+        kind_starts = np.concatenate([[0], np.cumsum(np.bincount(b.item_kind, minlength=len(ITEM_KINDS)))])
         item_has_co = b.co_ptr[1:] > b.co_ptr[:-1]
 
         def co(item, months):
@@ -185,21 +201,31 @@ class RowKeys:
             rows = np.flatnonzero(item_has_co[item])
             which, pos = expand_csr(b.co_ptr, item[rows])
             rows = rows[which]
-            return rows, key(b.item_rep[item[rows]].astype(np.int64) * b.n_units + b.co_unit[pos], months[rows])
+            return rows, b.item_rep[item[rows]].astype(np.int64) * b.n_units + b.co_unit[pos]
 
         ad_month, ins_month = month(b.ad_day), month(b.ins_day)
         ad_cell, ins_cell = item_cell[b.ad_item], item_cell[b.ins_item]
-        return cls(
-            item_month=item_month, ad_month=ad_month, ins_month=ins_month, ev_month=month(b.ev_day),
+        keys = cls(
+            n_cells=b.n_reps * b.n_units, item_month=item_month, ad_month=ad_month, ins_month=ins_month, ev_month=month(b.ev_day),
             item_cell=item_cell, ad_cell=ad_cell, ins_cell=ins_cell,
             ev_cell=b.ev_rep.astype(np.int64) * b.n_units + b.ev_unit,
             item_key=item_key, ad_kind=b.item_kind[b.ad_item], ad_in_scope=b.item_in_scope[b.ad_item],
-            ad_group=b.group[b.item_unit[b.ad_item]], ad_key=key(ad_cell, ad_month), ins_key=key(ins_cell, ins_month),
-            counted_key=counted_key,
+            ad_group=b.group[b.item_unit[b.ad_item]],
+            counted_key=counted_key, counted_key_by_kind=counted_key[by_kind], kind_starts=kind_starts,
             ad_runs=Runs.of(b.ad_item, b.ad_day), ins_runs=Runs.of(b.ins_item, b.ins_day),
-            sent_key=np.where(counted_key < outside * n_kinds, item_key, outside)[csr_rows(b.sent_ptr)],
+            sent_key=counted_key[csr_rows(b.sent_ptr)],
             item_has_co=item_has_co, ad_co=co(b.ad_item, ad_month), ins_co=co(b.ins_item, ins_month),
         )
+        for source in ("adoption", "instruction"):
+            keys.slots(source, b.calendar.quarter_of_month)
+        return keys
+
+
+def slots_of(cell: np.ndarray, month: np.ndarray, quarter_of_month: np.ndarray, n_cells: int) -> np.ndarray:
+    """``cell × N_PERIODS + quarter`` of rows in the year; ``n_cells × N_PERIODS``
+    (one past the last slot) for rows outside it."""
+    inside = (month >= 0) & (month < 12)
+    return np.where(inside, cell * N_PERIODS + quarter_of_month[np.where(inside, month, 0)], n_cells * N_PERIODS)
 
 
 def compile_histories(

@@ -66,7 +66,7 @@ class Context:
     def item_counted(self) -> np.ndarray:
         """Items that count toward quotas, zero months and per-item points:
         the lead unit's in-scope items dated in the year (C-5, C-9)."""
-        return self.b.keys.counted_key < self.b.n_reps * self.b.n_units * 12 * len(ITEM_KINDS)
+        return self.b.keys.counted_key < self.b.n_reps * self.b.n_units * 12
 
     def item_scores(self, source: str) -> np.ndarray:
         """Per adoption or instruction: whether its item may score, being in
@@ -77,22 +77,25 @@ class Context:
             return b.keys.ad_in_scope & ~unscored[b.keys.ad_kind]
         return b.item_in_scope[b.ins_item] & ~unscored[b.item_kind[b.ins_item]]
 
-    @cached_property
-    def counted_by_kind(self) -> np.ndarray:
-        """(kinds, R, U, 12) counted items: one bincount, whatever kinds the
-        rules then ask for (kind first: adding kinds adds whole grids)."""
-        b = self.b
-        size = b.n_reps * b.n_units * 12 * len(ITEM_KINDS)
-        counts = np.bincount(b.keys.counted_key, minlength=size + 1)[:size]
-        return counts.reshape(len(ITEM_KINDS), b.n_reps, b.n_units, 12)
-
     def month_counts(self, kinds: Sequence[str] | None = None) -> np.ndarray:
-        """(R, U, 12) counts of counted items, of ``kinds`` (all when None)."""
+        """(R, U, 12) counts of counted items, of ``kinds`` (all when None):
+        a bincount of the items' precomputed unit-month keys, the batch
+        holding them by kind so that any kinds are a few slices of them."""
         key = ("month_counts", None if kinds is None else tuple(kinds))
         if key not in self._cache:
-            by_kind = self.counted_by_kind
-            chosen = range(len(by_kind)) if kinds is None else np.flatnonzero(self.kind_mask(kinds))
-            self._cache[key] = sum((by_kind[k] for k in chosen), np.zeros(by_kind.shape[1:], by_kind.dtype))
+            keys = self.b.keys
+            size = self.b.n_reps * self.b.n_units * 12
+            if kinds is None:
+                parts = [keys.counted_key]
+            else:  # runs of consecutive kind codes, one slice each
+                mask = np.concatenate([[False], self.kind_mask(kinds), [False]])
+                edges = np.flatnonzero(mask[1:] != mask[:-1])
+                starts = keys.kind_starts
+                parts = [keys.counted_key_by_kind[starts[lo]:starts[hi]] for lo, hi in zip(edges[::2], edges[1::2])]
+            counts = np.zeros(size + 1, dtype=np.int64)
+            for part in parts:
+                counts += np.bincount(part, minlength=size + 1)
+            self._cache[key] = counts[:size].reshape(self.b.n_reps, self.b.n_units, 12)
         return self._cache[key]
 
     def credit(self, component: str, rules: Sequence[str], source: str, amounts: np.ndarray,
@@ -103,11 +106,10 @@ class Context:
         year (or a function giving them). Scoring sums the amounts by
         unit-month; trace mode lists the rows of ``keep`` for explanations."""
         keys = self.b.keys
-        cell, month, key = {"item": (keys.item_cell, keys.item_month, keys.item_key),
-                            "adoption": (keys.ad_cell, keys.ad_month, keys.ad_key),
-                            "instruction": (keys.ins_cell, keys.ins_month, keys.ins_key)}[source]
         if not self.trace:
-            return Credits(component, tuple(rules), source, amounts, key, self.quarter_of_month, note)
+            return Credits(component, tuple(rules), source, amounts, keys.slots(source, self.quarter_of_month), note)
+        cell, month = {"item": (keys.item_cell, keys.item_month), "adoption": (keys.ad_cell, keys.ad_month),
+                       "instruction": (keys.ins_cell, keys.ins_month)}[source]
         rows = np.flatnonzero(keep() if callable(keep) else keep)
         return make_points(component, rules, source, rows, cell[rows], self.quarter_of_month[month[rows]],
                            amounts[rows], self.b.n_units, None if basis is None else basis[rows], note)

@@ -88,23 +88,19 @@ class Credits:
     """Amounts of one rule over the rows of a ledger table, not listed.
 
     ``amounts`` holds one value per row (0 where the rule credits nothing)
-    and ``key`` each row's ``cell × 12 + month``, rows outside the year one
-    past the last cell (:class:`~simsuite.engine.batch.RowKeys`); ``quarter``
-    maps months 0..11 to periods.
+    and ``slot`` each row's ``cell × N_PERIODS + quarter``, rows outside the
+    year one past the last (:meth:`~simsuite.engine.batch.RowKeys.slots`).
     """
 
     component: str
     rules: tuple[str, ...]
     source: str
     amounts: np.ndarray
-    key: np.ndarray
-    quarter: np.ndarray
+    slot: np.ndarray
     note: str = ""
 
     def add_to(self, sums: np.ndarray) -> None:
-        cells = len(sums) // N_PERIODS
-        monthly = np.bincount(self.key, weights=self.amounts, minlength=cells * 12 + 1)[:-1]
-        add_by_period(sums, monthly.reshape(cells, 12), self.quarter)
+        sums += np.bincount(self.slot, weights=self.amounts, minlength=len(sums) + 1)[:-1]
 
     def rows(self) -> Points:
         raise ValueError(f"{self.component} points were summed without listing their {self.source} rows; "

@@ -60,7 +60,7 @@ def adoption_points(ctx: Context) -> list:
         kind = b.keys.ad_kind if n_kinds > 1 else 0
         values = np.take(table, (group * n_kinds + kind) * n_pairs + b.ad_pair)
     scores = ctx.item_scores("adoption")
-    basis = np.where(scores, values, 0.0)
+    basis = values * scores  # 0 where the item scores nothing (a product: np.where with a scalar is slower)
     highest = p["adoption.combine"] == "highest"
     credit = credit_rises(b.keys.ad_runs, basis) if highest else basis
     rules.append("adoption.combine")

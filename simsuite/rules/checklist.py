@@ -65,7 +65,7 @@ def checklist_points(ctx: Context) -> list[PointsGrid]:
         how = "no ledger row: met" if rule == "given" else f"computed: {rule}"
         rules = [f"checklist.points.{line}", f"checklist.rule.{line}"] + _quota_rule(rule)
         for origin, note in ((seen, f"{line}: ledger row"), (~seen, f"{line}: {how}")):
-            amounts = np.where(origin & met, float(points[line]), 0.0)
+            amounts = (origin & met) * float(points[line])
             out.append(PointsGrid("checklist", tuple(rules), "checklist", amounts[:, :, None],
                                   (origin & (met | ctx.trace))[:, :, None], np.array([code]), np.array([ANNUAL]),
                                   note=note))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.batch import INSTRUCTION_KIND, LEVEL, expand_csr
+from ..engine.batch import INSTRUCTION_KIND, LEVEL, expand_csr, slots_of
 from ..engine.context import Context
 from ..engine.points import Credits, Points, make_points
 from ..ledger import INSTRUCTION_KINDS, INSTRUCTION_LEVELS
@@ -39,7 +39,7 @@ def instruction_points(ctx: Context) -> list:
     b, p = ctx.b, ctx.p
     values = instruction_table(ctx)[b.ins_level, b.ins_kind]
     scores = ctx.item_scores("instruction")
-    basis = np.where(scores, values, 0.0)
+    basis = values * scores
     highest = p["instruction.combine"] == "highest"
     credit = credit_rises(b.keys.ins_runs, basis) if highest else basis
     month = ctx.ins_month
@@ -74,10 +74,11 @@ def share_with_co_units(ctx: Context, records: list[Points]) -> list[Points]:
     for rec in records:
         if rec.source not in sources:
             continue
-        if isinstance(rec, Credits):  # summed: the co-units' keys were worked out with the batch
-            rows, key = co_rows[rec.source]
-            out.append(Credits(rec.component, rec.rules + rules, rec.source, rec.amounts[rows] * share, key,
-                               rec.quarter, note))
+        if isinstance(rec, Credits):  # summed: the co-units of each row were worked out with the batch
+            rows, cell = co_rows[rec.source]
+            month = (b.keys.ad_month if rec.source == "adoption" else b.keys.ins_month)[rows]
+            slot = slots_of(cell, month, ctx.quarter_of_month, b.n_reps * b.n_units)
+            out.append(Credits(rec.component, rec.rules + rules, rec.source, rec.amounts[rows] * share, slot, note))
             continue
         items = item_of[rec.source][rec.index]
         shared = np.flatnonzero(b.keys.item_has_co[items])  # few items are co-submitted

@@ -17,7 +17,7 @@ from .crediting import credit_capped
 
 def _month_records(ctx: Context, component: str, rules, hit: np.ndarray, value, note: str) -> PointsGrid:
     """The unit-months where ``hit`` score ``value`` (a number or an (R, U, 12) grid)."""
-    amounts = np.where(hit, np.asarray(value, dtype=float), 0.0)
+    amounts = hit * np.asarray(value, dtype=float)
     return PointsGrid(component, tuple(rules), "month", amounts, hit, MONTHS, ctx.quarter_of_month, note=note)
 
 

@@ -23,7 +23,7 @@ def year_vetoes(ctx: Context, o: Outcome) -> None:
     if "veto.without_adoption" in p:
         rules.append("veto.without_adoption")
         if p["veto.without_adoption"]:
-            keep = b.in_year(ctx.ad_month) & b.item_in_scope[b.ad_item]
+            keep = b.in_year(ctx.ad_month) & b.keys.ad_in_scope
             adopted = np.zeros(b.n_reps * b.n_units, bool)
             adopted[b.keys.ad_cell[keep]] = True
             vetoed |= ~adopted.reshape(b.n_reps, b.n_units)
