@@ -174,6 +174,8 @@ class RowKeys:
         """Each adoption's or instruction's slot under these quarters, where
         :class:`~simsuite.engine.points.Credits` sum it; rows outside the year
         one past the last slot."""
+        if source not in ("adoption", "instruction"):
+            raise ValueError(f"no slots for {source!r} rows: adoptions and instructions have them")
         key = (source, quarter_of_month.tobytes())
         if key not in self.slots_by_quarters:
             cell, month = (self.ad_cell, self.ad_month) if source == "adoption" else (self.ins_cell, self.ins_month)

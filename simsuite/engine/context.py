@@ -101,15 +101,15 @@ class Context:
     def credit(self, component: str, rules: Sequence[str], source: str, amounts: np.ndarray,
                keep: np.ndarray | Callable[[], np.ndarray], basis: np.ndarray | None = None,
                note: str = "") -> Points | Credits:
-        """What a rule over a large ledger table credits: ``amounts`` for each
-        row (0 where it credits nothing), ``keep`` the rows credited in the
-        year (or a function giving them). Scoring sums the amounts by
-        unit-month; trace mode lists the rows of ``keep`` for explanations."""
+        """What a rule over adoptions or instructions credits: ``amounts`` for
+        each row (0 where it credits nothing), ``keep`` the rows credited in
+        the year (or a function giving them). Scoring sums the amounts into
+        their (replicate, unit, quarter) slots; trace mode lists the rows of
+        ``keep`` for explanations."""
         keys = self.b.keys
         if not self.trace:
             return Credits(component, tuple(rules), source, amounts, keys.slots(source, self.quarter_of_month), note)
-        cell, month = {"item": (keys.item_cell, keys.item_month), "adoption": (keys.ad_cell, keys.ad_month),
-                       "instruction": (keys.ins_cell, keys.ins_month)}[source]
+        cell, month = (keys.ad_cell, keys.ad_month) if source == "adoption" else (keys.ins_cell, keys.ins_month)
         rows = np.flatnonzero(keep() if callable(keep) else keep)
         return make_points(component, rules, source, rows, cell[rows], self.quarter_of_month[month[rows]],
                            amounts[rows], self.b.n_units, None if basis is None else basis[rows], note)

@@ -13,7 +13,7 @@ Three shapes of record, one meaning:
   ledger (adoptions, instructions, items, events) list when an explanation
   asks (scoring in trace mode), and what small tables always list;
 - :class:`Credits`, the same amounts over every row of a large table,
-  summed by unit-month without listing rows: what scoring keeps otherwise,
+  summed into their slots without listing rows: what scoring keeps otherwise,
   so a run of many replicates never builds a row index it would not read;
 - :class:`PointsGrid`, amounts over every replicate × unit × column
   (unit-months, or a checklist line for the year), for rules whose natural
