@@ -74,8 +74,8 @@ class Batch:
     left_out: pd.DataFrame = field(default_factory=pd.DataFrame)
     # the source histories, kept to name items and events in explanations
     histories: tuple[History, ...] = ()
-    # each row's month and (replicate, unit) cell, worked out once from the
-    # arrays above (see RowKeys); a batch under another calendar shares them
+    # where each row lands, worked out once from the arrays above (RowKeys);
+    # a batch under another calendar shares them
     keys: "RowKeys | None" = None
 
     def __post_init__(self) -> None:
@@ -134,10 +134,10 @@ class RowKeys:
     month``, with items outside the year all at ``cells × 12``, one past the
     last, so a bincount counts the year's items by unit-month and drops the
     rest; :meth:`slots` does the same for adoptions and instructions by
-    quarter. Each
-    item's adoptions and instructions in date order (:class:`Runs`, for
-    C-8), the adopted item's kind, scope and group, the co-units that share in them (C-3), and the items behind each
-    entry of ``sent_to``.
+    quarter. Also each item's adoptions and instructions in date order
+    (:class:`Runs`, for C-8), the adopted item's kind, scope and group, the
+    co-units that share in them (C-3), and the items behind each entry of
+    ``sent_to``.
 
     They depend on the histories and the year's first month only, not on
     any parameter, so they are worked out once when a batch is built, and
@@ -208,7 +208,8 @@ class RowKeys:
         ad_month, ins_month = month(b.ad_day), month(b.ins_day)
         ad_cell, ins_cell = item_cell[b.ad_item], item_cell[b.ins_item]
         keys = cls(
-            n_cells=b.n_reps * b.n_units, item_month=item_month, ad_month=ad_month, ins_month=ins_month, ev_month=month(b.ev_day),
+            n_cells=b.n_reps * b.n_units,
+            item_month=item_month, ad_month=ad_month, ins_month=ins_month, ev_month=month(b.ev_day),
             item_cell=item_cell, ad_cell=ad_cell, ins_cell=ins_cell,
             ev_cell=b.ev_rep.astype(np.int64) * b.n_units + b.ev_unit,
             item_key=item_key, ad_kind=b.item_kind[b.ad_item], ad_in_scope=b.item_in_scope[b.ad_item],

@@ -54,10 +54,6 @@ class Context:
         return mask
 
     @cached_property
-    def item_month(self) -> np.ndarray:
-        return self.b.item_month
-
-    @cached_property
     def quarter_of_month(self) -> np.ndarray:
         """Quarter (0..3) of each month 0..11 under this calendar."""
         return self.b.calendar.quarter_of_month
@@ -120,24 +116,11 @@ class Context:
         q = self.b.calendar.quarter_of_month
         return np.stack([months[:, :, q == i].sum(axis=2) for i in range(4)], axis=2)
 
-    # ---- dates of item-linked rows and events --------------------------------
-    @cached_property
-    def ad_month(self) -> np.ndarray:
-        return self.b.ad_month
-
-    @cached_property
-    def ins_month(self) -> np.ndarray:
-        return self.b.ins_month
-
-    @cached_property
-    def ev_month(self) -> np.ndarray:
-        return self.b.ev_month
-
     # ---- events -----------------------------------------------------------
     def event_counts(self, kind_code: int, quarterly: bool = False) -> np.ndarray:
         """(R, U) or (R, U, 4) number of events of a kind in the year (``count`` summed)."""
         b = self.b
-        month = self.ev_month
+        month = b.ev_month
         mask = (b.ev_kind == kind_code) & b.in_year(month)
         ru = b.keys.ev_cell[mask]
         if not quarterly:

@@ -103,8 +103,12 @@ class Credits:
         sums += np.bincount(self.slot, weights=self.amounts, minlength=len(sums) + 1)[:-1]
 
     def rows(self) -> Points:
-        raise ValueError(f"{self.component} points were summed without listing their {self.source} rows; "
-                         "score with trace=True to list them")
+        raise not_listed(self)
+
+
+def not_listed(record) -> ValueError:
+    return ValueError(f"{record.component} points were summed without listing their {record.source} rows; "
+                      "score with trace=True to list them")
 
 
 def add_by_period(sums: np.ndarray, by_column: np.ndarray, period: np.ndarray) -> None:
@@ -128,8 +132,8 @@ class PointsGrid:
     those credited, and in trace mode those that scored nothing too.
 
     A rule may also sum rows it does not list (``listed`` and ``index``
-    None: e.g. capped per-item points by quarter); it then lists them item
-    by item when scored in trace mode, which is how explanations score.
+    None: per-item points by month); it then lists them item by item when
+    scored in trace mode, which is how explanations score.
     """
 
     component: str
@@ -143,16 +147,12 @@ class PointsGrid:
 
     def add_to(self, sums: np.ndarray) -> None:
         R, U, C = self.amounts.shape
-        if C == 1:
-            sums.reshape(R * U, N_PERIODS)[:, self.period[0]] += self.amounts.reshape(R * U)
-            return
         add_by_period(sums, self.amounts.reshape(R * U, C), self.period)
 
     def rows(self) -> Points:
         """The grid's listed cells as one row each."""
         if self.listed is None:
-            raise ValueError(f"{self.component} points were summed without listing their {self.source} rows; "
-                             "score with trace=True to list them")
+            raise not_listed(self)
         R, U, C = self.amounts.shape
         flat = np.flatnonzero(self.listed)
         cell, col = np.divmod(flat, C)

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..engine.batch import KIND
 from ..engine.context import Context
-from ..engine.points import Points, make_points
+from ..engine.points import Points
 from .crediting import credit_rises
 
 
@@ -64,11 +64,10 @@ def adoption_points(ctx: Context) -> list:
     highest = p["adoption.combine"] == "highest"
     credit = credit_rises(b.keys.ad_runs, basis) if highest else basis
     rules.append("adoption.combine")
-    out = [ctx.credit("adoption", rules, "adoption", credit, lambda: b.in_year(ctx.ad_month) & scores, basis,
+    out = [ctx.credit("adoption", rules, "adoption", credit, lambda: b.in_year(b.ad_month) & scores, basis,
                       note="highest so far: credited the rise" if highest else "")]
-    unscored = b.in_year(ctx.ad_month) & ~scores if ctx.trace else None
-    if ctx.trace and unscored.any():
-        out.append(scores_nothing(ctx, "adoption", "adoption", unscored, b.keys.ad_cell, ctx.ad_month))
+    if ctx.trace:
+        out += scores_nothing(ctx, "adoption", b.in_year(b.ad_month) & ~scores)
     return out
 
 
@@ -84,17 +83,17 @@ def first_adoption_bonus(ctx: Context) -> list:
     def keep():
         earned = np.zeros(len(b.ad_item), bool)
         earned[earns] = True
-        return earned & b.in_year(ctx.ad_month)
+        return earned & b.in_year(b.ad_month)
 
     return [ctx.credit("bonus", ["bonus.points", "bonus.kinds"], "adoption", amounts, keep,
                        note="first adoption of the item")]
 
 
-def scores_nothing(ctx: Context, component: str, source: str, mask, cell_of_row, month) -> Points:
-    """Zero-point records that say why an adoption or instruction scored nothing."""
+def scores_nothing(ctx: Context, source: str, unscored: np.ndarray) -> list[Points]:
+    """Zero-point records (trace mode) that say why adoptions or
+    instructions dated in the year scored nothing."""
+    if not unscored.any():
+        return []
     rules = ["items.unscored_kinds"] if "items.unscored_kinds" in ctx.p else []
-    note = "item out of scope (C-5) or of a kind that scores nothing"
-    return make_points(
-        component, rules, source, np.flatnonzero(mask), cell_of_row[mask], ctx.quarter_of_month[month[mask]],
-        np.zeros(mask.sum()), ctx.b.n_units, note=note,
-    )
+    return [ctx.credit(source, rules, source, np.zeros(len(unscored)), unscored,
+                       note="item out of scope (C-5) or of a kind that scores nothing")]

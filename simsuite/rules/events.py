@@ -21,7 +21,7 @@ def event_points(ctx: Context) -> list[Points]:
     b, p = ctx.b, ctx.p
     first = p.table("events.points")
     later = p.table("events.later") if p.has("events.later") else {}
-    month = ctx.ev_month
+    month = b.ev_month
     out = []
     for kind, amount in first.items():
         mask = (b.ev_kind == EVENT[kind]) & b.in_year(month)

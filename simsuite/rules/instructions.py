@@ -42,13 +42,12 @@ def instruction_points(ctx: Context) -> list:
     basis = values * scores
     highest = p["instruction.combine"] == "highest"
     credit = credit_rises(b.keys.ins_runs, basis) if highest else basis
-    month = ctx.ins_month
+    month = b.ins_month
     rules = ["instruction.points", "instruction.combine"]
     out = [ctx.credit("instruction", rules, "instruction", credit, b.in_year(month) & scores, basis,
                       note="highest so far: credited the rise" if highest else "")]
-    unscored = b.in_year(month) & ~scores
-    if ctx.trace and unscored.any():
-        out.append(scores_nothing(ctx, "instruction", "instruction", unscored, b.keys.ins_cell, month))
+    if ctx.trace:
+        out += scores_nothing(ctx, "instruction", b.in_year(month) & ~scores)
     return out
 
 

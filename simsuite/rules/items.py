@@ -66,7 +66,7 @@ def per_item_points(ctx: Context) -> list[Points | PointsGrid]:
         return [PointsGrid("items", tuple(rules), "item", monthly, None, None, ctx.quarter_of_month, note=note)]
     rows = np.flatnonzero(ctx.item_counted & kinds[b.item_kind])
     value = points * b.item_quality[rows] if by_quality else np.full(len(rows), points)
-    quarter = ctx.quarter_of_month[ctx.item_month[rows]]
+    quarter = ctx.quarter_of_month[b.item_month[rows]]
     cell = b.keys.item_cell[rows]
     credit = credit_capped(cell, b.item_day[rows], value, float(p["item_points.cap"])) if capped else value
     return [make_points("items", rules, "item", rows, cell, quarter, credit, b.n_units, value, note=note)]

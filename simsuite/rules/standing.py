@@ -23,7 +23,7 @@ def year_vetoes(ctx: Context, o: Outcome) -> None:
     if "veto.without_adoption" in p:
         rules.append("veto.without_adoption")
         if p["veto.without_adoption"]:
-            keep = b.in_year(ctx.ad_month) & b.keys.ad_in_scope
+            keep = b.in_year(b.ad_month) & b.keys.ad_in_scope
             adopted = np.zeros(b.n_reps * b.n_units, bool)
             adopted[b.keys.ad_cell[keep]] = True
             vetoed |= ~adopted.reshape(b.n_reps, b.n_units)
@@ -42,7 +42,7 @@ def override_units(ctx: Context, o: Outcome) -> np.ndarray:
         return out
     levels = np.isin(b.ins_level, [LEVEL[x] for x in p["override.levels"]])
     item = b.ins_item
-    ok = levels & b.in_year(ctx.ins_month) & b.item_in_scope[item] & ~ctx.kind_mask(p["override.exclude_kinds"])[b.item_kind[item]]
+    ok = levels & b.in_year(b.ins_month) & b.item_in_scope[item] & ~ctx.kind_mask(p["override.exclude_kinds"])[b.item_kind[item]]
     out[b.item_rep[item[ok]], b.item_unit[item[ok]]] = True
     vetoed = o.columns.get("year_vetoed")
     return out & ~vetoed if vetoed is not None else out
