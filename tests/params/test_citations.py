@@ -22,7 +22,7 @@ def test_a_parameter_without_citation_is_caught(tmp_path):
     assert read_rulebook_file(path).parameters.uncited() == ["item_points.cap_enabled"]
 
 
-# Each decision of RULES.md, the parameter that embodies it, and its documented default.
+# Each numbered decision (docs/decisions.md), the parameter that embodies it, and its default.
 DECISIONS = [
     ("ningxia-transport-2021", "NX-1", "zero_month.points", -5),
     ("ningxia-transport-2021", "NX-1", "quota.items.1", 2),
@@ -64,7 +64,7 @@ def test_common_decisions_are_cited_where_they_apply(rulebook_id):
     cites = " ".join(x.cite for x in p)
     if p["co_submission.share"] == 0:
         assert "C-3" in p.param("co_submission.share").cite
-    assert "RULES.md" in cites
+    assert "decision " in cites
 
 
 @pytest.mark.parametrize("rulebook_id", RULEBOOKS)
@@ -80,7 +80,7 @@ def test_outlet_catalogue_is_queryable_and_matches_points(rulebook_id):
 
 
 def test_outlet_points_from_the_catalogue():
-    # RULES.md tables, read back through the catalogue
+    # the documents' adoption tables, read back through the catalogue
     nx = simsuite.rulebook("ningxia-transport-2021").outlets().set_index(["outlet", "section"])["points"]
     assert nx[("nx-info", "brief")] == 1 and nx[("nx-central", "item")] == 10
     hrb = simsuite.rulebook("harbin-2008").outlets().set_index(["outlet", "section"])["points"]
@@ -91,3 +91,24 @@ def test_parameter_table_lists_value_range_and_citation():
     frame = simsuite.rulebook("jiande-2018").parameters.frame()
     row = frame.set_index("path").loc["rank_points.target.township"]
     assert row["value"] == 30 and row["range"] == "[0, 1000]" and "四、2" in row["cite"]
+
+
+def test_jilin_groups_cite_who_the_method_assesses():
+    # 考核办法 一、 names the assessed: 局机关各处(室), 各项目办, 局属各单位;
+    # the notice has no 抄送 line to cite.
+    groups = simsuite.rulebook("jilin-transport-2015").file.groups
+    for g in groups.values():
+        assert "一、考核对象" in g.cite and "抄送" not in g.cite
+    assert "JL-1" in groups["project"].cite  # the project offices' quota is a decision
+
+
+def test_jiande_rest_values_each_cite_their_own_clause():
+    # 四、2 gives 后六名 5 (township), 后八名 10 (A), 后四名 3 (B); C's table
+    # ends at 4 with no 后N名 clause, so its rest value is a reading of that.
+    p = simsuite.rulebook("jiande-2018").parameters
+    cites = {g: p.param(f"rank_points.rest.{g}").cite for g in ("township", "A", "B", "C")}
+    assert "后六名得基本分5分" in cites["township"]
+    assert "后八名得基本分10分" in cites["A"]
+    assert "后四名得基本分3分" in cites["B"]
+    assert "10至4分" in cites["C"] and "后" not in cites["C"].split("(")[0]
+    assert len(set(cites.values())) == 4
