@@ -1,6 +1,6 @@
 """Ledger rows and scoring shortcuts shared by the hand-computed rulebook tests.
 
-Each row builder returns one dict with the ledger's columns (FORMAT.md), in
+Each row builder returns one dict with the ledger's columns (docs/ledger-format.md), in
 the order a ledger sheet lists them; optional columns are left out unless
 given. ``score`` turns such rows into a history and scores it.
 """

@@ -888,7 +888,7 @@ def test_scoring_a_read_history_gives_the_same_table_as_scoring_the_folder(ruleb
 
 # ---------------------------------------------------------------------------
 # Rows dated outside the year are not errors: they are left out and reported
-# (FORMAT.md, "Bad input"). Rows per sheet, counted from the ledgers:
+# (docs/ledger-format.md). Rows per sheet, counted from the ledgers:
 # ---------------------------------------------------------------------------
 LEFT_OUT = {
     # b00 item of 2020-12-20; b00 adoption of 2020-12-28

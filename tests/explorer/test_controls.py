@@ -85,9 +85,9 @@ def test_a_parameter_added_to_a_rulebook_file_gets_a_control(tmp_path):
     text = (HERE / "ningxia-transport-2021.toml").read_text(encoding="utf-8")
     text += (
         "\n[quota.bonus_per_extra_item]\nvalue = 0.5\ntype = \"number\"\nmin = 0\nmax = 5\nunit = \"points an item\"\n"
-        "zh = \"超额每条加分\"\nen = \"points for each item above the quota\"\ncite = \"RULES.md NX-99\"\n"
+        "zh = \"超额每条加分\"\nen = \"points for each item above the quota\"\ncite = \"decision NX-99\"\n"
         "\n[publicity.weights]\nvalue = { web = 1, wechat = 2 }\ntype = \"integer\"\nmin = 0\nmax = 10\n"
-        "zh = \"宣传渠道权重\"\nen = \"weight of each publicity channel\"\ncite = \"RULES.md NX-98\"\n"
+        "zh = \"宣传渠道权重\"\nen = \"weight of each publicity channel\"\ncite = \"decision NX-98\"\n"
     )
     path = tmp_path / "ningxia-transport-2021.toml"
     path.write_text(text, encoding="utf-8")
@@ -113,7 +113,7 @@ def test_a_parameter_added_to_a_rulebook_file_gets_a_control(tmp_path):
 
 def test_a_parameter_added_to_a_parameter_set_gets_a_control():
     base = simsuite.rulebook("longyang-2019").parameters
-    extra = Param("award.extra_band", True, "bool", "RULES.md LY-99", "增设表扬名额", "a commendation band")
+    extra = Param("award.extra_band", True, "bool", "decision LY-99", "增设表扬名额", "a commendation band")
     params = Parameters({**base.leaves, extra.path: extra})
     before, after = ControlPanel(base), ControlPanel(params)
     assert set(after.controls) - set(before.controls) == {"award.extra_band"}
@@ -173,7 +173,7 @@ def test_text_values_read_as_json_or_toml():
 @given(lo=st.integers(-1000, 1000), span=st.integers(1, 1000), cents=st.integers(0, 100_000))
 def test_slider_step_keeps_the_baseline_on_its_grid(lo, span, cents):
     value = lo + (cents % (span * 100 + 1)) / 100  # any value of two decimals in [lo, lo + span]
-    p = Param("x.y", float(value), "number", "RULES.md C-1", "x", "x", min=lo, max=lo + span)
+    p = Param("x.y", float(value), "number", "decision C-1", "x", "x", min=lo, max=lo + span)
     step = _step(p)
     assert abs(round(value / step) * step - value) < 1e-6
     assert step <= span / 100 + 1e-12  # at least a hundred steps across the range

@@ -1,7 +1,8 @@
 """Hand-computed clause tests for `harbin-2008` (哈尔滨市政府系统).
 
-Every expected value below is worked out by hand from RULES.md (`harbin-2008`
-and the common decisions C-1 … C-9) and the fixed readings of the scoring
+Every expected value below is worked out by hand from the rulebook (哈尔滨市
+政府系统政务信息工作考核办法, 2008, and decisions HRB-1, HRB-2 and C-1 … C-9
+of docs/decisions.md) and the fixed readings of the scoring
 API; the comment above each assertion shows the arithmetic and the article or
 decision it rests on.
 
@@ -314,7 +315,7 @@ def test_hrb_points_equal_final():
     assert t.loc["b", "final"] == pytest.approx(85)
     # c: 35 basic + 0 + 0 + 0 + 0 = 35
     assert t.loc["c", "final"] == pytest.approx(35)
-    # points = final (RULES.md harbin-2008)
+    # points = final (the method ranks on the total score, 第十条)
     for uid in ("a", "b", "c"):
         assert t.loc[uid, "points"] == pytest.approx(t.loc[uid, "final"])
 

@@ -174,7 +174,7 @@ def test_jd_3_commissioned_base_is_quality():
     ]
     t = score([unit("001", "C")], items)
     # 三、计分办法 约稿: base = quality in the item's quarter; quality
-    # defaults to 10 (FORMAT.md).  Q1 7, Q2 10, Q3 0.
+    # defaults to 10 (docs/ledger-format.md).  Q1 7, Q2 10, Q3 0.
     assert quarters(t, "001") == pytest.approx([7, 10, 0, 0])
     assert t.loc["001", "points"] == pytest.approx(17)
 

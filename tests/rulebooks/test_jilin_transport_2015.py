@@ -1,7 +1,8 @@
 """Hand-computed clause tests for `jilin-transport-2015` (吉林市交通运输局).
 
-Every expected value below is worked out by hand from RULES.md
-(`jilin-transport-2015` and the common decisions C-1 … C-9) and the
+Every expected value below is worked out by hand from the rulebook
+(吉林市交通运输局政务信息工作考核办法, 2015, and decisions JL-1 … JL-3 and
+C-1 … C-9 of docs/decisions.md) and the
 fixed readings of the scoring API; the comment above each assertion shows
 the arithmetic and the article or decision it rests on.
 
@@ -72,7 +73,7 @@ def test_jl_3_year_starts_1_december():
     assert t.loc["b", "points_q1"] == pytest.approx(2)
     assert t.loc["b", "final"] == pytest.approx(62)
     # c: item of 2014-11-30 (year 2014) adopted 2014-12-01: the adoption scores
-    #    in its own date's year (FORMAT.md) -> 2 in Q1 of 2015, and it is an
+    #    in its own date's year (docs/rulebooks.md) -> 2 in Q1 of 2015, and it is an
     #    adoption dated in the year, so the zero rule does not bite: 62 / 62.
     assert t.loc["c", "points"] == pytest.approx(62)
     assert t.loc["c", "points_q1"] == pytest.approx(2)
@@ -160,7 +161,7 @@ def test_jl_3_adoption_on_31_march_is_q1_on_1_april_q2():
     assert t.loc["m", "points_q1"] == pytest.approx(5)
     assert t.loc["m", "points_q2"] == pytest.approx(0)
     # n: the same adoption on 2015-04-01 -> Q2, although the item is of March
-    #    (an event scores in the period of its own date, FORMAT.md).
+    #    (an event scores in the period of its own date, docs/rulebooks.md).
     assert t.loc["n", "points_q1"] == pytest.approx(0)
     assert t.loc["n", "points_q2"] == pytest.approx(5)
     # o: December 2014 is in Q1 of 2015.
@@ -373,7 +374,7 @@ def test_jl_2_checklist_overrides_computed_line_both_ways():
     ]
     t = score(units, items, unit_events=events, checklist=checklist)
 
-    # FORMAT.md checklist: a row for a computed submission line overrides it.
+    # docs/rulebooks.md, checklists: a row for a computed submission line overrides it.
     # o1: 53 items would meet submission-1; row says false -> 40 + 20 = 60
     assert t.loc["o1", "points"] == pytest.approx(60)
     # o2: no items; row says submission-1 met -> 40 + 20 + 20 = 80

@@ -1,7 +1,8 @@
 """Hand-computed clause tests for `longyang-2019` (隆阳区工业和科技信息化局).
 
-Every expected value below is worked out by hand from RULES.md
-(`longyang-2019` and the common decisions C-1 … C-9) and the fixed readings
+Every expected value below is worked out by hand from the rulebook
+(隆阳区工业和科技信息化局政务信息工作实施方案, 2019, and decisions LY-1, LY-2
+and C-1 … C-9 of docs/decisions.md) and the fixed readings
 of the scoring API; the comment above each assertion shows the arithmetic and
 the article or decision it rests on.
 

@@ -258,7 +258,7 @@ def test_nx_c8_adoption_before_year_sets_highest_so_far():
         adoption("p3", "nx-mot-brief", "item", "2021-03-01"),
     ]
     t = score([unit("001", "1")], items, adoptions)
-    # FORMAT.md / C-8 across the year start:
+    # C-8 across the year start (each row in its own date's period):
     # p1: 2020 adoption 4 sets the highest; Jan 2021 10 -> +6 in Q1.
     # p2: first adoption in Feb 2021 -> +2 in Q1.
     # p3: 2020 adoption 6; Mar 2021 4 does not raise it -> +0; the 2020
