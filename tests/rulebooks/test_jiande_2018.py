@@ -374,10 +374,10 @@ def test_jd_c5_out_of_scope_items_score_nothing():
 
 
 # --------------------------------------------------------------------------
-# quarter vetoes
+# quarter vetoes: 三、(三)2 (约稿未完成), 三、(二)2 (直报点任务)
 
 
-def test_jd_4_1_commission_missed_vetoes_the_quarter():
+def test_jd_3_3_2_commission_missed_vetoes_the_quarter():
     units = [unit("001", "C"), unit("002", "C")]
     items, events = filler("001") + filler("002"), [event("001", "2018-02-20", "commission_missed")]
     for uid, q, pts in [("001", 1, 60), ("001", 2, 30), ("002", 1, 30), ("002", 2, 60)]:
@@ -398,7 +398,7 @@ def test_jd_4_1_commission_missed_vetoes_the_quarter():
     assert int(t.loc["001", "rank"]) == 2
 
 
-def test_jd_4_1_township_direct_report_task():
+def test_jd_3_2_2_township_direct_report_task():
     units = [unit(u, "township") for u in ("001", "002", "003", "004")]
     items = (
         township_filler("001")
@@ -469,7 +469,7 @@ def test_jd_4_2_ties_share_better_rank_points():
     assert [int(t.loc[u, "rank"]) for u in ("001", "002", "003", "004")] == [1, 2, 2, 4]
 
 
-def test_jd_4_2_final_is_sum_of_quarter_rank_points():
+def test_jd_4_3_final_is_sum_of_quarter_rank_points():
     units = [unit("001", "C"), unit("002", "C")]
     items, events = filler("001") + filler("002"), []
     for uid, q, pts in [("001", 1, 60), ("002", 1, 30), ("001", 2, 30), ("002", 2, 60),
@@ -491,11 +491,11 @@ def test_jd_4_2_final_is_sum_of_quarter_rank_points():
 
 
 # --------------------------------------------------------------------------
-# year vetoes and the national-instruction override
+# year vetoes (三、(三)2, 三、(六)1) and the national-instruction override (三、(四))
 
 
 @pytest.mark.parametrize("kind", ["false_report", "commission_upper_penalty"])
-def test_jd_4_year_veto_sets_final_to_zero(kind):
+def test_jd_3_year_veto_sets_final_to_zero(kind):
     units, items, events = ranked_group("C", [60, 30])
     events.append(event("001", "2018-08-01", kind))
     t = score(units, items, unit_events=events)
@@ -541,7 +541,7 @@ def test_jd_3_national_instruction_puts_unit_first_and_moves_others_down():
 
 
 @pytest.mark.parametrize("kind", ["false_report", "commission_upper_penalty"])
-def test_jd_4_year_veto_beats_national_override(kind):
+def test_jd_3_4_year_veto_beats_national_override(kind):
     units = [unit("001", "C"), unit("002", "C"), unit("003", "C")]
     items = filler("001") + [item("n", "001", "2018-01-10")]
     events = [event("001", "2018-06-01", kind)]

@@ -4,7 +4,9 @@ Every expected value below is worked out by hand from the rulebook
 (吉林市交通运输局政务信息工作考核办法, 2015, and decisions JL-1 … JL-3 and
 C-1 … C-9 of docs/decisions.md) and the
 fixed readings of the scoring API; the comment above each assertion shows
-the arithmetic and the article or decision it rests on.
+the arithmetic and the article or decision it rests on. Test names carry the
+method's article (test_jl_2_3_* is 考核办法 二、第三项, test_jl_3_* is 三、, the
+year); the decisions JL-1 … JL-3 are named in the comments.
 
 Assessment year 2015 runs 2014-12-01 … 2015-11-30 (考核办法 三), 365 days;
 quarters are Dec–Mar, Apr–Jun, Jul–Sep, Oct–Nov.
@@ -411,7 +413,7 @@ def test_jl_2_checklist_overrides_computed_line_both_ways():
         ("jl-own", "brief", 0),
     ],
 )
-def test_jl_3_adoption_table_value(outlet, section, value):
+def test_jl_2_3_adoption_table_value(outlet, section, value):
     items = [item("i1", "a", "2015-05-10")]
     adoptions = [adoption("i1", outlet, section, "2015-05-10")]
     t = score([unit("a")], items, adoptions)
@@ -463,7 +465,7 @@ def test_jl_c2_c3_every_adoption_sums_lead_unit_only():
 
 
 # --------------------------------------------------------------------------
-# instructions (第三项) with JL-3
+# instructions (考核办法 二、第三项(四)-(六)) with JL-3
 
 
 @pytest.mark.parametrize(
@@ -482,7 +484,7 @@ def test_jl_c2_c3_every_adoption_sums_lead_unit_only():
         ("county", "read", 0), ("county", "affirm", 0), ("county", "reference", 0), ("county", "decision", 0),
     ],
 )
-def test_jl_3_instruction_table_by_level_and_kind(level, kind, value):
+def test_jl_2_3_instruction_table_by_level_and_kind(level, kind, value):
     items = [item("i1", "a", "2015-05-10")]
     # a jl-own adoption (0 points) keeps the zero rule out of the way
     adoptions = [adoption("i1", "jl-own", "general")]

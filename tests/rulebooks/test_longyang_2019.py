@@ -43,7 +43,7 @@ def _by_items(counts: list[int]):
 
 
 # --------------------------------------------------------------------------
-# 六、(二) base: 2 per item, at most 60
+# 六、(一)1 base: 2 per item, at most 60
 
 
 @pytest.mark.parametrize(
@@ -56,14 +56,14 @@ def _by_items(counts: list[int]):
         (45, 60),    # 90 -> 60
     ],
 )
-def test_ly_6_base_capped_at_exactly_60(n_items, base):
+def test_ly_6_1_1_base_capped_at_exactly_60(n_items, base):
     t = score([unit("a")], spread("a", n_items))
-    # 六、(二): 2 per item, at most 60; no bonus, no deduction; points = final.
+    # 六、(一)1: 2 per item, at most 60; no bonus, no deduction; points = final.
     assert t.loc["a", "final"] == pytest.approx(base)
     assert t.loc["a", "points"] == pytest.approx(base)
 
 
-def test_ly_6_base_credited_in_date_order_until_cap():
+def test_ly_6_1_1_base_credited_in_date_order_until_cap():
     units = [unit("a"), unit("b")]
     # a: 11 items in Q2 listed first, then 20 in Q1
     a_items = spread("a", 11, start=date(2019, 4, 1), days=91, prefix="a-q2-")
@@ -84,7 +84,7 @@ def test_ly_6_base_credited_in_date_order_until_cap():
     assert t.loc["b", "final"] == pytest.approx(60)
 
 
-def test_ly_6_base_counts_in_year_in_scope_lead_items_of_every_kind():
+def test_ly_6_1_1_base_counts_in_year_in_scope_lead_items_of_every_kind():
     units = [unit("a"), unit("lead")]
     items = [
         item("a1", "a", "2019-01-01", "dynamic"),
@@ -106,7 +106,7 @@ def test_ly_6_base_counts_in_year_in_scope_lead_items_of_every_kind():
 
 
 # --------------------------------------------------------------------------
-# 六、(二) bonus per adoption
+# 六、(一)2 bonus per adoption
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def test_ly_6_base_counts_in_year_in_scope_lead_items_of_every_kind():
         ("ly-state-council", "item", 20),
     ],
 )
-def test_ly_6_adoption_bonus_value(outlet, section, value):
+def test_ly_6_1_2_adoption_bonus_value(outlet, section, value):
     items = [item("i1", "a", "2019-02-10")]
     adoptions = [adoption("i1", outlet, section, "2019-08-10")]
     t = score([unit("a")], items, adoptions)
@@ -202,7 +202,7 @@ def test_ly_1_bonus_lands_in_year_of_first_adoption():
 
 
 # --------------------------------------------------------------------------
-# 六、(二) deductions
+# 六、(一)3 deductions
 
 
 @pytest.mark.parametrize(
@@ -215,7 +215,7 @@ def test_ly_1_bonus_lands_in_year_of_first_adoption():
         ("false_report", 20),
     ],
 )
-def test_ly_6_deductions_per_event(kind, per):
+def test_ly_6_1_3_deductions_per_event(kind, per):
     units = [unit("one"), unit("two"), unit("count2"), unit("outside")]
     items = []
     for u in ("one", "two", "count2", "outside"):
@@ -241,7 +241,7 @@ def test_ly_6_deductions_per_event(kind, per):
         assert t.loc[u, "points"] == pytest.approx(t.loc[u, "final"])
 
 
-def test_ly_6_deductions_are_not_floored():
+def test_ly_6_2_deductions_are_not_floored():
     events = [event("a", "2019-06-01", "leak")]
     t = score([unit("a")], [item("a1", "a", "2019-03-01")], unit_events=events)
     # 六、(二) final = base + bonus - deductions = 2 + 0 - 20 = -18 (no floor given)
