@@ -1,5 +1,5 @@
 """The unit lists in data/units: every unit in a group its rulebook knows,
-in the numbers the seeds (and the public administrative divisions) give."""
+in the numbers the source documents (and the public administrative divisions) give."""
 
 from pathlib import Path
 
@@ -35,7 +35,7 @@ def test_unit_list_has_the_groups_and_sizes_of_the_rulebook(rulebook_id):
     assert units["unit_id"].is_unique and units["name"].is_unique
     assert set(units["group"]) <= set(simsuite.rulebook(rulebook_id).groups)
     assert units["group"].value_counts().to_dict() == COUNTS[rulebook_id]
-    assert set(units["source"]) <= {"seed", "divisions", "illustrative"}
+    assert set(units["source"]) <= {"document", "divisions", "illustrative"}
 
 
 @pytest.mark.parametrize("rulebook_id", list(COUNTS))
