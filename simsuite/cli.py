@@ -64,8 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="a local process pool of this many workers")
     p.add_argument("--dask", metavar="ADDRESS", help="a Dask scheduler address (pip install simsuite[dask])")
     p.add_argument("--until-se", type=float, metavar="SE",
-                   help="go on past the scenario's replicates until every award, top-3 and bottom-3 "
-                        "probability has at most this standard error")
+                   help="go on past the scenario's replicates until every unit's chance of first place, "
+                        "top 3, bottom 3 and each award has at most this standard error (from its Wilson interval)")
     p.add_argument("--max-replicates", type=int, help="with --until-se: stop here at the latest")
     p.set_defaults(run=_run)
 

@@ -120,9 +120,12 @@ def run(scenario: Scenario, executor=None, progress: bool = False, until_se: flo
 
     With ``until_se``, the run goes on past the scenario's replicates, a
     chunk (or one chunk per worker) at a time, until the largest standard
-    error of any unit's award, top-three or bottom-three probability is at
-    most ``until_se`` or ``max_replicates`` (default 100 × the scenario's)
-    is reached. Replicate years are numbered from 0 whatever the stopping
+    error of any unit's chance of first place, of the top three, of the
+    bottom three or of each award (read from its Wilson interval, so a chance
+    still at 0 or 1 counts too; see
+    :func:`simsuite.analytics.uncertainty.largest_se`) is at most
+    ``until_se`` or ``max_replicates`` (default 100 × the scenario's) is
+    reached. Replicate years are numbered from 0 whatever the stopping
     point, so the run equals a fixed run of the replicates it ended with.
     """
     from ..analytics.uncertainty import largest_se
