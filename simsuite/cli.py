@@ -198,7 +198,10 @@ def _run(args) -> int:
     reached = f" (largest SE {result.manifest['largest_se']:.4f})" if args.until_se else ""
     print(f"{scenario.title}: {result.manifest['replicates']} replicates × {len(scenario.comparisons)} "
           f"comparisons{reached}")
-    print(result.summary.groupby("comparison", observed=True)[["mean_rank", "p_top3"]].mean().to_string())
+    from .analytics.jurisdictions import HEADLINE_NOTE, headline
+
+    print(headline(result.results).to_string(index=False))  # no figure the ranking fixes
+    print(HEADLINE_NOTE)
     for warning in analysis.warnings:
         print(f"warning: {warning}")
     print(f"wrote {out}/results.parquet, summary.xlsx, manifest.json, analysis.xlsx, figures/, report.html")
