@@ -143,6 +143,12 @@ def interval_se(lo, hi, z: float = Z95) -> np.ndarray:
     return (np.asarray(hi, dtype=float) - np.asarray(lo, dtype=float)) / (2 * z)
 
 
+def proportion_se(p, n: int) -> np.ndarray:
+    """The SE of a chance ``p`` seen in ``n`` replicate years, read from its
+    95 % Wilson interval (never 0, even where ``p`` is 0 or 1)."""
+    return interval_se(*wilson_interval(np.asarray(p, dtype=float), n))
+
+
 def largest_se(results, top: int = 3) -> float:
     """The largest SE (from the Wilson interval) among every unit's chance of
     first place, of the top ``top``, of the bottom three and of each award,
