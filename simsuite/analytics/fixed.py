@@ -52,6 +52,16 @@ def unit_fixed(p: Panel, top: int = 3) -> list[str]:
     return out
 
 
+def units_fixed(results, top: int = 3) -> pd.DataFrame:
+    """comparison, unit_id, fixed: :func:`unit_fixed` for every comparison of
+    a run's results table, to mark per-unit tables built from it."""
+    from .panel import panels
+
+    frames = [pd.DataFrame({"comparison": name, "unit_id": p.units["unit_id"].to_numpy(object),
+                            "fixed": unit_fixed(p, top)}) for name, p in panels(results).items()]
+    return pd.concat(frames, ignore_index=True)
+
+
 def group_fixed(p: Panel, labels: np.ndarray, top: int = 3) -> dict[str, list[str]]:
     """Per label (a group, or another unit attribute), the averages over its
     units that the ranking fixes: when the label's units are whole ranking

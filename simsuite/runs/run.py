@@ -204,7 +204,8 @@ def _workers(executor) -> int:
 
 def summarise(results: pd.DataFrame) -> pd.DataFrame:
     """Per comparison and unit: mean and median rank, 5–95 % rank interval,
-    probability of each award, of the top three and of the bottom three."""
+    probability of each award, of the top three and of the bottom three;
+    ``fixed`` names those the unit's ranking group fixes by its size."""
     keys = ["comparison", "unit_id", "group"]
     g = results.groupby(keys, observed=True, sort=False)
     out = g["rank"].agg(mean_rank="mean", median_rank="median",
@@ -217,7 +218,12 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
         out[f"p_{award}"] = (results["award"].astype(str) == award).groupby(
             [results[k] for k in keys], observed=True, sort=False).mean()
     out["quality"] = g["quality"].mean()
-    return out.reset_index()
+    from ..analytics.fixed import units_fixed  # e.g. a unit of a three-unit group is always in the top three
+
+    out = out.reset_index()
+    fixed = units_fixed(results).set_index(["comparison", "unit_id"])["fixed"]
+    out["fixed"] = fixed.reindex(list(zip(out["comparison"].astype(str), out["unit_id"].astype(str)))).to_numpy()
+    return out
 
 
 def _bar(total: int, show: bool):

@@ -180,3 +180,26 @@ def test_the_headline_shows_no_fixed_figure(ningxia_run, tmp_path, capsys):
     for name in fixed:
         assert name not in printed
     assert "rank shift" in printed and "Spearman" in printed
+
+
+def test_the_run_summary_marks_what_a_small_group_fixes():
+    # Jilin's 3 project units, ranked on their own, are always in their top and bottom three
+    text = """
+[scenario]
+title = "吉林"
+year = 2015
+replicates = 16
+seed = 7
+
+[population]
+rulebook = "jilin-transport-2015"
+
+[[compare]]
+name = "baseline"
+rulebook = "jilin-transport-2015"
+"""
+    summary = run(parse_scenario(text, ROOT / "scenarios", "jilin.toml")).summary.set_index("unit_id")
+    project = summary[summary["group"] == "project"]
+    assert len(project) == 3 and (project[["p_top3", "p_bottom3"]] == 1).all().all()
+    assert (project["fixed"] == "p_top3, p_bottom3").all()
+    assert (summary.loc[summary["group"] != "project", "fixed"] == "").all()
