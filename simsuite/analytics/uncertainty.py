@@ -4,7 +4,7 @@ stable a rulebook is from one year to the next.
 Every probability comes with a 95 % Wilson interval (``_lo``, ``_hi``) and a
 standard error read from it (``_se``, its half-width / 1.96), which stay
 honest where the estimate is 0 or 1: a unit never seen in the bottom three in
-200 years may still land there one year in 60. Rank quantiles come with
+200 years may still land there about one year in 50. Rank quantiles come with
 distribution-free intervals from order statistics, which hold for ranks that
 take only a few values. A run can be continued until the errors are small
 enough (:func:`simsuite.runs.run` with ``until_se``).
@@ -17,14 +17,11 @@ import pandas as pd
 from scipy.stats import binom
 
 from ..engine.ranking import count_beyond
+from .fixed import unit_fixed
 from .panel import Panel, as_panel, mean_se
 
 #: the two-sided 95 % normal quantile, for intervals and the SEs read from them
 Z95 = 1.959963984540054
-
-#: the per-unit probabilities :func:`largest_se` (and so ``until_se``) drives
-#: down, by prefix: first place, top k, bottom three and each award
-CONTROLLED = ("p_first", "p_top", "p_bottom3", "p_<award>")
 
 
 def rank_distribution(results, comparison=None, top: int = 3) -> pd.DataFrame:
@@ -34,8 +31,6 @@ def rank_distribution(results, comparison=None, top: int = 3) -> pd.DataFrame:
     interval and SE). ``fixed`` names the figures the unit's ranking group
     fixes by its size alone (see :mod:`simsuite.analytics.fixed`).
     ``results`` may be a run, its table, or a :class:`Panel`."""
-    from .fixed import unit_fixed
-
     p = results if isinstance(results, Panel) else as_panel(results, comparison)
     R = p.n_replicates
     out = p.units.copy()
@@ -114,7 +109,7 @@ def quantile_interval(values: np.ndarray, q: float, level: float = 0.95) -> tupl
     statistics at that law's (1 − level)/2 and (1 + level)/2 points bound it.
     Unlike a symmetric SE this stays right for ranks that take few values (a
     rank that is 1 or 2 half the time gets the interval [1, 2]); it is
-    conservative there. With fewer than about 60 replicates the interval of the
+    conservative there. With fewer than 72 replicates the interval of the
     5 % and 95 % quantiles reaches the sample's extremes and covers less."""
     values = np.sort(np.asarray(values, dtype=float), axis=0)
     R = values.shape[0]

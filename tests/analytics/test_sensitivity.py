@@ -262,6 +262,8 @@ def test_default_year_is_the_rulebooks_own():
 THREE = {**RANGES, "co_submission.share": (0.2, 0.8)}
 
 
+# with 4 base points some units' outputs are constant within a block of runs, which SALib warns about
+@pytest.mark.filterwarnings("ignore:Constant values encountered")
 @pytest.mark.parametrize("ranges", [RANGES, THREE], ids=["two parameters", "three parameters"])
 @pytest.mark.parametrize("second", [False, True], ids=["first and total", "with second order"])
 def test_unit_indices_equal_salibs_analysis_of_each_unit(ningxia, ranges, second):
