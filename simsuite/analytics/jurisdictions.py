@@ -76,7 +76,7 @@ def headline(results) -> pd.DataFrame:
     ``HEADLINE_NOTE``). Unit averages of a ranking's own figures are fixed by
     construction and are left out (:mod:`simsuite.analytics.fixed`)."""
     table = jurisdiction_table(results)
-    return table[["comparison", *HEADLINE]].round(3).rename(columns=HEADLINE)
+    return table[["comparison", *HEADLINE]].round(3).rename(columns={"comparison": "对比 comparison", **HEADLINE})
 
 
 def scenario_incentives(scenario) -> pd.DataFrame:
