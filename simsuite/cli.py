@@ -64,8 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="a local process pool of this many workers")
     p.add_argument("--dask", metavar="ADDRESS", help="a Dask scheduler address (pip install simsuite[dask])")
     p.add_argument("--until-se", type=float, metavar="SE",
-                   help="go on past the scenario's replicates until every award, top-3 and bottom-3 "
-                        "probability has at most this standard error")
+                   help="go on past the scenario's replicates until every unit's chance of first place, "
+                        "top 3, bottom 3 and each award has at most this standard error (from its Wilson interval)")
     p.add_argument("--max-replicates", type=int, help="with --until-se: stop here at the latest")
     p.set_defaults(run=_run)
 
@@ -198,7 +198,10 @@ def _run(args) -> int:
     reached = f" (largest SE {result.manifest['largest_se']:.4f})" if args.until_se else ""
     print(f"{scenario.title}: {result.manifest['replicates']} replicates × {len(scenario.comparisons)} "
           f"comparisons{reached}")
-    print(result.summary.groupby("comparison", observed=True)[["mean_rank", "p_top3"]].mean().to_string())
+    from .analytics.jurisdictions import HEADLINE_NOTE, headline
+
+    print(headline(result.results).to_string(index=False))  # no figure the ranking fixes
+    print(HEADLINE_NOTE)
     for warning in analysis.warnings:
         print(f"warning: {warning}")
     print(f"wrote {out}/results.parquet, summary.xlsx, manifest.json, analysis.xlsx, figures/, report.html")

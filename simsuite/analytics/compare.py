@@ -15,6 +15,7 @@ import pandas as pd
 
 from .agreement import kendall_tau_b, spearman_rho, weighted_tau
 from .panel import Panel, as_panel, mean_se
+from .uncertainty import proportion_se
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,11 @@ def compare_panels(a: Panel, b: Panel) -> VariantComparison:
     units["mean_shift"], units["mean_shift_se"] = mean_se(shift)
     units["mean_abs_shift"], units["mean_abs_shift_se"] = mean_se(np.abs(shift))
     units["p_rank_changed"] = (shift != 0).mean(axis=0)
+    units["p_rank_changed_se"] = proportion_se(units["p_rank_changed"], R)
     units["award_base"] = _modal(a.award)
     units["award_variant"] = _modal(b.award)
     units["p_award_changed"] = changed.mean(axis=0)
+    units["p_award_changed_se"] = proportion_se(units["p_award_changed"], R)
 
     rows = []
     for group, cols in a.groups():
@@ -103,13 +106,17 @@ def compare_panels(a: Panel, b: Panel) -> VariantComparison:
     award_rows = []
     for award in sorted(set(a.award_names()) | set(b.award_names())):
         in_a, in_b = a.award == award, b.award == award
-        award_rows.append(pd.DataFrame({
+        frame = pd.DataFrame({
             "award": award, "unit_id": a.units["unit_id"], "name": a.units["name"], "group": a.units["group"],
             "p_base": in_a.mean(axis=0), "p_variant": in_b.mean(axis=0),
             "p_enter": (in_b & ~in_a).mean(axis=0), "p_leave": (in_a & ~in_b).mean(axis=0),
-        }))
+        })
+        for name in ("p_base", "p_variant", "p_enter", "p_leave"):
+            frame[f"{name}_se"] = proportion_se(frame[name], R)
+        award_rows.append(frame)
     awards = (pd.concat(award_rows, ignore_index=True) if award_rows else
-              pd.DataFrame(columns=["award", "unit_id", "name", "group", "p_base", "p_variant", "p_enter", "p_leave"]))
+              pd.DataFrame(columns=["award", "unit_id", "name", "group", "p_base", "p_variant", "p_enter", "p_leave",
+                                    "p_base_se", "p_variant_se", "p_enter_se", "p_leave_se"]))
     identical = bool(np.array_equal(a.final, b.final) and np.array_equal(a.rank, b.rank) and not changed.any())
     return VariantComparison(a.name, b.name, units, groups, awards, identical, R)
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..engine.ranking import rank_min
 from .agreement import kendall_tau_b, spearman_rho
+from .fixed import group_fixed
 from .panel import SOURCE_NAMES, SOURCES, Panel, as_panel, mean_se
 from .uncertainty import top_is_best
 
@@ -71,6 +72,9 @@ def group_bias(results, comparison=None, by: str = "group", units: pd.DataFrame 
     unit, the chance of the top three and of each award, and mean latent
     quality, each ± SE over replicates. Give every group the same behaviour
     (no per-group overrides) to read differences as the rule's own bias.
+    ``fixed`` names the figures the ranking fixes for the row (the top three
+    of a group ranked on its own is 3/n): no finding, see
+    :func:`simsuite.analytics.fixed.hide_fixed`.
 
     ``units`` (a table with ``unit_id`` and the ``by`` column, such as
     ``data/units/<rulebook>.csv`` with its ``type`` column) supplies a unit
@@ -88,6 +92,7 @@ def group_bias(results, comparison=None, by: str = "group", units: pd.DataFrame 
     if by not in table:
         raise KeyError(f"units have no column {by!r}; they have {list(table.columns)}")
     labels = table[by].astype(str).to_numpy()
+    fixed = group_fixed(p, labels)
     awards = p.award_names()
     top3 = p.rank <= 3
     rows = []
@@ -100,6 +105,7 @@ def group_bias(results, comparison=None, by: str = "group", units: pd.DataFrame 
                              *((f"p_{a}", (p.award[:, cols] == a).mean(axis=1)) for a in awards)):
             row[name], row[f"{name}_se"] = (float(v) for v in mean_se(values))
         row["mean_quality"] = float(p.quality[cols].mean()) if p.quality is not None else np.nan
+        row["fixed"] = ", ".join(name for name in fixed[label] if name in row)
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -88,8 +88,10 @@ class SobolResult:
     the rank shift; ``unit_indices``: unit_id, name, parameter, S1, S1_conf,
     ST, ST_conf for each unit's mean rank (NaN where the unit's mean rank is
     the same in every run); ``second_order``: parameter, other, S2, S2_conf
-    (empty unless asked for). ``problem`` is the SALib problem the design was
-    drawn from.
+    (empty unless asked for), and ``unit_second_order`` the same per unit.
+    Every output is analysed with the ``calc_second_order`` the design was
+    drawn with: SALib reads the runs' layout from it. ``problem`` is the SALib
+    problem the design was drawn from.
     """
 
     rulebook: Rulebook
@@ -106,6 +108,8 @@ class SobolResult:
     year: int
     units: pd.DataFrame
     behaviour: Behaviour = field(repr=False, default_factory=Behaviour.make)
+    unit_second_order: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["unit_id", "name", "parameter", "other", "S2", "S2_conf"]))
 
     @property
     def runs(self) -> int:
@@ -241,12 +245,17 @@ def sobol(rulebook: Rulebook, ranges: Mapping[str, Sequence[float]], *, n: int =
     shift, _, unit_rank = bench.run_all(runs)
 
     indices, second = _analyse(problem, shift, calc_second_order, num_resamples, conf_level, seed)
-    unit_frames = []
+    unit_frames, unit_pairs = [], []
     ids, names = bench.units["unit_id"].to_numpy(object), bench.units["name"].to_numpy(object)
     for u in range(unit_rank.shape[1]):  # one SALib analysis per unit's output (D estimators each, no scoring)
-        frame, _ = _analyse(problem, unit_rank[:, u], False, num_resamples, conf_level, seed)
+        # the same calc_second_order as the design: it tells SALib how the runs are laid out
+        frame, pairs = _analyse(problem, unit_rank[:, u], calc_second_order, num_resamples, conf_level, seed)
         unit_frames.append(frame.assign(unit_id=ids[u], name=names[u]))
+        unit_pairs.append(pairs.assign(unit_id=ids[u], name=names[u]))
     unit_indices = pd.concat(unit_frames, ignore_index=True)[["unit_id", "name"] + INDEX_COLUMNS]
+    pair_columns = ["unit_id", "name", "parameter", "other", "S2", "S2_conf"]
+    unit_second = (pd.concat(unit_pairs, ignore_index=True)[pair_columns] if calc_second_order and len(paths) > 1
+                   else pd.DataFrame(columns=pair_columns))
 
     R = len(runs)
     samples = pd.DataFrame({"run": np.arange(R)})
@@ -269,6 +278,7 @@ def sobol(rulebook: Rulebook, ranges: Mapping[str, Sequence[float]], *, n: int =
         year=bench.year,
         units=bench.units,
         behaviour=bench.behaviour,
+        unit_second_order=unit_second,
     )
 
 

@@ -1,44 +1,58 @@
 """How sure is a ranking? Rank distributions over replicate years, and how
 stable a rulebook is from one year to the next.
 
-Every probability comes with its Monte Carlo standard error, so a table can
-say "0.42 ± 0.02" and a run can be continued until the error is small enough
-(:func:`simsuite.runs.run` with ``until_se``).
+Every probability comes with a 95 % Wilson interval (``_lo``, ``_hi``) and a
+standard error read from it (``_se``, its half-width / 1.96), which stay
+honest where the estimate is 0 or 1: a unit never seen in the bottom three in
+200 years may still land there about one year in 50. Rank quantiles come with
+distribution-free intervals from order statistics, which hold for ranks that
+take only a few values. A run can be continued until the errors are small
+enough (:func:`simsuite.runs.run` with ``until_se``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 
 from ..engine.ranking import count_beyond
+from .fixed import unit_fixed
 from .panel import Panel, as_panel, mean_se
+
+#: the two-sided 95 % normal quantile, for intervals and the SEs read from them
+Z95 = 1.959963984540054
 
 
 def rank_distribution(results, comparison=None, top: int = 3) -> pd.DataFrame:
-    """Per unit: mean rank (± SE), median, 5–95 % interval, and the chance of
-    ranking first, in the top ``top``, in the bottom three and of each award
-    (each ± SE). ``results`` may be a run, its table, or a :class:`Panel`."""
+    """Per unit: mean rank (± SE); median, 5 % and 95 % rank, each with a 95 %
+    interval (``_lo``, ``_hi``); and the chance of ranking first, in the top
+    ``top``, in the bottom three and of each award (each with its Wilson
+    interval and SE). ``fixed`` names the figures the unit's ranking group
+    fixes by its size alone (see :mod:`simsuite.analytics.fixed`).
+    ``results`` may be a run, its table, or a :class:`Panel`."""
     p = results if isinstance(results, Panel) else as_panel(results, comparison)
     R = p.n_replicates
     out = p.units.copy()
     out.insert(0, "comparison", p.name)
     out["n_replicates"] = R
     out["mean_rank"], out["mean_rank_se"] = mean_se(p.rank)
-    out["median_rank"] = np.median(p.rank, axis=0)
-    out["median_rank_se"] = quantile_se(p.rank, 0.5)
-    out["rank_p5"], out["rank_p95"] = np.quantile(p.rank, [0.05, 0.95], axis=0)
-    out["rank_p5_se"], out["rank_p95_se"] = quantile_se(p.rank, 0.05), quantile_se(p.rank, 0.95)
+    for name, q in (("median_rank", 0.5), ("rank_p5", 0.05), ("rank_p95", 0.95)):
+        out[name] = np.quantile(p.rank, q, axis=0)
+        out[f"{name}_lo"], out[f"{name}_hi"] = quantile_interval(p.rank, q)
     events = {"p_first": p.rank == 1, f"p_top{top}": p.rank <= top, "p_bottom3": _bottom(p, 3)}
     events.update({f"p_{award}": p.award == award for award in p.award_names()})
     for name, hit in events.items():
         out[name] = hit.mean(axis=0)
-        out[f"{name}_se"] = binomial_se(out[name].to_numpy(), R)
+        out[f"{name}_lo"], out[f"{name}_hi"] = wilson_interval(out[name].to_numpy(), R)
+        out[f"{name}_se"] = interval_se(out[f"{name}_lo"], out[f"{name}_hi"])
+    out["fixed"] = unit_fixed(p, top=top)
     return out
 
 
 def rank_probabilities(results, comparison=None) -> pd.DataFrame:
-    """Long table: the chance that each unit takes each rank (± SE)."""
+    """Long table: the chance that each unit takes each rank, with its Wilson
+    interval (``lo``, ``hi``) and the SE read from it."""
     p = results if isinstance(results, Panel) else as_panel(results, comparison)
     R, U = p.rank.shape
     K = int(p.rank.max())
@@ -52,7 +66,8 @@ def rank_probabilities(results, comparison=None) -> pd.DataFrame:
         "rank": np.tile(np.arange(1, K + 1), U),
         "probability": prob.ravel(),
     })
-    frame["se"] = binomial_se(frame["probability"].to_numpy(), R)
+    frame["lo"], frame["hi"] = wilson_interval(frame["probability"].to_numpy(), R)
+    frame["se"] = interval_se(frame["lo"], frame["hi"])
     return frame
 
 
@@ -87,37 +102,65 @@ def top_is_best(p: Panel, cols: np.ndarray) -> np.ndarray:
     return (p.rank[:, best] == p.rank[:, cols].min(axis=1)) / first.sum(axis=1)
 
 
-def quantile_se(values: np.ndarray, q: float) -> np.ndarray:
-    """Standard error of each column's ``q`` quantile over replicates, from
-    order statistics (no assumption about the distribution): the number of
-    replicates below the quantile is binomial, so the order statistics
-    ±1.96 binomial SEs around position qR bound a 95 % interval, whose half
-    width over 1.96 is the SE. Ties make it 0 where the quantile is certain."""
+def quantile_interval(values: np.ndarray, q: float, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """A ``level`` interval for each column's ``q`` quantile over replicates,
+    from order statistics: the number of replicates at or below the true
+    quantile is binomial(R, q) whatever the distribution, so the order
+    statistics at that law's (1 − level)/2 and (1 + level)/2 points bound it.
+    Unlike a symmetric SE this stays right for ranks that take few values (a
+    rank that is 1 or 2 half the time gets the interval [1, 2]); it is
+    conservative there. With fewer than 72 replicates the interval of the
+    5 % and 95 % quantiles reaches the sample's extremes and covers less."""
     values = np.sort(np.asarray(values, dtype=float), axis=0)
     R = values.shape[0]
-    spread = 1.96 * np.sqrt(R * q * (1 - q))
-    lo = int(np.clip(np.floor(q * R - spread), 0, R - 1))
-    hi = int(np.clip(np.ceil(q * R + spread), 0, R - 1))
-    return (values[hi] - values[lo]) / (2 * 1.96)
+    alpha = (1 - level) / 2
+    # 1-based order statistics l and u with P(l ≤ B ≤ u − 1) ≥ level, B ~ binomial(R, q)
+    lower = int(binom.ppf(alpha, R, q))
+    upper = int(binom.ppf(1 - alpha, R, q)) + 1
+    return values[max(lower, 1) - 1], values[min(upper, R) - 1]
 
 
-def binomial_se(p: np.ndarray, n: int) -> np.ndarray:
-    """Standard error of a proportion estimated from ``n`` independent replicates."""
+def wilson_interval(p: np.ndarray, n: int, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson's score interval for a proportion ``p`` observed in ``n``
+    independent replicates. Unlike p ± z·SE it is never empty at p = 0 or 1:
+    none in n gives [0, z²/(n + z²)], about [0, 3.8/n]."""
     p = np.asarray(p, dtype=float)
-    return np.sqrt(p * (1 - p) / max(n - 1, 1))
+    n = max(int(n), 1)
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+
+
+def interval_se(lo, hi, z: float = Z95) -> np.ndarray:
+    """The standard error a 95 % interval stands for: its half-width / 1.96.
+    For a Wilson interval it is close to √(p(1 − p)/n) away from 0 and 1, and
+    about 0.98/n (not 0) at 0 or 1."""
+    return (np.asarray(hi, dtype=float) - np.asarray(lo, dtype=float)) / (2 * z)
+
+
+def proportion_se(p, n: int) -> np.ndarray:
+    """The SE of a chance ``p`` seen in ``n`` replicate years, read from its
+    95 % Wilson interval (never 0, even where ``p`` is 0 or 1)."""
+    return interval_se(*wilson_interval(np.asarray(p, dtype=float), n))
 
 
 def largest_se(results, top: int = 3) -> float:
-    """The largest standard error among every unit's chance of each award,
-    of the top ``top`` and of the bottom three, over every comparison: the
-    figure a run with ``until_se`` drives down."""
+    """The largest SE (from the Wilson interval) among every unit's chance of
+    first place, of the top ``top``, of the bottom three and of each award,
+    over every comparison: the figure a run with ``until_se`` drives down.
+    Figures the unit's ranking group fixes by its size (a group of three is
+    always in the top three) are certain and left out."""
     from .panel import panels
 
     worst = 0.0
     for p in panels(results).values():
         d = rank_distribution(p, top=top)
-        cols = [c for c in d.columns if c.startswith("p_") and c.endswith("_se")]
-        worst = max(worst, float(np.nanmax(d[cols].to_numpy())) if cols else 0.0)
+        names = [c[:-3] for c in d.columns if c.startswith("p_") and c.endswith("_se")]
+        for name in names:
+            fixed = d["fixed"].str.split(", ").apply(lambda figures, n=name: n in figures)
+            se = d.loc[~fixed, f"{name}_se"].to_numpy()
+            if se.size:
+                worst = max(worst, float(np.nanmax(se)))
     return worst
 
 

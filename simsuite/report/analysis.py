@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..analytics.compare import VariantComparison, compare_panels
 from ..analytics.fidelity import fidelity, group_bias, point_sources
+from ..analytics.fixed import hide_fixed
 from ..analytics.jurisdictions import jurisdiction_table, scenario_incentives
 from ..analytics.panel import Panel, panels
 from ..analytics.uncertainty import rank_distribution, rank_probabilities, stability
@@ -60,7 +61,8 @@ def analyse(result, figures: bool = True) -> Analysis:
         tables["fidelity"].append(fidelity(p))
         tables["sources"].append(point_sources(p))
         tables["groups"].append(group_bias(p))
-    out.tables = {k: pd.concat(v, ignore_index=True) for k, v in tables.items()}
+    # figures the ranking fixes (a group's chance of its own top three is 3/n) are no finding
+    out.tables = {k: hide_fixed(pd.concat(v, ignore_index=True)) for k, v in tables.items()}
 
     shifts, award_changes = [], []
     for base, variant in pairs(by_name, result.manifest):

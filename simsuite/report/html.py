@@ -56,7 +56,9 @@ def render_html(result, analysis) -> str:
 
 
 def _table(frame: pd.DataFrame) -> str:
-    return ("<div class='wide'>" + frame.to_html(index=False, float_format=lambda v: f"{v:.3f}", border=0, escape=True)
+    # a blank cell is a figure left out (fixed by construction, see analytics.fixed)
+    return ("<div class='wide'>" + frame.to_html(index=False, float_format=lambda v: f"{v:.3f}", border=0, escape=True,
+                                                 na_rep="")
             + "</div>")
 
 

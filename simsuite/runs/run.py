@@ -120,9 +120,12 @@ def run(scenario: Scenario, executor=None, progress: bool = False, until_se: flo
 
     With ``until_se``, the run goes on past the scenario's replicates, a
     chunk (or one chunk per worker) at a time, until the largest standard
-    error of any unit's award, top-three or bottom-three probability is at
-    most ``until_se`` or ``max_replicates`` (default 100 × the scenario's)
-    is reached. Replicate years are numbered from 0 whatever the stopping
+    error of any unit's chance of first place, of the top three, of the
+    bottom three or of each award (read from its Wilson interval, so a chance
+    still at 0 or 1 counts too; see
+    :func:`simsuite.analytics.uncertainty.largest_se`) is at most
+    ``until_se`` or ``max_replicates`` (default 100 × the scenario's) is
+    reached. Replicate years are numbered from 0 whatever the stopping
     point, so the run equals a fixed run of the replicates it ended with.
     """
     from ..analytics.uncertainty import largest_se
@@ -201,7 +204,8 @@ def _workers(executor) -> int:
 
 def summarise(results: pd.DataFrame) -> pd.DataFrame:
     """Per comparison and unit: mean and median rank, 5–95 % rank interval,
-    probability of each award, of the top three and of the bottom three."""
+    probability of each award, of the top three and of the bottom three;
+    ``fixed`` names those the unit's ranking group fixes by its size."""
     keys = ["comparison", "unit_id", "group"]
     g = results.groupby(keys, observed=True, sort=False)
     out = g["rank"].agg(mean_rank="mean", median_rank="median",
@@ -214,7 +218,12 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
         out[f"p_{award}"] = (results["award"].astype(str) == award).groupby(
             [results[k] for k in keys], observed=True, sort=False).mean()
     out["quality"] = g["quality"].mean()
-    return out.reset_index()
+    from ..analytics.fixed import units_fixed  # e.g. a unit of a three-unit group is always in the top three
+
+    out = out.reset_index()
+    fixed = units_fixed(results).set_index(["comparison", "unit_id"])["fixed"]
+    out["fixed"] = fixed.reindex(list(zip(out["comparison"].astype(str), out["unit_id"].astype(str)))).to_numpy()
+    return out
 
 
 def _bar(total: int, show: bool):

@@ -37,6 +37,8 @@ def test_award_entries_and_exits_by_hand():
     first = c.awards[c.awards["award"] == "一等"].set_index("unit_id")
     assert first.loc["001", "p_leave"] == 0.5 and first.loc["002", "p_enter"] == 0.5
     assert first.loc["003", ["p_enter", "p_leave"]].tolist() == [0, 0]
+    # never in two years is not certain: Wilson's upper end z²/(2 + z²) = 3.8415/5.8415 = 0.6576, SE 0.6576/3.92
+    assert first.loc["003", "p_enter_se"] == pytest.approx(0.6576 / 3.92, abs=1e-4)
     # one replicate of two changes two of three awards
     assert c.groups["share_award_changed"].iloc[0] == pytest.approx((0 + 2 / 3) / 2)
     assert not c.identical

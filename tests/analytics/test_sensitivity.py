@@ -255,3 +255,42 @@ def test_second_order_pairs(ningxia):
 def test_default_year_is_the_rulebooks_own():
     assert simsuite.rulebook(NINGXIA).own_year() == 2021
     assert simsuite.rulebook("jilin-transport-2015").own_year() == 2015
+
+
+# ---- per-unit indices are SALib's own analysis of each unit's output ---------------------------
+
+THREE = {**RANGES, "co_submission.share": (0.2, 0.8)}
+
+
+# with 4 base points some units' outputs are constant within a block of runs, which SALib warns about
+@pytest.mark.filterwarnings("ignore:Constant values encountered")
+@pytest.mark.parametrize("ranges", [RANGES, THREE], ids=["two parameters", "three parameters"])
+@pytest.mark.parametrize("second", [False, True], ids=["first and total", "with second order"])
+def test_unit_indices_equal_salibs_analysis_of_each_unit(ningxia, ranges, second):
+    from SALib.analyze import sobol as salib_sobol
+
+    result = sobol(ningxia, ranges, n=4, replicates=8, seed=5, calc_second_order=second, num_resamples=20)
+    D = len(ranges)
+    assert result.runs == 4 * ((2 * D + 2) if second else (D + 2))
+    checked = 0
+    for unit_id, ranks in result.unit_ranks.groupby("unit_id", sort=False)["mean_rank"]:
+        got = result.unit_indices[result.unit_indices["unit_id"] == unit_id]
+        Y = ranks.to_numpy()
+        if np.ptp(Y) == 0:  # nothing to share out: NaN, not SALib's division by zero
+            assert got[["S1", "ST"]].isna().all().all()
+            continue
+        want = salib_sobol.analyze(result.problem, Y, calc_second_order=second, num_resamples=20,
+                                   seed=sens._stream_seed(5, sens._BOOTSTRAP_STREAM))
+        for column in ("S1", "S1_conf", "ST", "ST_conf"):
+            np.testing.assert_allclose(got[column].to_numpy(), want[column], rtol=1e-12, atol=1e-12)
+        pairs = result.unit_second_order[result.unit_second_order["unit_id"] == unit_id]
+        if second:
+            assert len(pairs) == D * (D - 1) // 2
+            for row in pairs.itertuples():
+                j, k = result.problem["names"].index(row.parameter), result.problem["names"].index(row.other)
+                assert row.S2 == pytest.approx(want["S2"][j, k], abs=1e-12)
+                assert row.S2_conf == pytest.approx(want["S2_conf"][j, k], abs=1e-12)
+        else:
+            assert pairs.empty
+        checked += 1
+    assert checked > 5  # most units' mean ranks move with these parameters
