@@ -2,7 +2,7 @@
 
 A line is judged by its ``checklist.rule``:
 
-- ``given``: from the ledger's checklist rows only; no row means met (FORMAT.md);
+- ``given``: from the ledger's checklist rows only; no row means met;
 - ``items_per_week`` / ``items_per_month``: the year's counted items, averaged
   over the year's weeks (days ÷ 7) or its 12 months, reach the unit's group
   quota ``checklist.quota``;
@@ -22,6 +22,7 @@ from ..engine.batch import EVENT
 from ..engine.calendar import ANNUAL
 from ..engine.context import Context
 from ..engine.points import PointsGrid, sum_last
+from .registry import Spec, component
 
 RULES = ("given", "items_per_week", "items_per_month", "no_commission_missed", "no_emergency_failure",
          "research_every_quarter")
@@ -48,6 +49,34 @@ def computed_lines(ctx: Context, rule: str) -> np.ndarray:
     raise ValueError(f"unknown checklist rule {rule!r}")
 
 
+def _checklist_feature(rb) -> dict:
+    p = rb.parameters
+    pts = p.table("checklist.points")
+    out = {"checklists": f"{len(pts)} lines, {sum(pts.values()):g} points, all-or-nothing"}
+    quotas = []
+    for line, rule in p.table("checklist.rule").items():
+        if rule in ("items_per_week", "items_per_month"):
+            per = "week" if rule == "items_per_week" else "month"
+            table = p.table("checklist.quota")
+            quotas.append(f"{line}: items a {per} (year average) ≥ " + "/".join(f"{v:g} ({g})" for g, v in table.items()))
+    if quotas:
+        out["quota rules"] = "; ".join(quotas)
+    return out
+
+
+def _checklist_cell(rules, source, n, b, rulebook, u) -> dict:
+    return {"checklist.quota": f"checklist.quota.{rulebook.groups[b.group[u]]}"}
+
+
+@component("checklist_points", zh="考核清单", en="points for each checklist line met in the year, all or nothing",
+           credits={"checklist": "volume"}, feature=_checklist_feature, narrow=_checklist_cell, params=(
+    Spec("checklist.points", "number", "考核清单每项分值", "points for each checklist line met (all or nothing)",
+         "points a line", 0, 1000, keys="lines"),
+    Spec("checklist.rule", "choice", "各项的判定方法", "how each line is judged; a ledger row overrides it",
+         choices="checklist_rules", keys="lines"),
+    Spec("checklist.quota", "number", "报送数量要求(年度平均)", "items a week or a month required, by group",
+         "items (year average)", 0, 1000, keys="groups", default={}, cite="default: no quota line"),
+))
 def checklist_points(ctx: Context) -> list[PointsGrid]:
     b, p = ctx.b, ctx.p
     R, U = b.n_reps, b.n_units

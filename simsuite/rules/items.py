@@ -1,6 +1,6 @@
 """Points for submitting items: monthly quotas, zero months, per-item points.
 
-All count the lead unit's in-scope items dated in the year (RULES.md C-5,
+All count the lead unit's in-scope items dated in the year (decisions C-5,
 C-9): :attr:`Context.item_counted`.
 """
 
@@ -10,9 +10,39 @@ import numpy as np
 
 from ..engine.context import Context
 from ..engine.points import Points, PointsGrid, make_points
+from .crediting import credit_capped
+from .registry import Spec, component
 
 MONTHS = np.arange(12)
-from .crediting import credit_capped
+KINDS_SPEC = dict(type="set", choices="item_kinds")
+
+
+def _by_group(table: dict) -> str:
+    return "/".join(f"{v:g} ({g})" for g, v in table.items())
+
+
+def _quota_feature(rb) -> dict:
+    p = rb.parameters
+    return {"quota rules": f"monthly {'+'.join(p['quota.kinds'])} ≥ {_by_group(p.table('quota.items'))} → "
+                           f"{p['quota.points']:g} a month, no more above quota"}
+
+
+def _zero_feature(rb) -> dict:
+    return {"quota rules": f"month with no item {rb.parameters['zero_month.points']:g}"}
+
+
+def _item_feature(rb) -> dict:
+    p = rb.parameters
+    basis = " × quality" if p["item_points.basis"] == "quality" else ""
+    kinds = "every" if len(p["item_points.kinds"]) == 5 else "/".join(p["item_points.kinds"])
+    out = {"per-item points": f"{p['item_points.points']:g}{basis} per {kinds} item"}
+    if p["item_points.cap_enabled"]:
+        out["caps"] = f"per-item points capped at {p['item_points.cap']:g} a year"
+    return out
+
+
+def _quota_cell(rules, source, n, b, rulebook, u) -> dict:
+    return {"quota.items": f"quota.items.{rulebook.groups[b.group[u]]}"}
 
 
 def _month_records(ctx: Context, component: str, rules, hit: np.ndarray, value, note: str) -> PointsGrid:
@@ -21,6 +51,14 @@ def _month_records(ctx: Context, component: str, rules, hit: np.ndarray, value, 
     return PointsGrid(component, tuple(rules), "month", amounts, hit, MONTHS, ctx.quarter_of_month, note=note)
 
 
+@component("monthly_quota", zh="每月报送数量基础分", en="points for a month with the quota of items reached",
+           credits={"quota": "volume"}, feature=_quota_feature, narrow=_quota_cell, params=(
+    Spec("quota.kinds", zh="计入月度报送数量的信息类型", en="item kinds counted toward the monthly quota", **KINDS_SPEC),
+    Spec("quota.items", "integer", "每月报送数量要求", "monthly quota of items, by group", "items a month", 0, 100,
+         keys="groups"),
+    Spec("quota.points", "number", "完成每月报送数量基础分(超额不加分)",
+         "points for a month with the quota reached (no more for exceeding it)", "points a month", 0, 100),
+))
 def monthly_quota(ctx: Context) -> list[Points]:
     """A month in which the unit's items of ``quota.kinds`` reach its group's
     ``quota.items`` earns ``quota.points``; more items earn nothing more."""
@@ -32,6 +70,11 @@ def monthly_quota(ctx: Context) -> list[Points]:
                            p["quota.points"], "monthly quota reached")]
 
 
+@component("zero_months", zh="零报送月份扣分", en="points for a month with no item", credits={"zero_month": "volume"},
+           feature=_zero_feature, params=(
+    Spec("zero_month.points", "number", "当月未报送信息扣分", "points for a month with no item", "points a month",
+         -100, 0),
+))
 def zero_months(ctx: Context) -> list[Points]:
     """A month with no counted item of any kind scores ``zero_month.points``
     (negative: 零报送)."""
@@ -40,6 +83,19 @@ def zero_months(ctx: Context) -> list[Points]:
                            "no item submitted in the month")]
 
 
+@component("per_item_points", zh="按条计分", en="points for each item of some kinds, optionally capped a year",
+           credits={"items": "volume"}, feature=_item_feature, params=(
+    Spec("item_points.kinds", zh="按条计分的信息类型", en="item kinds scoring points per item", **KINDS_SPEC),
+    Spec("item_points.points", "number", "每条计分", "points per item (per quality mark with basis quality)",
+         "points an item", 0, 100),
+    Spec("item_points.basis", "choice", "每条计分依据(固定分或质量分)",
+         "per-item points: fixed, or times the item's quality mark", choices=("fixed", "quality"),
+         default="fixed", cite="default: fixed points an item"),
+    Spec("item_points.cap_enabled", "bool", "是否设年度上限", "cap the per-item points a year", default=False,
+         cite="default: no cap"),
+    Spec("item_points.cap", "number", "每条计分年度上限", "yearly cap on per-item points", "points a year", 0, 10000,
+         when=("item_points.cap_enabled", True)),
+))
 def per_item_points(ctx: Context) -> list[Points | PointsGrid]:
     """Each counted item of ``item_points.kinds`` scores ``item_points.points``
     (times its ``quality`` where ``item_points.basis`` is ``quality``), in the

@@ -20,9 +20,9 @@ SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[Healt
 #: variants that take the other branches: quality basis, caps on and off, sums instead of highest
 VARIANTS = {
     "longyang-2019": [{}, {"item_points.cap_enabled": False}, {"item_points.basis": "quality"}],
-    "ningxia-transport-2021": [{}, {"item_points.cap_enabled": True, "item_points.basis": "quality"},
+    "ningxia-transport-2021": [{}, {"item_points.cap_enabled": True, "item_points.cap": 60, "item_points.basis": "quality"},
                                {"adoption.combine": "sum", "instruction.combine": "highest"}],
-    "jiande-2018": [{}, {"item_points.cap_enabled": True}],
+    "jiande-2018": [{}, {"item_points.cap_enabled": True, "item_points.cap": 100}],
     "harbin-2008": [{}],
     "jilin-transport-2015": [{}],
 }

@@ -70,14 +70,14 @@ def test_a_bad_value_stops_the_redraw_and_says_why(explorer):
 
 
 def test_a_change_that_changes_nothing_is_flagged(explorer):
-    # the yearly cap on per-item points is switched off in Ningxia: changing it scores the same
+    # Ningxia has no rank override: the kinds it would exclude change no score
     explorer.reset_button.click()
     assert explorer.changes() == {}
-    explorer.set("item_points.cap", 30)
-    assert explorer.changes() == {"item_points.cap": 30}
+    explorer.set("override.exclude_kinds", ("emergency",))
+    assert explorer.changes() == {"override.exclude_kinds": ("emergency",)}
     assert explorer.result.comparison.identical
     assert "the variant changes no score" in explorer.status.value
-    explorer.set("item_points.cap", 60)
+    explorer.set("override.exclude_kinds", ())
     explorer.set("normalise.enabled", False)
 
 
