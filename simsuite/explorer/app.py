@@ -45,7 +45,9 @@ class Explorer(w.VBox):
         from .. import list_rulebooks
         from .. import rulebook as load_rulebook
 
-        rulebook = load_rulebook(rulebook).id  # a mistyped id fails here, with a did-you-mean
+        opened = load_rulebook(rulebook)  # a mistyped id fails here, with a did-you-mean
+        # a built-in by its id, a rulebook file by its full path
+        rulebook = opened.id if opened.id in set(list_rulebooks()["id"]) else str(Path(rulebook).resolve())
         if population != "real" and (isinstance(population, bool) or not isinstance(population, int)
                                      or not 2 <= population <= 2000):
             raise ValueError(f"population={population!r}: the explorer takes 'real' (the jurisdiction's units) or "
@@ -63,7 +65,10 @@ class Explorer(w.VBox):
 
         ids = list(list_rulebooks()["id"])
         names = dict(zip(list_rulebooks()["id"], list_rulebooks()["name"]))
-        self.rulebook_box = _classed(w.Dropdown(options=[(f"{names[i]} ({i})", i) for i in ids],
+        options = [(f"{names[i]} ({i})", i) for i in ids]
+        if rulebook not in ids:
+            options.append((f"{opened.file.meta['name']} ({Path(rulebook).name})", rulebook))
+        self.rulebook_box = _classed(w.Dropdown(options=options,
                                                 value=rulebook,
                                                 description="考核办法", layout=w.Layout(width="420px")),
                                      "simsuite-rulebook")

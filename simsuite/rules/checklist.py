@@ -78,6 +78,11 @@ def _checklist_cell(rules, source, n, b, rulebook, u) -> dict:
          "items (year average)", 0, 1000, keys="groups", default={}, cite="default: no quota line"),
 ))
 def checklist_points(ctx: Context) -> list[PointsGrid]:
+    """Each checklist line met in the year scores its ``checklist.points``,
+    all or nothing, credited to the year as a whole. A line is judged by its
+    ``checklist.rule`` (given, items_per_week, items_per_month,
+    no_commission_missed, no_emergency_failure, research_every_quarter); a
+    ledger row for the line overrides the computation."""
     b, p = ctx.b, ctx.p
     R, U = b.n_reps, b.n_units
     points = p.table("checklist.points")

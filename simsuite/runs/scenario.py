@@ -184,7 +184,8 @@ def _comparison(c: Mapping[str, Any], i: int, base: Path) -> Comparison:
         if "rulebook" in c and c["rulebook"] != rb.id:
             raise ValueError(f"variant {c['variant']} is of {rb.id}, not {c['rulebook']}")
     elif "rulebook" in c:
-        rb = load_rulebook(str(c["rulebook"]))
+        name = str(c["rulebook"])  # a rulebook id, or a rulebook file relative to the scenario
+        rb = load_rulebook(base / name if name.endswith(".toml") else name)
     else:
         raise ValueError("give a rulebook or a variant file")
     if c.get("changes"):
