@@ -193,8 +193,10 @@ def _run(args) -> int:
         executor = Client(args.dask)
     result = run(scenario, executor=executor, progress=True, until_se=args.until_se,
                  max_replicates=args.max_replicates)
-    analysis = result.analyse()
-    out = result.write(args.out, analysis=analysis)
+    from .report import analyse, write_report
+
+    analysis = analyse(result)
+    out = write_report(result, args.out, analysis)
     reached = f" (largest SE {result.manifest['largest_se']:.4f})" if args.until_se else ""
     print(f"{scenario.title}: {result.manifest['replicates']} replicates × {len(scenario.comparisons)} "
           f"comparisons{reached}")

@@ -42,12 +42,17 @@ def score_histories(rulebook, history, year: int | None = None):
     return scores_of_batch(rulebook, batch)
 
 
+#: what scoring returns: set by :mod:`simsuite.results` (the score table and
+#: explanations live above the engine, which only computes)
+PRESENT: list = []
+
+
 def scores_of_batch(rulebook, batch: Batch):
     """Score an already compiled batch (e.g. synthetic histories)."""
-    from ..results import Scores
-
     records, outcome, ctx = score_batch(rulebook, batch)
-    return Scores(rulebook, ctx, records, outcome)
+    if not PRESENT:
+        raise RuntimeError("import simsuite (or simsuite.results) to get score tables")
+    return PRESENT[0](rulebook, ctx, records, outcome)
 
 
 def score_batch(rulebook, batch: Batch, trace: bool = False) -> tuple[list[Points], Outcome, Context]:

@@ -24,13 +24,19 @@ from .rulebook import Rulebook, VariantError
 
 HEADER_KEYS = {"title", "description", "baseline", "add", "remove"}
 
+#: how a ``baseline`` name becomes a rulebook: set by :mod:`simsuite.rulebooks`
+#: (a built-in id or a rulebook file; the engine knows neither)
+RESOLVERS: list = []
+
 
 def read_variant(path: str | Path, _seen: tuple[Path, ...] = (), baseline: Rulebook | None = None) -> Rulebook:
     """A variant file as a :class:`Rulebook`; ``baseline``, when given, stands
     for a ``baseline`` naming the same rulebook (e.g. one read from a path)."""
-    from ..rulebooks import available, is_rulebook_file, load, load_file
-
     path = Path(path)
+    if not RESOLVERS:
+        raise RuntimeError("import simsuite (or simsuite.rulebooks) to read variant files")
+    builtin, is_rulebook_file, load, load_file = RESOLVERS[0]
+    available = builtin
     if path.resolve() in _seen:
         raise VariantError(f"{path}: variants form a cycle through {[str(p) for p in _seen]}")
     try:
@@ -105,6 +111,4 @@ def write_variant(rulebook: Rulebook, path: str | Path) -> Path:
 
 
 def _builtin() -> list[str]:
-    from ..rulebooks import available
-
-    return available()
+    return RESOLVERS[0][0]() if RESOLVERS else []

@@ -70,4 +70,10 @@ def resolve(name) -> Rulebook:
     return load(str(name))  # raises with a did-you-mean
 
 
+from .. import results as _results  # noqa: E402,F401  (scoring returns its score tables)
+from ..engine import variant_file as _variant_file  # noqa: E402
+
+if not _variant_file.RESOLVERS:  # variant files name baselines by id or by rulebook file
+    _variant_file.RESOLVERS.append((available, is_rulebook_file, load, load_file))
+
 __all__ = ["resolve", "HERE", "Rulebook", "RulebookError", "available", "is_rulebook_file", "load", "load_file"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
@@ -138,10 +139,8 @@ def _first_paragraph(doc: str | None) -> str:
 
 def catalogue() -> dict[str, Component]:
     """Every rule component, found by importing each module of this package."""
-    from .. import rules
-
-    for info in pkgutil.iter_modules(rules.__path__):
-        importlib.import_module(f"{rules.__name__}.{info.name}")
+    for info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        importlib.import_module(f"{__package__}.{info.name}")
     return dict(CATALOGUE)
 
 

@@ -176,7 +176,7 @@ def _check_keys(table: Any, where: str, problems: list[str]) -> None:
 
 
 def _comparison(c: Mapping[str, Any], i: int, base: Path) -> Comparison:
-    from .. import rulebook as load_rulebook
+    from ..rulebooks import resolve as load_rulebook
     from ..engine.variant_file import read_variant
 
     if "variant" in c:
