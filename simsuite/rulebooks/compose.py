@@ -215,7 +215,7 @@ def check_structure(leaves: Mapping[str, Param], components, vocab) -> list[str]
     names = [c.name for c in components]
     if "checklist_points" in names:
         rules = {k: p.value for k, p in leaves.items() if k.startswith("checklist.rule.")}
-        if any(r in ("items_per_week", "items_per_month") for r in rules.values()):
+        if any(r in ("items_per_week", "items_per_month", "items_every_week") for r in rules.values()):
             missing = [g for g in vocab["groups"] if f"checklist.quota.{g}" not in leaves]
             if missing:
                 problems.append(f"checklist.quota has no quota for group(s) {missing}, which a line judged by "

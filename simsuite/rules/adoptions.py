@@ -123,13 +123,16 @@ def adoption_points(ctx: Context) -> list:
          choices="item_kinds"),
     Spec("bonus.points", "number", "被采用另加分", "extra points, once, on the date of the item's first adoption",
          "points an item", 0, 1000),
+    Spec("bonus.per", "choice", "加分方式:每条信息一次,或每次采用", "the bonus once per item (item) or for every adoption (adoption)",
+         choices=("item", "adoption"), default="item", cite="decision LY-1"),
 ))
 def first_adoption_bonus(ctx: Context) -> list:
     """Decision LY-1: an item of ``bonus.kinds`` with at least one adoption earns
-    ``bonus.points`` once, on the date of its first adoption."""
+    ``bonus.points`` once, on the date of its first adoption (``bonus.per`` =
+    ``adoption``: on every adoption)."""
     b, p = ctx.b, ctx.p
-    first = b.keys.ad_runs.first_rows
-    earns = first[ctx.kind_mask(p["bonus.kinds"])[b.keys.ad_kind[first]] & b.keys.ad_in_scope[first]]
+    rows = b.keys.ad_runs.first_rows if p["bonus.per"] == "item" else np.arange(len(b.ad_item))
+    earns = rows[ctx.kind_mask(p["bonus.kinds"])[b.keys.ad_kind[rows]] & b.keys.ad_in_scope[rows]]
     amounts = np.zeros(len(b.ad_item))
     amounts[earns] = float(p["bonus.points"])
 
@@ -138,8 +141,8 @@ def first_adoption_bonus(ctx: Context) -> list:
         earned[earns] = True
         return earned & b.in_year(b.ad_month)
 
-    return [ctx.credit("bonus", ["bonus.points", "bonus.kinds"], "adoption", amounts, keep,
-                       note="first adoption of the item")]
+    return [ctx.credit("bonus", ["bonus.points", "bonus.kinds", "bonus.per"], "adoption", amounts, keep,
+                       note="first adoption of the item" if p["bonus.per"] == "item" else "an adoption of the item")]
 
 
 def scores_nothing(ctx: Context, source: str, unscored: np.ndarray) -> list[Points]:

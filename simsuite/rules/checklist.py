@@ -6,6 +6,9 @@ A line is judged by its ``checklist.rule``:
 - ``items_per_week`` / ``items_per_month``: the year's counted items, averaged
   over the year's weeks (days ÷ 7) or its 12 months, reach the unit's group
   quota ``checklist.quota``;
+- ``items_every_week``: every week of the year (7-day weeks from its first
+  day; a last short week counts too) reaches the quota — the other reading
+  of decision JL-1;
 - ``no_commission_missed`` / ``no_emergency_failure``: no such event in the year;
 - ``research_every_quarter``: at least one counted ``research`` item in each quarter.
 
@@ -24,8 +27,8 @@ from ..engine.context import Context
 from ..engine.points import PointsGrid, sum_last
 from .registry import Spec, component
 
-RULES = ("given", "items_per_week", "items_per_month", "no_commission_missed", "no_emergency_failure",
-         "research_every_quarter")
+RULES = ("given", "items_per_week", "items_per_month", "items_every_week", "no_commission_missed",
+         "no_emergency_failure", "research_every_quarter")
 
 
 def computed_lines(ctx: Context, rule: str) -> np.ndarray:
@@ -40,6 +43,14 @@ def computed_lines(ctx: Context, rule: str) -> np.ndarray:
         if rule == "items_per_week":
             return total * 7 >= quota * b.calendar.days  # average over days ÷ 7 weeks ≥ quota
         return total >= quota * 12
+    if rule == "items_every_week":
+        days = b.item_day - int(b.calendar.start.astype(np.int64))
+        ok = ctx.item_counted & (days >= 0) & (days < b.calendar.days)
+        weeks = (b.calendar.days + 6) // 7
+        key = (b.item_rep[ok].astype(np.int64) * U + b.item_unit[ok]) * weeks + days[ok] // 7
+        per_week = np.bincount(key, minlength=R * U * weeks).reshape(R, U, weeks)
+        quota = ctx.by_group("checklist.quota")[None, :, None]
+        return (per_week >= quota).all(axis=2)
     if rule == "no_commission_missed":
         return ctx.event_counts(EVENT["commission_missed"]) == 0
     if rule == "no_emergency_failure":
@@ -55,10 +66,11 @@ def _checklist_feature(rb) -> dict:
     out = {"checklists": f"{len(pts)} lines, {sum(pts.values()):g} points, all-or-nothing"}
     quotas = []
     for line, rule in p.table("checklist.rule").items():
-        if rule in ("items_per_week", "items_per_month"):
-            per = "week" if rule == "items_per_week" else "month"
+        if rule in QUOTA_RULES:
+            per = {"items_per_week": "a week", "items_per_month": "a month", "items_every_week": "every week"}[rule]
             table = p.table("checklist.quota")
-            quotas.append(f"{line}: items a {per} (year average) ≥ " + "/".join(f"{v:g} ({g})" for g, v in table.items()))
+            average = "" if rule == "items_every_week" else " (year average)"
+            quotas.append(f"{line}: items {per}{average} ≥ " + "/".join(f"{v:g} ({g})" for g, v in table.items()))
     if quotas:
         out["quota rules"] = "; ".join(quotas)
     return out
@@ -107,4 +119,7 @@ def checklist_points(ctx: Context) -> list[PointsGrid]:
 
 
 def _quota_rule(rule: str) -> list[str]:
-    return ["checklist.quota"] if rule in ("items_per_week", "items_per_month") else []
+    return ["checklist.quota"] if rule in QUOTA_RULES else []
+
+
+QUOTA_RULES = ("items_per_week", "items_per_month", "items_every_week")

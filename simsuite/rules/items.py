@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine.context import Context
+from ..engine.batch import expand_csr
 from ..engine.points import Points, PointsGrid, make_points
 from .crediting import credit_capped
 from .registry import Spec, component
@@ -41,6 +42,23 @@ def _item_feature(rb) -> dict:
     return out
 
 
+def counts_with_co_units(ctx: Context, kinds, with_co: bool) -> np.ndarray:
+    """(R, U, 12) counted items of ``kinds`` (all when None) by month; with
+    ``with_co`` an item also counts for each of its co-submitting units, the
+    other reading of decisions NX-1 and C-9 (only the lead unit's items count)."""
+    counts = ctx.month_counts(kinds)
+    if not with_co:
+        return counts
+    b = ctx.b
+    mask = ctx.kind_mask(kinds) if kinds is not None else np.ones(len(ctx.kind_mask(())), bool)
+    items = np.flatnonzero(ctx.item_counted & mask[b.item_kind] & b.keys.item_has_co)
+    which, pos = expand_csr(b.co_ptr, items)
+    item = items[which]
+    key = (b.item_rep[item].astype(np.int64) * b.n_units + b.co_unit[pos]) * 12 + b.item_month[item]
+    extra = np.bincount(key, minlength=b.n_reps * b.n_units * 12).reshape(counts.shape)
+    return counts + extra
+
+
 def _quota_cell(rules, source, n, b, rulebook, u) -> dict:
     return {"quota.items": f"quota.items.{rulebook.groups[b.group[u]]}"}
 
@@ -58,15 +76,17 @@ def _month_records(ctx: Context, component: str, rules, hit: np.ndarray, value, 
          keys="groups"),
     Spec("quota.points", "number", "完成每月报送数量基础分(超额不加分)",
          "points for a month with the quota reached (no more for exceeding it)", "points a month", 0, 100),
+    Spec("quota.co_units_count", "bool", "联合报送单位的信息计入报送数量", "co-submitted items count toward the co-units' quotas too",
+         default=False, cite="decisions NX-1, C-9"),
 ))
 def monthly_quota(ctx: Context) -> list[Points]:
     """A month in which the unit's items of ``quota.kinds`` reach its group's
     ``quota.items`` earns ``quota.points``; more items earn nothing more."""
     p = ctx.p
-    counts = ctx.month_counts(p["quota.kinds"])
+    counts = counts_with_co_units(ctx, p["quota.kinds"], p["quota.co_units_count"])
     quota = ctx.by_group("quota.items")[None, :, None]
     hit = counts >= quota
-    return [_month_records(ctx, "quota", ["quota.points", "quota.items", "quota.kinds"], hit,
+    return [_month_records(ctx, "quota", ["quota.points", "quota.items", "quota.kinds", "quota.co_units_count"], hit,
                            p["quota.points"], "monthly quota reached")]
 
 
@@ -74,12 +94,14 @@ def monthly_quota(ctx: Context) -> list[Points]:
            feature=_zero_feature, params=(
     Spec("zero_month.points", "number", "当月未报送信息扣分", "points for a month with no item", "points a month",
          -100, 0),
+    Spec("zero_month.co_units_count", "bool", "联合报送的信息算作联合单位已报送", "a co-submitted item keeps its co-units' month from being empty",
+         default=False, cite="decisions NX-1, C-9"),
 ))
 def zero_months(ctx: Context) -> list[Points]:
     """A month with no counted item of any kind scores ``zero_month.points``
     (negative: 零报送)."""
-    hit = ctx.month_counts(None) == 0
-    return [_month_records(ctx, "zero_month", ["zero_month.points"], hit, ctx.p["zero_month.points"],
+    hit = counts_with_co_units(ctx, None, ctx.p["zero_month.co_units_count"]) == 0
+    return [_month_records(ctx, "zero_month", ["zero_month.points", "zero_month.co_units_count"], hit, ctx.p["zero_month.points"],
                            "no item submitted in the month")]
 
 
@@ -91,6 +113,9 @@ def zero_months(ctx: Context) -> list[Points]:
     Spec("item_points.basis", "choice", "每条计分依据(固定分或质量分)",
          "per-item points: fixed, or times the item's quality mark", choices=("fixed", "quality"),
          default="fixed", cite="default: fixed points an item"),
+    Spec("item_points.count", "choice", "计分方式:每条,或每月完成即计一次",
+         "each item scores (each), or a month with at least one such item scores once (once_a_month)",
+         choices=("each", "once_a_month"), default="each", cite="decision NX-2"),
     Spec("item_points.cap_enabled", "bool", "是否设年度上限", "cap the per-item points a year", default=False,
          cite="default: no cap"),
     Spec("item_points.cap", "number", "每条计分年度上限", "yearly cap on per-item points", "points a year", 0, 10000,
@@ -110,6 +135,13 @@ def per_item_points(ctx: Context) -> list[Points | PointsGrid]:
     rules += ["item_points.cap_enabled", "item_points.cap"] if capped else []
     note = "running total capped" if capped else ""
     kinds = ctx.kind_mask(p["item_points.kinds"])
+    if p["item_points.count"] == "once_a_month":  # a quota of one: the month scores once, fixed points
+        hit = ctx.month_counts(p["item_points.kinds"]) > 0
+        monthly = hit * points
+        if capped:
+            monthly = capped_by_month(monthly, float(p["item_points.cap"]))
+        return [PointsGrid("items", tuple(rules + ["item_points.count"]), "month", monthly, hit,
+                           MONTHS, ctx.quarter_of_month, note="at least one such item in the month")]
     if not ctx.trace:  # summed by unit-month, from the counts every month rule shares
         if by_quality:
             rows = np.flatnonzero(ctx.item_counted & kinds[b.item_kind])

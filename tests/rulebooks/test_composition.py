@@ -234,16 +234,22 @@ def test_jiande_quarters_normalised_to_the_first_placed_unit():
 
 def test_ningxia_top_and_bottom_awards():
     nx = simsuite.rulebook("ningxia-transport-2021")
-    v = nx.vary(add=["award_top_and_bottom"])
-    assert (v.parameters["award.advanced_top"], v.parameters["award.criticised_bottom"]) == (3, 3)
+    # 先进单位 by the year's points is a parameter, off by default: nobody gets an award
+    assert nx.parameters["award.advanced_top"] == 0 and nx.parameters["award.by"] == "points"
+    assert (nx.score(EXAMPLES / nx.id).table["award"] == "").all()
+    v = nx.vary({"award.advanced_top": 3, "award.criticised_bottom": 3})
     t = v.score(EXAMPLES / "ningxia-transport-2021").table.set_index("unit_id")
     # groups of 3 and 2 units: everyone is within the top three, and advanced wins over criticised
     assert (t["award"] == "advanced").all()
-    one = nx.vary({"award.advanced_top": 1, "award.criticised_bottom": 1}, add=["award_top_and_bottom"])
+    one = nx.vary({"award.advanced_top": 1, "award.criticised_bottom": 1})
     t = one.score(EXAMPLES / "ningxia-transport-2021").table.set_index("unit_id")
-    # group 1: 001 rank 1, 008 rank 2, 032 rank 3; group 2: 037 rank 1, 041 rank 2
+    # year's points: group 1: 001 36, 008 1, 032 -5; group 2: 037 36, 041 16
     assert t["award"].to_dict() == {"001": "advanced", "008": "", "032": "criticised", "037": "advanced",
                                     "041": "criticised"}
+    # the component added afresh comes with its documented defaults: top three, bottom three, by the final
+    again = nx.vary(remove=["award_top_and_bottom"]).vary(add=["award_top_and_bottom"])
+    p = again.parameters
+    assert (p["award.advanced_top"], p["award.criticised_bottom"], p["award.by"]) == (3, 3, "final")
 
 
 def test_harbin_year_total_normalised_to_each_series_first():
