@@ -124,7 +124,7 @@ def adoption_points(ctx: Context) -> list:
     Spec("bonus.points", "number", "被采用另加分", "extra points, once, on the date of the item's first adoption",
          "points an item", 0, 1000),
     Spec("bonus.per", "choice", "加分方式:每条信息一次,或每次采用", "the bonus once per item (item) or for every adoption (adoption)",
-         choices=("item", "adoption"), default="item", cite="decision LY-1"),
+         choices=("item", "adoption"), default="item", cite="default: once per item (decision LY-1)"),
 ))
 def first_adoption_bonus(ctx: Context) -> list:
     """Decision LY-1: an item of ``bonus.kinds`` with at least one adoption earns

@@ -77,7 +77,7 @@ def _month_records(ctx: Context, component: str, rules, hit: np.ndarray, value, 
     Spec("quota.points", "number", "完成每月报送数量基础分(超额不加分)",
          "points for a month with the quota reached (no more for exceeding it)", "points a month", 0, 100),
     Spec("quota.co_units_count", "bool", "联合报送单位的信息计入报送数量", "co-submitted items count toward the co-units' quotas too",
-         default=False, cite="decisions NX-1, C-9"),
+         default=False, cite="decision C-9: only the lead unit's items count"),
 ))
 def monthly_quota(ctx: Context) -> list[Points]:
     """A month in which the unit's items of ``quota.kinds`` reach its group's
@@ -95,7 +95,7 @@ def monthly_quota(ctx: Context) -> list[Points]:
     Spec("zero_month.points", "number", "当月未报送信息扣分", "points for a month with no item", "points a month",
          -100, 0),
     Spec("zero_month.co_units_count", "bool", "联合报送的信息算作联合单位已报送", "a co-submitted item keeps its co-units' month from being empty",
-         default=False, cite="decisions NX-1, C-9"),
+         default=False, cite="decision C-9: only the lead unit's items count"),
 ))
 def zero_months(ctx: Context) -> list[Points]:
     """A month with no counted item of any kind scores ``zero_month.points``
@@ -115,7 +115,7 @@ def zero_months(ctx: Context) -> list[Points]:
          default="fixed", cite="default: fixed points an item"),
     Spec("item_points.count", "choice", "计分方式:每条,或每月完成即计一次",
          "each item scores (each), or a month with at least one such item scores once (once_a_month)",
-         choices=("each", "once_a_month"), default="each", cite="decision NX-2"),
+         choices=("each", "once_a_month"), default="each", cite="default: each item scores (decision NX-2)"),
     Spec("item_points.cap_enabled", "bool", "是否设年度上限", "cap the per-item points a year", default=False,
          cite="default: no cap"),
     Spec("item_points.cap", "number", "每条计分年度上限", "yearly cap on per-item points", "points a year", 0, 10000,

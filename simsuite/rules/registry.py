@@ -166,5 +166,5 @@ BASE = (
          default=(0.0, 3.0, 6.0, 9.0), cite="decision C-1"),
     Spec("grouping.merge", "mapping", "合并考核组(组 → 并入的组)",
          "groups pooled into another group for ranking (group → group it joins)", choices="groups",
-         default={}, cite="decision C-6"),
+         default={}, cite="default: no pooling"),
 )

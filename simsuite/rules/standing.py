@@ -203,7 +203,7 @@ def award_tiers(ctx: Context, o: Outcome) -> None:
     Spec("award.criticised_bottom", "integer", "通报批评:排名靠后的N个", "criticised: the N lowest-ranked units", "units",
          0, 1000, default=3, cite="default: bottom three"),
     Spec("award.disqualify_event", "choice", "取消先进资格的事项", "event that disqualifies a unit from advanced",
-         choices="event_kinds", default="commission_missed", cite="decision LY-2"),
+         choices="event_kinds", default="commission_missed", cite="default: commission_missed (decision LY-2)"),
     Spec("award.disqualify_count", "integer", "取消先进资格的事项次数", "events in the year that disqualify (0: none does)",
          "events a year", 0, 100, default=0, cite="default: nobody is disqualified"),
     Spec("award.by", "choice", "评先依据:最终得分或年度积分", "advanced and criticised by the final score (final) or the year's raw points (points)",
