@@ -93,7 +93,7 @@ def checklist_points(ctx: Context) -> list[PointsGrid]:
     """Each checklist line met in the year scores its ``checklist.points``,
     all or nothing, credited to the year as a whole. A line is judged by its
     ``checklist.rule`` (given, items_per_week, items_per_month,
-    no_commission_missed, no_emergency_failure, research_every_quarter); a
+    items_every_week, no_commission_missed, no_emergency_failure, research_every_quarter); a
     ledger row for the line overrides the computation."""
     b, p = ctx.b, ctx.p
     R, U = b.n_reps, b.n_units

@@ -283,3 +283,20 @@ def test_bad_component_changes_are_named():
         nx.vary({"year_cap.points": 10})
     with pytest.raises(VariantError, match=r"missing required parameter year_cap\.points"):
         nx.vary(add=["year_cap"])
+
+
+def test_the_authoring_guide_carries_the_generated_catalogue():
+    from simsuite.rulebooks.catalogue import catalogue_markdown
+
+    text = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    start = text.index("<!-- catalogue:")
+    body = text[text.index("\n", start) + 1:text.index("<!-- end of catalogue -->")].strip()
+    assert body == catalogue_markdown().strip(), "regenerate the catalogue in docs/authoring.md"
+    for name in catalogue():
+        assert f"### `{name}`" in body
+
+
+def test_components_command_prints_the_catalogue(capsys):
+    assert main(["components"]) == 0
+    out = capsys.readouterr().out
+    assert "### `year_cap`" in out and "**required**" in out
