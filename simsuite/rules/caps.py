@@ -24,7 +24,7 @@ def _cap_feature(rb) -> dict:
            en="a unit's points from some columns capped a year; the arrival that crosses the cap gets the rest",
            feature=_cap_feature, params=(
     Spec("year_cap.points", "number", "年度计分上限", "the most a unit can gain a year from the capped columns",
-         "points a year", 0, 100000),
+         "points a year", 0, 100000, default=100.0, cite="default: 100 a year"),
     Spec("year_cap.columns", "set", "受上限约束的计分项", "score-table columns whose points the cap counts together",
          choices=CAPPABLE, default=("adoption",), cite="default: adoption points"),
 ))

@@ -205,7 +205,8 @@ def test_harbin_adoption_points_capped_a_year():
     harbin = simsuite.rulebook("harbin-2008")
     capped = harbin.vary({"year_cap.points": 100}, add=["year_cap"])
     assert capped.component_names.index("year_cap") == capped.component_names.index("instruction_points") + 1
-    assert capped.parameters["year_cap.columns"] == ("adoption",)  # the documented default
+    assert capped.parameters["year_cap.columns"] == ("adoption",)  # the documented defaults
+    assert harbin.vary(add=["year_cap"]).parameters["year_cap.points"] == 100
     # at 30 a year: unit 001 earned 39 adoption points in the example ledger, so it keeps 30
     # (points 159 - 9 = 150); 004 earned 34 → 30 (107 - 4 = 103); the others stay under 30
     tight = harbin.vary({"year_cap.points": 30}, add=["year_cap"])
@@ -281,8 +282,8 @@ def test_bad_component_changes_are_named():
         nx.vary(remove=["rank_point_quarters"])
     with pytest.raises(VariantError, match=r"no parameter 'year_cap\.points' \(read by component 'year_cap': add it\)"):
         nx.vary({"year_cap.points": 10})
-    with pytest.raises(VariantError, match=r"missing required parameter year_cap\.points"):
-        nx.vary(add=["year_cap"])
+    with pytest.raises(VariantError, match=r"missing required parameter bonus\.kinds .*'first_adoption_bonus'"):
+        nx.vary(add=["first_adoption_bonus"])
 
 
 def test_the_authoring_guide_carries_the_generated_catalogue():
