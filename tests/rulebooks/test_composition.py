@@ -301,3 +301,16 @@ def test_components_command_prints_the_catalogue(capsys):
     assert main(["components"]) == 0
     out = capsys.readouterr().out
     assert "### `year_cap`" in out and "**required**" in out
+
+
+def test_the_feature_table_follows_added_and_removed_components():
+    harbin = simsuite.rulebook("harbin-2008")
+    v = harbin.vary({"year_cap.points": 80}, add=["year_cap", "normalise_year"], title="capped")
+    table = simsuite.compare_rulebooks([harbin, v])
+    assert table.loc["caps", "harbin-2008"] == "none"
+    assert table.loc["caps", "capped"] == "adoption points capped at 80 a year"
+    assert table.loc["normalisation", "capped"] == "the year's total to the group's first = 100"
+    jiande = simsuite.rulebook("jiande-2018").vary(remove=["rank_point_quarters"], add=["normalise_quarters"],
+                                                     title="normalised")
+    row = simsuite.compare_rulebooks([jiande]).loc[:, "normalised"]
+    assert row["rank-point tables"] == "none" and row["final score"] == "sum of the quarters' efficiency scores"
