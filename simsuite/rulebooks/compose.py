@@ -212,6 +212,17 @@ def check_structure(leaves: Mapping[str, Param], components, vocab) -> list[str]
     starts = leaves.get("calendar.quarter_starts")
     if starts is not None:
         problems += quarter_problems(starts.value)
+    groups = vocab["groups"]
+    merge = leaves.get("grouping.merge")
+    for src, dst in (merge.value.items() if merge is not None else ()):
+        if src not in groups:
+            problems.append(f"grouping.merge: no group {src!r} ({', '.join(groups)}){suggest(src, groups)}")
+        elif dst != src and merge.value.get(dst, dst) != dst:
+            problems.append(f"grouping.merge: {src!r} → {dst!r}, but {dst!r} is itself merged into {merge.value[dst]!r}")
+    for path in leaves:
+        if path.startswith("award.top.") and path.count(".") == 3 and path.rsplit(".", 1)[1] not in groups:
+            key = path.rsplit(".", 1)[1]
+            problems.append(f"{path}: {key!r} is not one of the groups ({', '.join(groups)}){suggest(key, groups)}")
     names = [c.name for c in components]
     if "checklist_points" in names:
         rules = {k: p.value for k, p in leaves.items() if k.startswith("checklist.rule.")}

@@ -314,3 +314,15 @@ def test_the_feature_table_follows_added_and_removed_components():
                                                      title="normalised")
     row = simsuite.compare_rulebooks([jiande]).loc[:, "normalised"]
     assert row["rank-point tables"] == "none" and row["final score"] == "sum of the quarters' efficiency scores"
+
+
+@pytest.mark.parametrize("rid, edit, message", [
+    ("harbin-2008", ("value = { district = 2, county = 3, bureau = 10, office = 2 }",
+                     "value = { district = 2, county = 3, bureau = 10, ofice = 2 }"),
+     r"award\.top\.model\.ofice: 'ofice' is not one of the groups .*\(did you mean 'office'\?\)"),
+    ("ningxia-transport-2021", ("[grouping.merge]\nvalue = {}", "[grouping.merge]\nvalue = { \"3\" = \"1\" }"),
+     r"grouping\.merge: no group '3'"),
+])
+def test_group_keys_of_awards_and_pooling_are_checked(tmp_path, rid, edit, message):
+    with pytest.raises(RulebookError, match=re.compile(message, re.S)):
+        load_file(_copy(tmp_path, rid, edit))
