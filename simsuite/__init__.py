@@ -3,12 +3,7 @@ office scores its units' information reporting (政务信息工作考核)."""
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("simsuite")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0+unknown"
+from .version import VERSION as __version__
 
 from .api import compare_rulebooks, list_rulebooks, load_variant, rulebook, run_scenario, score  # noqa: E402
 

@@ -12,16 +12,10 @@ from .engine.variant_file import read_variant
 
 
 def rulebook(name: str | Path | Rulebook) -> Rulebook:
-    """A built-in rulebook by id, or a variant file by path."""
-    from .rulebooks import MODULES, load
+    """A built-in rulebook by id, a rulebook file by path, or a variant file by path."""
+    from .rulebooks import resolve
 
-    if isinstance(name, Rulebook):
-        return name
-    if str(name) in MODULES:
-        return load(str(name))
-    if str(name).endswith(".toml"):
-        return read_variant(name)
-    return load(str(name))  # raises with a did-you-mean
+    return resolve(name)
 
 
 def load_variant(path: str | Path) -> Rulebook:
@@ -46,7 +40,7 @@ def score(rulebook_: str | Path | Rulebook, history, year: int | None = None,
     """
     rb = rulebook(rulebook_)
     if isinstance(variant, (str, Path)):
-        file_rb = read_variant(variant)
+        file_rb = read_variant(variant, baseline=rb)
         if file_rb.id != rb.id:
             raise ValueError(f"variant {variant} is of {file_rb.id}, not {rb.id}")
         rb = file_rb

@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--compare", action="store_true", help="their features side by side")
     p.set_defaults(run=_rulebooks)
 
+    p = sub.add_parser("components", help="the rule components a rulebook file can compose, with their parameters")
+    p.set_defaults(run=_components)
+
     p = sub.add_parser("outlets", help="a rulebook's outlet catalogue with points")
     p.add_argument("rulebook")
     p.set_defaults(run=_outlets)
@@ -88,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _history_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--rulebook", required=True, help="rulebook id (see `simsuite rulebooks`)")
+    p.add_argument("--rulebook", required=True, help="rulebook id (see `simsuite rulebooks`) or rulebook file")
     p.add_argument("--history", required=True, help="ledger: .xlsx workbook or folder of CSVs")
     p.add_argument("--year", type=int, help="assessment year (default: the year most items fall in)")
 
@@ -107,6 +110,13 @@ def _rulebooks(args) -> int:
     else:
         for row in list_rulebooks().itertuples():
             print(f"{row.id:24} {row.name}: {row.summary}")
+    return 0
+
+
+def _components(args) -> int:
+    from .rulebooks.catalogue import catalogue_markdown
+
+    print(catalogue_markdown())
     return 0
 
 
@@ -193,8 +203,10 @@ def _run(args) -> int:
         executor = Client(args.dask)
     result = run(scenario, executor=executor, progress=True, until_se=args.until_se,
                  max_replicates=args.max_replicates)
-    analysis = result.analyse()
-    out = result.write(args.out, analysis=analysis)
+    from .report import analyse, write_report
+
+    analysis = analyse(result)
+    out = write_report(result, args.out, analysis)
     reached = f" (largest SE {result.manifest['largest_se']:.4f})" if args.until_se else ""
     print(f"{scenario.title}: {result.manifest['replicates']} replicates × {len(scenario.comparisons)} "
           f"comparisons{reached}")

@@ -183,9 +183,9 @@ def curve_actions(rulebook: str | Rulebook) -> list[str]:
 
 
 def _rulebook(rulebook) -> Rulebook:
-    from ..api import rulebook as load
+    from ..rulebooks import resolve
 
-    return load(rulebook)
+    return resolve(rulebook)
 
 
 def _level_pairs(rb: Rulebook) -> dict[str, int]:
@@ -197,9 +197,7 @@ def _level_pairs(rb: Rulebook) -> dict[str, int]:
 
 
 def _has_monthly_quota(rb: Rulebook) -> bool:
-    from ..rules.items import monthly_quota
-
-    return monthly_quota in rb.point_rules
+    return "monthly_quota" in rb.component_names
 
 
 def _check_actions(rb: Rulebook, actions: Sequence[str]) -> list[str]:

@@ -14,20 +14,15 @@ import numpy as np
 import pandas as pd
 
 from ..params import suggest
+from ..rules.registry import SOURCES as SOURCE_TEXT
+from ..rules.registry import source_of_column
 
-#: where each score-table component comes from: the volume of work
-#: (items, monthly quotas, zero months, checklist lines), the quality of it
-#: (adoptions and their bonuses), leaders' instructions, and conduct
-#: (penalties and rewards for events).
-SOURCE_OF_COMPONENT = {
-    "items": "volume", "quota": "volume", "zero_month": "volume", "checklist": "volume",
-    "adoption": "adoption", "bonus": "adoption",
-    "instruction": "instruction",
-    "events": "conduct",
-}
-SOURCES = ("volume", "adoption", "instruction", "conduct")
-SOURCE_NAMES = {"volume": "数量 volume", "adoption": "采用 adoption", "instruction": "批示 instruction",
-                "conduct": "奖惩 conduct"}
+#: where each score-table component comes from (the volume of work, the
+#: quality of it, leaders' instructions, conduct), as each rule component
+#: registers it
+SOURCE_OF_COMPONENT = source_of_column()
+SOURCES = tuple(SOURCE_TEXT)
+SOURCE_NAMES = {s: f"{zh} {en}" for s, (zh, en, _) in SOURCE_TEXT.items()}
 
 
 def source_columns(columns: dict[str, np.ndarray], shape: tuple[int, int]) -> dict[str, np.ndarray]:
@@ -38,7 +33,7 @@ def source_columns(columns: dict[str, np.ndarray], shape: tuple[int, int]) -> di
             continue
         component = name[len("from_"):]
         if component not in SOURCE_OF_COMPONENT:
-            raise KeyError(f"component {component!r} has no source; add it to SOURCE_OF_COMPONENT")
+            raise KeyError(f"component {component!r} has no source; register it in the rule's `credits`")
         out[f"from_{SOURCE_OF_COMPONENT[component]}"] += values
     return out
 

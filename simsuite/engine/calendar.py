@@ -19,7 +19,7 @@ PERIOD_NAMES = ("q1", "q2", "q3", "q4", "annual")
 
 @dataclass(frozen=True)
 class Calendar:
-    """One assessment year of a rulebook (RULES.md C-1, or the rulebook's own)."""
+    """One assessment year of a rulebook (decision C-1, or the rulebook's own)."""
 
     year: int
     first_month: int = 1  # 1..12

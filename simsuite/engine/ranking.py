@@ -1,4 +1,4 @@
-"""Ranks within groups, vectorised over replicates (RULES.md C-6).
+"""Ranks within groups, vectorised over replicates (decision C-6).
 
 Scores are compared after rounding to 6 decimal places, so the order in which
 floating-point sums were taken never makes or breaks a tie; ties share the
@@ -13,9 +13,9 @@ import numpy as np
 DECIMALS = 6
 
 
-def comparable(scores: np.ndarray) -> np.ndarray:
+def comparable(scores: np.ndarray, decimals: int = DECIMALS) -> np.ndarray:
     """Scores as compared for ranks, positions, bands and ties (C-6)."""
-    return np.round(np.asarray(scores, dtype=np.float64), DECIMALS) + 0.0  # +0.0 folds -0.0
+    return np.round(np.asarray(scores, dtype=np.float64), decimals) + 0.0  # +0.0 folds -0.0
 
 
 def rank_min(scores: np.ndarray, groups: np.ndarray, eligible: np.ndarray | None = None) -> np.ndarray:
@@ -34,7 +34,7 @@ PAIRWISE_UP_TO = 96
 
 
 def count_beyond(scores: np.ndarray, groups: np.ndarray, eligible: np.ndarray | None = None,
-                 higher: bool = True) -> np.ndarray:
+                 higher: bool = True, decimals: int = DECIMALS) -> np.ndarray:
     """For each unit, how many eligible units of its group score strictly higher
     (or, with ``higher=False``, strictly lower). Ineligible units get -1.
 
@@ -43,7 +43,7 @@ def count_beyond(scores: np.ndarray, groups: np.ndarray, eligible: np.ndarray | 
     operation, several times faster than sorting rows this short; larger
     groups, or groups that differ by replicate, sort each replicate's row.
     """
-    s = comparable(scores)
+    s = comparable(scores, decimals)
     R, U = s.shape
     ok = np.ones((R, U), bool) if eligible is None else np.asarray(eligible, bool)
     key = -s if higher else s  # smaller key: beyond

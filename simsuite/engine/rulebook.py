@@ -1,11 +1,12 @@
-"""A rulebook: its parameter file, the rule functions it composes, and variants.
+"""A rulebook: its parameter file, the rule components it composes, and variants.
 
-A rulebook is data plus a short composition: the parameter file
-(``simsuite/rulebooks/<id>.toml``) holds every number with its citation; the
-composition module names the point rules and the steps that turn points into
-the final score, rank and award. A variant is the same rulebook with a few
-parameters changed; it keeps a reference to its baseline and the changes,
-never a copy of the file.
+A rulebook is data: its file holds every number with its citation and names
+the rule components (point rules, then the steps that turn points into the
+final score, rank and award) in order. The engine runs whatever components
+it is given; which exist, what they read and how a file is checked against
+them is the composition layer's (:mod:`simsuite.rulebooks.compose`), which
+it hands in as ``composer``. A variant keeps a reference to its baseline and
+the changes, never a copy of the file.
 """
 
 from __future__ import annotations
@@ -44,6 +45,20 @@ class Rulebook:
     baseline: "Rulebook | None" = None
     changes: Mapping[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    composer: Callable | None = field(default=None, compare=False, repr=False)  # makes variants
+    added: tuple[str, ...] = ()  # components a variant added
+    removed: tuple[str, ...] = ()  # and removed
+
+    @property
+    def component_names(self) -> tuple[str, ...]:
+        """The rule components, in scoring order."""
+        return tuple(getattr(c, "name", getattr(c, "__name__", "")) for c in self.point_rules + self.steps)
+
+    def all_components(self) -> tuple[list[str], list[str]]:
+        """Components added and removed from the base rulebook, through stacked variants."""
+        base = set(self.root.component_names)
+        now = self.component_names
+        return [c for c in now if c not in base], [c for c in self.root.component_names if c not in now]
 
     # ---- identity -----------------------------------------------------------
     @property
@@ -136,12 +151,20 @@ class Rulebook:
 
     # ---- variants -------------------------------------------------------------
     def vary(self, changes: Mapping[str, Any] | None = None, title: str | None = None,
-             description: str = "", **dotted: Any) -> "Rulebook":
-        """A variant: this rulebook with ``changes`` (dotted paths, or nested
-        tables of them) applied. Unknown paths and values out of range raise
-        :class:`VariantError` naming each; a change to the current value is
-        reported with a :class:`RedundantChange` warning and kept in ``notes``.
+             description: str = "", add: Sequence[str] = (), remove: Sequence[str] = ()) -> "Rulebook":
+        """A variant: this rulebook with the components ``remove`` names taken
+        out, those ``add`` names put in (with their documented defaults), and
+        ``changes`` (dotted paths, or nested tables of them) applied. Unknown
+        paths and values out of range raise :class:`VariantError` naming each;
+        a change to the current value is reported with a
+        :class:`RedundantChange` warning and kept in ``notes``.
         """
+        if isinstance(add, str) or isinstance(remove, str):
+            raise VariantError("add= and remove= take lists of component names")
+        if self.composer is not None:
+            return self.composer(self, changes, title=title, description=description, add=add, remove=remove)
+        if add or remove:
+            raise VariantError(f"{self.name!r} was built without a component catalogue: cannot add or remove components")
         flat = flatten_changes(self.parameters, dict(changes or {}))
         problems, notes, checked = [], [], {}
         for path, value in flat.items():
@@ -179,7 +202,7 @@ class Rulebook:
         for v in reversed(chain):
             out.update(v.changes)
         base = rb.parameters if rb is not None else self.parameters
-        return {k: v for k, v in out.items() if base[k] != v}
+        return {k: v for k, v in out.items() if k not in base or base[k] != v}
 
     def diff(self, other: "Rulebook | None" = None) -> pd.DataFrame:
         """Parameters whose values differ between this rulebook and ``other``

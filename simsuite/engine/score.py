@@ -12,6 +12,7 @@ from .batch import Batch, compile_histories
 from .context import Context
 from .outcome import Outcome
 from .points import Points, sum_last, totals
+from .ranking import rank_min
 
 
 def as_histories(rulebook, history) -> list[History]:
@@ -41,22 +42,31 @@ def score_histories(rulebook, history, year: int | None = None):
     return scores_of_batch(rulebook, batch)
 
 
+#: what scoring returns: set by :mod:`simsuite.results` (the score table and
+#: explanations live above the engine, which only computes)
+PRESENT: list = []
+
+
 def scores_of_batch(rulebook, batch: Batch):
     """Score an already compiled batch (e.g. synthetic histories)."""
-    from ..results import Scores
-
     records, outcome, ctx = score_batch(rulebook, batch)
-    return Scores(rulebook, ctx, records, outcome)
+    if not PRESENT:
+        raise RuntimeError("import simsuite (or simsuite.results) to get score tables")
+    return PRESENT[0](rulebook, ctx, records, outcome)
 
 
 def score_batch(rulebook, batch: Batch, trace: bool = False) -> tuple[list[Points], Outcome, Context]:
-    """Run a rulebook's point rules and steps over a compiled batch."""
-    from ..rules.instructions import share_with_co_units
-    from ..rules.standing import rank_units
-
+    """Run a rulebook's components over a compiled batch: point rules credit
+    records (``records`` components rework the list so far), then steps turn
+    the totals into the final score, rank and award. Without a ranking step,
+    units are ranked by final within their group (ties share the best rank)."""
     ctx = Context(batch, rulebook.parameters, rulebook.groups, rulebook.pairs, rulebook.checklist_lines, trace)
-    records: list[Points] = [rec for rule in rulebook.point_rules for rec in rule(ctx)]
-    records += share_with_co_units(ctx, records)
+    records: list[Points] = []
+    for rule in rulebook.point_rules:
+        if getattr(rule, "kind", "points") == "records":
+            records = list(rule(ctx, records))
+        else:
+            records += rule(ctx)
     components = component_names(records)
     by_period, by_component = totals(records, batch.n_reps, batch.n_units, components)
     points = sum_last(by_period)
@@ -65,7 +75,7 @@ def score_batch(rulebook, batch: Batch, trace: bool = False) -> tuple[list[Point
     for step in rulebook.steps:
         step(ctx, outcome)
     if outcome.rank is None:
-        rank_units(ctx, outcome)
+        outcome.rank = rank_min(outcome.final, ctx.scoring_group)
     if outcome.award is None:
         outcome.award = np.zeros(points.shape, dtype=np.int8)
     return records, outcome, ctx

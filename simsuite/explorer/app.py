@@ -30,6 +30,9 @@ from .whatif import BASE_NAME, VARIANT_NAME, WhatIf, WhatIfResult, free_path, ra
 SYNTHETIC = "synthetic"
 
 
+#: the first entry of the "add a rule" list
+ADD_RULE = "添加规则 add a rule …"
+
 class Explorer(w.VBox):
     """The explorer as one ipywidgets box (display it in a notebook, or serve
     the notebook with Voilà: ``simsuite explore``).
@@ -45,7 +48,9 @@ class Explorer(w.VBox):
         from .. import list_rulebooks
         from .. import rulebook as load_rulebook
 
-        rulebook = load_rulebook(rulebook).id  # a mistyped id fails here, with a did-you-mean
+        opened = load_rulebook(rulebook)  # a mistyped id fails here, with a did-you-mean
+        # a built-in by its id, a rulebook file by its full path
+        rulebook = opened.id if opened.id in set(list_rulebooks()["id"]) else str(Path(rulebook).resolve())
         if population != "real" and (isinstance(population, bool) or not isinstance(population, int)
                                      or not 2 <= population <= 2000):
             raise ValueError(f"population={population!r}: the explorer takes 'real' (the jurisdiction's units) or "
@@ -63,10 +68,15 @@ class Explorer(w.VBox):
 
         ids = list(list_rulebooks()["id"])
         names = dict(zip(list_rulebooks()["id"], list_rulebooks()["name"]))
-        self.rulebook_box = _classed(w.Dropdown(options=[(f"{names[i]} ({i})", i) for i in ids],
+        options = [(f"{names[i]} ({i})", i) for i in ids]
+        if rulebook not in ids:
+            options.append((f"{opened.file.meta['name']} ({Path(rulebook).name})", rulebook))
+        self.rulebook_box = _classed(w.Dropdown(options=options,
                                                 value=rulebook,
                                                 description="考核办法", layout=w.Layout(width="420px")),
                                      "simsuite-rulebook")
+        self.rule_box = _classed(w.Dropdown(options=[(ADD_RULE, "")], value="", description="规则",
+                                            layout=w.Layout(width="320px")), "simsuite-add-rule")
         synthetic_n = population if isinstance(population, int) else 60
         self.population_box = _classed(w.Dropdown(
             options=[("真实单位 real units", "real"), ("合成单位 synthetic population", SYNTHETIC)],
@@ -111,7 +121,8 @@ class Explorer(w.VBox):
         ], layout=w.Layout(width="52%"))
         self.children = [
             w.HTML("<h3 style='margin:4px 0'>政务信息考核办法: 如果改规则 — what if the rules changed?</h3>"),
-            w.HBox([self.rulebook_box, self.population_box, self.units_box, self.replicates_box, self.seed_box],
+            w.HBox([self.rulebook_box, self.population_box, self.units_box, self.replicates_box, self.seed_box,
+                    self.rule_box],
                    layout=w.Layout(flex_flow="row wrap")),
             w.HBox([self.name_box, self.save_button, self.export_button, self.reset_button]),
             self.files,
@@ -119,6 +130,7 @@ class Explorer(w.VBox):
             w.HTML("<b>重现本页 reproduce this screen</b>"), code_tabs,
         ]
         self.rulebook_box.observe(lambda _: self._load(keep_changes=False), "value")
+        self.rule_box.observe(lambda change: change["new"] and self.add_rule(change["new"]), "value")
         for box in (self.units_box, self.replicates_box, self.seed_box):
             box.observe(lambda _: self._load(keep_changes=True), "value")
         self.population_box.observe(self._population_changed, "value")
@@ -140,6 +152,34 @@ class Explorer(w.VBox):
     def set(self, path: str, value: Any) -> None:
         """Set a parameter's control, as a user would; the screen redraws."""
         self.panel.set(path, value)
+
+    def add_rule(self, name: str) -> None:
+        """Add a rule component from the catalogue, as a user picks it: the
+        controls gain its parameters at their documented defaults, the
+        changes made so far stay, and the code panel adds the rule too."""
+        try:
+            kept = self.panel.changes()
+            start = self.whatif.add_rule(name)
+        except ValueError as exc:
+            self._status(f"无法添加规则 cannot add the rule: {exc}", error=True)
+            return
+        self._build_panel(start)
+        with self.panel_silenced():
+            self.panel.apply(kept)
+        self._rule_options()
+        self.refresh()
+
+    def _build_panel(self, rb) -> None:
+        self.panel = ControlPanel(rb)
+        self.panel.observe(lambda _path: self.refresh())
+        self.controls_box.children = [self.panel.widget]
+
+    def _rule_options(self) -> None:
+        from ..rules.registry import catalogue
+
+        cat = catalogue()
+        self.rule_box.options = [(ADD_RULE, "")] + [(f"{cat[n].zh} {n}", n) for n in self.whatif.addable()]
+        self.rule_box.value = ""
 
     def reset(self) -> None:
         """Every control back at the baseline, with one redraw."""
@@ -163,18 +203,22 @@ class Explorer(w.VBox):
             self._status(f"未重新生成 not regenerated, fix this value first: {exc}", error=True)
             return
         self._status("生成重复年份 generating replicate years …", busy=True)
+        added = self.whatif.added if keep_changes and hasattr(self, "whatif") else ()
         try:
             self.whatif = WhatIf(self.rulebook_box.value, population=self.population,
                                  replicates=self.replicates_box.value, seed=self.seed_box.value, year=self.year)
         except (ValueError, FileNotFoundError) as exc:
             self._status(f"无法生成 cannot generate: {exc}", error=True)
             return
+        for name in added:  # rules added from the catalogue stay with a new population
+            self.whatif.add_rule(name)
         same_rulebook = hasattr(self, "panel") and self.panel.parameters is self.whatif.rulebook.parameters
-        if not (keep_changes and same_rulebook):
-            self.panel = ControlPanel(self.whatif.rulebook)
-            self.panel.observe(lambda _path: self.refresh())
-            self.controls_box.children = [self.panel.widget]
+        if added:
+            self._build_panel(self.whatif.start)
+        elif not (keep_changes and same_rulebook):
+            self._build_panel(self.whatif.rulebook)
             self.name_box.value = f"{self.whatif.rulebook.id}-variant"
+        self._rule_options()
         with self.panel_silenced():
             self.panel.apply(kept)
         self.refresh()

@@ -71,6 +71,8 @@ def start(rulebook: str = "ningxia-transport-2021", port: int | None = None, rep
     from .. import rulebook as load_rulebook
 
     load_rulebook(rulebook)  # a mistyped id fails here, with a did-you-mean
+    if str(rulebook).endswith(".toml"):
+        rulebook = str(Path(rulebook).resolve())  # the server runs in another folder
     folder = Path(folder) if folder is not None else Path(tempfile.mkdtemp(prefix="simsuite-explore-"))
     notebook = folder / "simsuite-explorer.ipynb"
     nbformat.write(explorer_notebook(rulebook, replicates), notebook)

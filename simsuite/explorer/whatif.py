@@ -130,23 +130,61 @@ class WhatIf:
         self.base_distribution = rank_distribution(self.base_panel)
         self.setup_seconds = time.perf_counter() - started
         self._last: tuple[tuple, WhatIfResult] | None = None
+        self.added: tuple[str, ...] = ()
+
+    # ---- rules added from the catalogue ----------------------------------------------
+    def addable(self) -> list[str]:
+        """Components of the catalogue this rulebook can add with their
+        documented defaults alone (those needing a value the rulebook lacks
+        are left out: a variant file or ``vary`` can give it)."""
+        from ..engine.rulebook import VariantError
+        from ..rules.registry import catalogue
+
+        out = []
+        for name in catalogue():
+            if name in self.rulebook.component_names or name in self.added:
+                continue
+            try:
+                self.rulebook.vary(add=[*self.added, name])
+            except VariantError:
+                continue
+            out.append(name)
+        return out
+
+    def add_rule(self, name: str) -> Rulebook:
+        """Add rule component ``name`` (with its documented defaults) to every
+        variant from now on; returns the baseline with it, whose parameters
+        the changes are then set against."""
+        rb = self.rulebook.vary(add=[*self.added, name])  # a bad name raises with a did-you-mean
+        self.added = (*self.added, name)
+        self._last = None
+        return rb
+
+    @property
+    def start(self) -> Rulebook:
+        """The baseline with the added rules, at their defaults."""
+        return self.rulebook.vary(add=list(self.added)) if self.added else self.rulebook
 
     # ---- variants ---------------------------------------------------------------
     def variant(self, changes: Mapping[str, Any] | None = None, title: str | None = None) -> Rulebook:
-        """The baseline with ``changes``; bad paths or values raise VariantError.
-        A change back to the baseline value is normal here and is not warned about."""
+        """The baseline with the added rules and ``changes``; bad paths or values
+        raise VariantError. A change back to the baseline value is normal here
+        and is not warned about."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RedundantChange)
-            return self.rulebook.vary(dict(changes or {}), title=title or f"{self.rulebook.name} · 变体")
+            return self.rulebook.vary(dict(changes or {}), title=title or f"{self.rulebook.name} · 变体",
+                                      add=list(self.added))
 
     def effective_changes(self, changes: Mapping[str, Any] | None) -> dict[str, Any]:
-        """``changes`` as dotted paths, without those equal to the baseline."""
+        """``changes`` as dotted paths, without those equal to the baseline
+        (or to an added rule's default)."""
         rb = self.variant(changes)
-        return rb.all_changes()
+        start = self.start.parameters
+        return {k: v for k, v in rb.all_changes().items() if k not in start or start[k] != v}
 
     def run(self, changes: Mapping[str, Any] | None = None) -> WhatIfResult:
         """Score the variant on the baseline's histories and compare the two."""
-        key = _key(flatten_changes(self.rulebook.parameters, dict(changes or {})))
+        key = (self.added, _key(flatten_changes(self.rulebook.parameters, dict(changes or {}))))
         if self._last is not None and self._last[0] == key:
             return self._last[1]
         started = time.perf_counter()
@@ -184,6 +222,7 @@ class WhatIf:
             extra = f", behaviour=Behaviour.make({_literal(behaviour_changes[0])}, groups={_literal(behaviour_changes[1])})"
         lines += ["", f"whatif = WhatIf({self.rulebook.id!r}, population={population}, "
                       f"replicates={self.replicates}, seed={self.seed}, year={self.year}{extra})"]
+        lines += [f"whatif.add_rule({name!r})" for name in self.added]
         if effective:
             lines.append("changes = {")
             lines += [f"    {path!r}: {_literal(value)}," for path, value in effective.items()]
@@ -199,9 +238,11 @@ class WhatIf:
         import tomli_w
 
         effective = self.effective_changes(changes)
-        doc = {"variant": {"title": title or f"{self.rulebook.name} · 变体",
-                           "description": description or _describe(self, effective),
-                           "baseline": self.rulebook.id},
+        header = {"title": title or f"{self.rulebook.name} · 变体",
+                  "description": description or _describe(self, effective), "baseline": self.rulebook.id}
+        if self.added:
+            header["add"] = list(self.added)
+        doc = {"variant": header,
                "changes": {k: _plain(v) for k, v in effective.items()}}
         return tomli_w.dumps(doc)
 
@@ -213,12 +254,13 @@ class WhatIf:
         from ..engine.variant_file import write_variant
 
         effective = self.effective_changes(changes)
-        if not effective:
+        if not effective and not self.added:
             raise ValueError("nothing to save: every parameter is at its baseline value")
         folder = Path(directory) if directory is not None else Path.cwd() / "scenarios" / "variants"
         folder.mkdir(parents=True, exist_ok=True)
         path = free_path(folder, safe_name(name), ".toml")
-        rb = self.rulebook.vary(effective, title=title or name, description=_describe(self, effective))
+        rb = self.rulebook.vary(effective, title=title or name, description=_describe(self, effective),
+                                add=list(self.added))
         return write_variant(rb, path)
 
     def export(self, changes: Mapping[str, Any] | None, path: str | Path) -> Path:
@@ -277,6 +319,7 @@ def _literal(value: Any) -> str:
 
 
 def _describe(whatif: WhatIf, changes: Mapping[str, Any]) -> str:
-    params = whatif.rulebook.parameters
-    parts = [f"{params.param(p).zh or p} ({p}): {_literal(params[p])} → {_literal(v)}" for p, v in changes.items()]
+    params = whatif.start.parameters  # with the added rules, at their defaults
+    parts = [f"added rule {name}" for name in whatif.added]
+    parts += [f"{params.param(p).zh or p} ({p}): {_literal(params[p])} → {_literal(v)}" for p, v in changes.items()]
     return "; ".join(parts)

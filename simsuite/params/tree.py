@@ -262,11 +262,13 @@ class Parameters:
 
 
 def _is_citation(text: str) -> bool:
-    """An article of a seed document (第…条, 一、, (二), 附件 …) or a RULES.md
-    decision id (C-3, NX-5 …)."""
+    """An article of the source (第…条, 一、, (二), 附件 …), a numbered
+    decision (C-3, NX-5 …; see docs/decisions.md), or a rule component's
+    documented default ("default: …")."""
     import re
 
-    return bool(re.search(r"第.+[条项]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|附件|通知|RULES\.md [A-Z]+-\d", text or ""))
+    return bool(re.search(r"第.+[条项]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|附件|通知"
+                          r"|\b(?:C|NX|JD|JL|HRB|LY)-\d|^default\b", text or ""))
 
 
 def _range_text(p: Param) -> str:

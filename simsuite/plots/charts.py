@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from simsuite.params import suggest
+from simsuite.rules.registry import source_labels
 
 PNG_DPI = 110
 
@@ -28,12 +29,7 @@ PNG_DPI = 110
 NOTABLE_RANK_SHIFT = 2
 
 # Chinese and English names of the score sources of the score breakdown.
-COMPONENT_NAMES = {
-    "from_volume": "数量 volume",
-    "from_adoption": "采用 adoption",
-    "from_instruction": "批示 instruction",
-    "from_conduct": "奖惩 conduct",
-}
+COMPONENT_NAMES = source_labels()
 COMPONENT_COLOURS = {
     "from_volume": "#4C72B0",
     "from_adoption": "#55A868",

@@ -123,28 +123,20 @@ def _describer(b, source: str, rulebook):
 
 def _specific(rules, source: str, n: int, b, rulebook, u: int) -> list[str]:
     """Narrow table paths to the one cell that decided this row, so the
-    citation is that cell's own (e.g. one outlet's article)."""
-    from ..ledger import INSTRUCTION_KINDS, INSTRUCTION_LEVELS
-
+    citation is that cell's own (e.g. one outlet's article): each component
+    says how (:attr:`Component.narrow`); a cell that does not apply is left out."""
     p = rulebook.parameters
-    group = rulebook.groups[b.group[u]]
-    cell = {"quota.items": f"quota.items.{group}", "checklist.quota": f"checklist.quota.{group}"}
-    if source == "adoption":
-        from ..ledger import ITEM_KINDS
-
-        outlet, section = rulebook.pairs[b.ad_pair[n]]
-        kind = ITEM_KINDS[b.item_kind[b.ad_item[n]]]
-        cell["adoption.points"] = f"adoption.points.{outlet}.{section}"
-        # a group's own points or a kind's factor: cite them only where they apply
-        cell["adoption.group_points"] = f"adoption.group_points.{group}.{outlet}.{section}"
-        cell["adoption.multiplier"] = f"adoption.multiplier.{kind}.{outlet}"
-        return [cell.get(r, r) for r in rules if cell.get(r, r) in p]
-    if source == "instruction":
-        level = INSTRUCTION_LEVELS[b.ins_level[n]]
-        kind = INSTRUCTION_KINDS[b.ins_kind[n]]
-        path = f"instruction.points.{level}"
-        cell["instruction.points"] = f"{path}.{kind}" if f"{path}.{kind}" in p else path
-    return [cell.get(r, r) if cell.get(r, r) in p else r for r in rules]
+    cell: dict = {}
+    for component in rulebook.point_rules + rulebook.steps:
+        narrow = getattr(component, "narrow", None)
+        if narrow is not None:
+            cell.update(narrow(rules, source, n, b, rulebook, u))
+    out = []
+    for r in rules:
+        c = cell.get(r, r)
+        if c is not None:
+            out.append(c if c in p else r)
+    return out
 
 
 def _steps(outcome, p, r: int, u: int) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The score table of FORMAT.md, for one history or R replicates."""
+"""The score table (one row per unit, or per replicate and unit), for one history or R replicates."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ class Scores:
 
     @cached_property
     def stamp(self) -> dict[str, str]:
-        from .. import __version__
+        from ..version import VERSION as __version__
 
         return {
             "simsuite": __version__,

@@ -1,39 +1,79 @@
-"""The built-in rulebooks: one parameter file and one composition module each.
+"""Rulebooks: the built-in ones, found as the TOML files of this folder, and
+any other rulebook file by its path.
 
-``<id>.toml`` holds every parameter with its citation; ``<module>.py``
-lists the rule functions (from :mod:`simsuite.rules`) the rulebook composes.
+Each file holds every parameter with its citation and lists the rule
+components (from :mod:`simsuite.rules`) it composes; see
+``docs/authoring.md`` for writing one.
 """
 
 from __future__ import annotations
 
-import importlib
 from functools import lru_cache
 from pathlib import Path
 
 from ..engine.rulebook import Rulebook
-from ..params import read_rulebook_file, suggest
+from ..params import suggest
+from .compose import RulebookError, read_rulebook
 
 HERE = Path(__file__).parent
 
-#: rulebook id → composition module
-MODULES = {
-    "jilin-transport-2015": "jilin_transport_2015",
-    "ningxia-transport-2021": "ningxia_transport_2021",
-    "harbin-2008": "harbin_2008",
-    "jiande-2018": "jiande_2018",
-    "longyang-2019": "longyang_2019",
-}
-
 
 def available() -> list[str]:
-    return list(MODULES)
+    """The built-in rulebooks' ids: the files of this folder, by name."""
+    return sorted(p.stem for p in HERE.glob("*.toml"))
+
+
+def is_rulebook_file(path: str | Path) -> bool:
+    """Whether ``path`` names a rulebook file (not a variant) by its content."""
+    from ..params.rulebook_file import load_toml
+
+    path = Path(path)
+    return path.suffix == ".toml" and path.is_file() and "rulebook" in load_toml(path)
 
 
 @lru_cache(maxsize=None)
 def load(rulebook_id: str) -> Rulebook:
     """The baseline rulebook ``rulebook_id`` (cached: rulebooks are immutable)."""
-    if rulebook_id not in MODULES:
-        raise KeyError(f"no rulebook {rulebook_id!r}{suggest(rulebook_id, list(MODULES))}; available: {available()}")
-    module = importlib.import_module(f"{__name__}.{MODULES[rulebook_id]}")
-    file = read_rulebook_file(HERE / f"{rulebook_id}.toml")
-    return Rulebook(file=file, point_rules=tuple(module.POINTS), steps=tuple(module.STEPS), parameters=file.parameters)
+    if rulebook_id not in available():
+        raise KeyError(f"no rulebook {rulebook_id!r}{suggest(rulebook_id, available())}; available: {available()}"
+                       " (or give the path of a rulebook file)")
+    rb = read_rulebook(HERE / f"{rulebook_id}.toml")
+    if rb.id != rulebook_id:
+        raise RulebookError(f"{HERE / (rulebook_id + '.toml')}: [rulebook] id {rb.id!r} differs from the file name")
+    return rb
+
+
+@lru_cache(maxsize=64)
+def _load_file(path: Path, mtime: float) -> Rulebook:
+    return read_rulebook(path)
+
+
+def load_file(path: str | Path) -> Rulebook:
+    """A rulebook from any rulebook file (re-read when the file changes)."""
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise RulebookError(f"{path}: no such rulebook file")
+    return _load_file(path, path.stat().st_mtime)
+
+
+def resolve(name) -> Rulebook:
+    """A rulebook from what a user may give: a Rulebook, a built-in id, the
+    path of a rulebook file, or the path of a variant file."""
+    from ..engine.variant_file import read_variant
+
+    if isinstance(name, Rulebook):
+        return name
+    if str(name) in available():
+        return load(str(name))
+    if str(name).endswith(".toml"):
+        return load_file(name) if is_rulebook_file(name) else read_variant(name)
+    return load(str(name))  # raises with a did-you-mean
+
+
+from .. import results as _results  # noqa: E402,F401  (scoring returns its score tables)
+from ..engine import variant_file as _variant_file  # noqa: E402
+
+if not _variant_file.RESOLVERS:  # variant files name baselines by id or by rulebook file
+    _variant_file.RESOLVERS.append((available, is_rulebook_file, load, load_file))
+
+__all__ = ["resolve", "HERE", "Rulebook", "RulebookError", "available", "is_rulebook_file", "load", "load_file"]

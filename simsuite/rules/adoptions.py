@@ -8,6 +8,39 @@ from ..engine.batch import KIND
 from ..engine.context import Context
 from ..engine.points import Points
 from .crediting import credit_rises
+from .registry import Spec, component
+
+UNSCORED = Spec("items.unscored_kinds", "set", "采用和批示不计分的信息类型",
+                "item kinds whose adoptions and instructions score nothing", choices="item_kinds", default=(),
+                cite="decision C-5")
+
+
+def _adoption_feature(rb) -> dict:
+    highest = rb.parameters["adoption.combine"] == "highest"
+    return {"adoption combination": "highest only, credited as it rises (C-8)" if highest
+            else "every adoption scores (sum)"}
+
+
+def _adoption_cells(rules, source, n, b, rulebook, u) -> dict:
+    """An adoption cites its outlet-and-section cell, and a group's own points
+    or a kind's factor only where they apply."""
+    if source != "adoption":
+        return {}
+    from ..ledger import ITEM_KINDS
+
+    p = rulebook.parameters
+    group = rulebook.groups[b.group[u]]
+    outlet, section = rulebook.pairs[b.ad_pair[n]]
+    kind = ITEM_KINDS[b.item_kind[b.ad_item[n]]]
+    cells = {"adoption.points": f"adoption.points.{outlet}.{section}",
+             "adoption.group_points": f"adoption.group_points.{group}.{outlet}.{section}",
+             "adoption.multiplier": f"adoption.multiplier.{kind}.{outlet}"}
+    return {k: (v if v in p else None) for k, v in cells.items()}
+
+
+def _bonus_feature(rb) -> dict:
+    p = rb.parameters
+    return {"bonuses": f"{p['bonus.points']:g} once per adopted {'/'.join(p['bonus.kinds'])} item"}
 
 
 def adoption_table(ctx: Context) -> tuple[np.ndarray, list[str]]:
@@ -40,9 +73,22 @@ def adoption_table(ctx: Context) -> tuple[np.ndarray, list[str]]:
     return values, rules
 
 
+@component("adoption_points", zh="采用计分", en="points for each adoption by an outlet and section",
+           credits={"adoption": "adoption"}, feature=_adoption_feature, narrow=_adoption_cells, params=(
+    Spec("adoption.points", "number", "刊物采用计分", "points per adoption, by outlet and section", "points an adoption",
+         0, 1000, keys="outlets"),
+    Spec("adoption.group_points", "number", "某组的采用计分", "a group's own points for some outlet sections",
+         "points an adoption", 0, 1000, keys="groups", default={}, cite="default: the same points for every group"),
+    Spec("adoption.multiplier", "number", "某类信息采用计分倍数", "factor on an item kind's adoption by an outlet",
+         "times", 0, 10, keys="item_kinds", default={}, cite="default: no factor"),
+    Spec("adoption.combine", "choice", "同一信息多次采用:累加或只记最高分",
+         "several adoptions of one item: sum them, or only the highest (credited as it rises)",
+         choices=("sum", "highest"), default="sum", cite="decision C-2"),
+    UNSCORED,
+))
 def adoption_points(ctx: Context) -> list:
     """Each adoption scores its outlet-and-section points to the item's lead
-    unit, in the period of the adoption's own date (FORMAT.md).
+    unit, in the period of the adoption's own date.
 
     Parameters: ``adoption.points`` (the catalogue's point table),
     ``adoption.combine`` (``sum``: every adoption scores, C-2; ``highest``:
@@ -71,12 +117,22 @@ def adoption_points(ctx: Context) -> list:
     return out
 
 
+@component("first_adoption_bonus", zh="完成任务并被采用另加分", en="extra points once for an adopted item of some kinds",
+           credits={"bonus": "adoption"}, feature=_bonus_feature, params=(
+    Spec("bonus.kinds", "set", "被采用另加分的信息类型", "item kinds earning the extra bonus once adopted",
+         choices="item_kinds"),
+    Spec("bonus.points", "number", "被采用另加分", "extra points, once, on the date of the item's first adoption",
+         "points an item", 0, 1000),
+    Spec("bonus.per", "choice", "加分方式:每条信息一次,或每次采用", "the bonus once per item (item) or for every adoption (adoption)",
+         choices=("item", "adoption"), default="item", cite="default: once per item (decision LY-1)"),
+))
 def first_adoption_bonus(ctx: Context) -> list:
-    """RULES.md LY-1: an item of ``bonus.kinds`` with at least one adoption earns
-    ``bonus.points`` once, on the date of its first adoption."""
+    """Decision LY-1: an item of ``bonus.kinds`` with at least one adoption earns
+    ``bonus.points`` once, on the date of its first adoption (``bonus.per`` =
+    ``adoption``: on every adoption)."""
     b, p = ctx.b, ctx.p
-    first = b.keys.ad_runs.first_rows
-    earns = first[ctx.kind_mask(p["bonus.kinds"])[b.keys.ad_kind[first]] & b.keys.ad_in_scope[first]]
+    rows = b.keys.ad_runs.first_rows if p["bonus.per"] == "item" else np.arange(len(b.ad_item))
+    earns = rows[ctx.kind_mask(p["bonus.kinds"])[b.keys.ad_kind[rows]] & b.keys.ad_in_scope[rows]]
     amounts = np.zeros(len(b.ad_item))
     amounts[earns] = float(p["bonus.points"])
 
@@ -85,8 +141,8 @@ def first_adoption_bonus(ctx: Context) -> list:
         earned[earns] = True
         return earned & b.in_year(b.ad_month)
 
-    return [ctx.credit("bonus", ["bonus.points", "bonus.kinds"], "adoption", amounts, keep,
-                       note="first adoption of the item")]
+    return [ctx.credit("bonus", ["bonus.points", "bonus.kinds", "bonus.per"], "adoption", amounts, keep,
+                       note="first adoption of the item" if p["bonus.per"] == "item" else "an adoption of the item")]
 
 
 def scores_nothing(ctx: Context, source: str, unscored: np.ndarray) -> list[Points]:

@@ -15,7 +15,7 @@ from ..engine.order import Runs, ordering
 
 
 def credit_rises(runs: Runs, value: np.ndarray) -> np.ndarray:
-    """RULES.md C-8: where only a key's highest value counts, each arrival is
+    """Decision C-8: where only a key's highest value counts, each arrival is
     credited the amount by which it raises the key's highest so far (from 0),
     in date order (``runs``: the rows of each key, in that order). The
     credits of one key sum to its highest value."""

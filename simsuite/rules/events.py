@@ -8,8 +8,23 @@ from ..engine.batch import EVENT
 from ..engine.context import Context
 from ..engine.points import Points, make_points
 from ..engine.order import order_by
+from .registry import Spec, component
 
 
+def _event_feature(rb) -> dict:
+    p = rb.parameters
+    later = p.table("events.later") if p.has("events.later") else {}
+    parts = [f"{k} {v:+g}" + (f" (later {later[k]:+g})" if k in later else "") for k, v in p.table("events.points").items()]
+    return {"events": ", ".join(parts)}
+
+
+@component("event_points", zh="加减分事项", en="points gained or lost for each event of some kinds",
+           credits={"events": "conduct"}, feature=_event_feature, params=(
+    Spec("events.points", "number", "加减分事项(每次)", "points per event, by kind", "points an event", -1000, 1000,
+         keys="event_kinds"),
+    Spec("events.later", "number", "同一事项第二次起每次计分", "points for each later event of a kind in the year",
+         "points an event", -1000, 1000, keys="event_kinds", default={}, cite="default: every event the same"),
+))
 def event_points(ctx: Context) -> list[Points]:
     """Each event of a kind in ``events.points`` scores that amount per
     occurrence (``count`` occurrences per row), in the period of its date.

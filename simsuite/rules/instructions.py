@@ -9,7 +9,31 @@ from ..engine.context import Context
 from ..engine.points import Credits, Points, make_points
 from ..ledger import INSTRUCTION_KINDS, INSTRUCTION_LEVELS
 from .adoptions import scores_nothing
+from .adoptions import UNSCORED
 from .crediting import credit_rises
+from .registry import Spec, component
+
+
+def _instruction_feature(rb) -> dict:
+    highest = rb.parameters["instruction.combine"] == "highest"
+    return {"instruction combination": "highest only, credited as it rises" if highest
+            else "each instruction scores (sum)"}
+
+
+def _instruction_cell(rules, source, n, b, rulebook, u) -> dict:
+    if source != "instruction":
+        return {}
+    p = rulebook.parameters
+    path = f"instruction.points.{INSTRUCTION_LEVELS[b.ins_level[n]]}"
+    kind = f"{path}.{INSTRUCTION_KINDS[b.ins_kind[n]]}"
+    return {"instruction.points": kind if kind in p else path}
+
+
+def _share_feature(rb) -> dict:
+    p = rb.parameters
+    share = p["co_submission.share"]
+    covers = " and instruction" if p["co_submission.covers_instructions"] else ""
+    return {"co-submission": "lead only (C-3)" if share == 0 else f"co-units get {share:g} of adoption{covers} points"}
 
 
 def instruction_table(ctx: Context) -> np.ndarray:
@@ -29,6 +53,16 @@ def instruction_table(ctx: Context) -> np.ndarray:
     return out
 
 
+@component("instruction_points", zh="领导批示计分", en="points for each leader's instruction on an item",
+           credits={"instruction": "instruction"}, feature=_instruction_feature, narrow=_instruction_cell, params=(
+    Spec("instruction.points", "number", "领导批示计分(按级别,或按级别和类型)",
+         "points per leader's instruction, by level (one number) or by level and kind", "points an instruction",
+         0, 1000, keys="levels"),
+    Spec("instruction.combine", "choice", "同一信息多次批示:累加或只记最高分",
+         "several instructions on one item: each scores, or only the highest", choices=("sum", "highest"),
+         default="sum", cite="decision C-4"),
+    UNSCORED,
+))
 def instruction_points(ctx: Context) -> list:
     """Each instruction scores its level-and-kind points to the item's lead
     unit in the period of its own date.
@@ -51,17 +85,26 @@ def instruction_points(ctx: Context) -> list:
     return out
 
 
+@component("co_submission", kind="records", phase="share", zh="联合报送计分",
+           en="co-submitting units get a share of the lead unit's adoption (and instruction) points",
+           feature=_share_feature, params=(
+    Spec("co_submission.share", "number", "联合报送单位计分比例", "share of an item's points each co-submitting unit gets",
+         "share of the lead's points", 0, 1, default=0.0, cite="decision C-3"),
+    Spec("co_submission.covers_instructions", "bool", "联合报送计分是否包括批示分",
+         "co-submitters' share covers instruction points too", default=False, cite="decision C-3"),
+))
 def share_with_co_units(ctx: Context, records: list[Points]) -> list[Points]:
     """Co-submission: each of an item's ``co_units`` gets ``co_submission.share``
     of what the lead unit was credited for the item's adoptions (and, where
     ``co_submission.covers_instructions``, instructions), on the same dates.
 
-    RULES.md C-3 (share 0: co-units get nothing) unless a rulebook says more.
+    Decision C-3 (share 0: co-units get nothing) unless a rulebook says more.
+    Returns every record: the point rules' and the co-units' shares.
     """
     b, p = ctx.b, ctx.p
     share = float(p["co_submission.share"])
     if share == 0 or len(b.co_unit) == 0:
-        return []
+        return list(records)
     sources = {"adoption"}
     if p["co_submission.covers_instructions"]:
         sources.add("instruction")
@@ -88,5 +131,5 @@ def share_with_co_units(ctx: Context, records: list[Points]) -> list[Points]:
         out.append(make_points(rec.component, rec.rules + rules, rec.source, row.index,
                                row.rep * b.n_units + b.co_unit[pos], row.period, row.points * share, b.n_units,
                                None if row.basis is None else row.basis * share, note=note))
-    return out
+    return list(records) + out
 

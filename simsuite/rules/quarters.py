@@ -10,8 +10,73 @@ from ..engine.context import Context
 from ..engine.outcome import Outcome
 from ..engine.points import sum_last
 from ..engine.ranking import comparable, count_beyond, group_max
+from .registry import Spec, component
+
+PAIRS = "pairs"
 
 
+def _normalise_feature(rb) -> dict:
+    p = rb.parameters
+    if not p["normalise.enabled"]:
+        return {}
+    return {"normalisation": f"each quarter to the group's first = {p['normalise.scale']:g}"}
+
+
+def _span(values) -> str:
+    values = list(values)
+    return f"{values[0]:g}…{values[-1]:g} for positions 1–{len(values)}"
+
+
+def _rank_points_feature(rb) -> dict:
+    p = rb.parameters
+    out = {}
+    vetoes = []
+    if p["veto.quarter_events"]:
+        vetoes.append(f"quarter: {', '.join(p['veto.quarter_events'])}")
+    if p["direct_report.enabled"]:
+        vetoes.append("quarter: direct-report task failed")
+        out["quota rules"] = (f"direct reports ({', '.join(p['direct_report.groups'])}): ≥ {p['direct_report.monthly_count']} "
+                              f"{p['direct_report.monthly_to']} a month and ≥ {p['direct_report.quarterly_count']} "
+                              f"{p['direct_report.quarterly_to']} a quarter")
+    if vetoes:
+        out["vetoes"] = "; ".join(vetoes)
+    if p["rank_points.enabled"]:
+        tables = p.table("rank_points.table")
+        out["rank-point tables"] = "; ".join(
+            f"{g}: target {p[f'rank_points.target.{g}']:g}, {_span(tables[g])}, rest {p[f'rank_points.rest.{g}']:g}"
+            for g in rb.groups)
+    return out
+
+
+def _combine_feature(rb) -> dict:
+    names = rb.component_names
+    p = rb.parameters
+    scores = ("efficiency scores" if "normalise_quarters" in names and p["normalise.enabled"] else
+              "rank points" if "rank_point_quarters" in names and p["rank_points.enabled"] else "points")
+    return {"final score": f"{p['final.combine']} of the quarters' {scores}"}
+
+
+def _year_feature(rb) -> dict:
+    p = rb.parameters
+    return {"normalisation": f"the year's total to the group's first = {p['normalise_year.scale']:g}"}
+
+
+NORMALISE = (
+    Spec("normalise.enabled", "bool", "季度得分以组内第一名为标准换算", "normalise each quarter to the group's first-placed unit",
+         default=True, cite="default: normalise"),
+    Spec("normalise.scale", "number", "第一名得分(满分)", "score of the first-placed unit", "points", 0, 1000,
+         default=100.0, cite="default: 100 for the first"),
+    Spec("normalise.top_not_positive", "choice", "第一名得分不大于0时",
+         "when the group's top points are ≤ 0: zero = every unit scores 0; raw = the points pass through unchanged",
+         choices=("zero", "raw"), default="zero", cite="decision NX-5"),
+    Spec("normalise.floor_negative", "bool", "换算结果为负时计0分", "raise a negative normalised score to 0",
+         default=True, cite="decision NX-5"),
+)
+
+
+@component("normalise_quarters", kind="step", phase="quarters", zh="季度得分按组内第一名换算",
+           en="each quarter's points normalised to the group's first-placed unit", feature=_normalise_feature,
+           params=NORMALISE)
 def normalise_quarters(ctx: Context, o: Outcome) -> None:
     """Per quarter and group, the first-placed unit gets ``normalise.scale``
     and every other unit its points × scale ÷ the top (效率分).
@@ -26,15 +91,7 @@ def normalise_quarters(ctx: Context, o: Outcome) -> None:
     if not p["normalise.enabled"]:
         o.quarter_scores = q.copy()
         return
-    scale = float(p["normalise.scale"])
-    groups = ctx.scoring_group
-    top = group_max(q, groups, len(ctx.groups))[:, groups]  # each unit's group's highest
-    positive = comparable(top) > 0
-    safe = np.where(positive, top, 1.0)
-    eff = np.where(positive, scale * q / safe, 0.0)
-    eff = np.where(comparable(q) == comparable(top), np.where(positive, scale, 0.0), eff)  # the top: exactly the scale
-    if p["normalise.floor_negative"]:
-        eff = np.maximum(eff, 0.0)
+    top, eff = normalised(ctx, q, "normalise")
     o.quarter_scores = eff
     o.add_step(
         "normalise each quarter to the group's first-placed unit",
@@ -42,6 +99,46 @@ def normalise_quarters(ctx: Context, o: Outcome) -> None:
         **o.quarter_columns("top", np.where(np.isfinite(top), top, 0.0)),
         **o.quarter_columns("efficiency", eff),
     )
+
+
+def normalised(ctx: Context, points: np.ndarray, prefix: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's group top, and ``points`` × scale ÷ that top (the top
+    exactly the scale), read from the ``<prefix>.*`` parameters; ``points``
+    is (R, U) or (R, U, quarters)."""
+    p = ctx.p
+    scale = float(p[f"{prefix}.scale"])
+    groups = ctx.scoring_group
+    top = group_max(points, groups, len(ctx.groups))[:, groups]  # each unit's group's highest
+    positive = comparable(top) > 0
+    safe = np.where(positive, top, 1.0)
+    eff = np.where(positive, scale * points / safe, 0.0)
+    eff = np.where(comparable(points) == comparable(top), np.where(positive, scale, 0.0), eff)  # the top: exactly the scale
+    if p[f"{prefix}.top_not_positive"] == "raw":
+        eff = np.where(positive, eff, points)
+    if p[f"{prefix}.floor_negative"]:
+        eff = np.maximum(eff, 0.0)
+    return top, eff
+
+
+@component("normalise_year", kind="step", phase="year", zh="年度得分按组内第一名换算",
+           en="the year's final normalised to the group's first-placed unit", feature=_year_feature, params=(
+    Spec("normalise_year.scale", "number", "第一名得分(满分)", "score of the first-placed unit", "points", 0, 1000,
+         default=100.0, cite="default: 100 for the first"),
+    Spec("normalise_year.top_not_positive", "choice", "第一名得分不大于0时",
+         "when the group's top is ≤ 0: zero = every unit scores 0; raw = the final passes through unchanged",
+         choices=("zero", "raw"), default="zero", cite="decision NX-5"),
+    Spec("normalise_year.floor_negative", "bool", "换算结果为负时计0分", "raise a negative normalised score to 0",
+         default=True, cite="decision NX-5"),
+))
+def normalise_year(ctx: Context, o: Outcome) -> None:
+    """The group's first-placed unit gets ``normalise_year.scale`` and every
+    other unit its final × scale ÷ the top's: a year total put on one scale
+    across groups of different sizes and activity."""
+    top, eff = normalised(ctx, o.final, "normalise_year")
+    o.final = eff
+    o.add_step("normalise the year to the group's first-placed unit",
+               ["normalise_year.scale", "normalise_year.top_not_positive", "normalise_year.floor_negative"],
+               year_top=np.where(np.isfinite(top), top, 0.0), year_normalised=eff)
 
 
 def quarter_vetoes(ctx: Context) -> np.ndarray:
@@ -80,6 +177,30 @@ def direct_report_done(ctx: Context) -> np.ndarray:
     return done | ~in_task[None, :, None]
 
 
+@component("rank_point_quarters", kind="step", phase="quarters", zh="季度按名次赋分",
+           en="quarter rank points against a group target, with quarter vetoes", feature=_rank_points_feature, params=(
+    Spec("rank_points.enabled", "bool", "季度按排名赋分(否则直接累计季度原始分)",
+         "score each quarter by rank points (otherwise by raw points)", default=True, cite="default: rank points"),
+    Spec("rank_points.target", "number", "季度目标分", "raw quarter points a unit must reach to be ranked", "points",
+         0, 10000, keys="groups"),
+    Spec("rank_points.table", "list", "名次赋分表", "rank points by position", "points", 0, 1000, keys="groups"),
+    Spec("rank_points.rest", "number", "其余名次赋分", "rank points for positions past the table", "points", 0, 1000,
+         keys="groups"),
+    Spec("veto.quarter_events", "set", "当季不得分的事项", "events that veto the quarter they fall in",
+         choices="event_kinds", default=(), cite="default: no quarter veto"),
+    Spec("direct_report.enabled", "bool", "直报点任务未完成当季不得分", "a failed direct-report task vetoes the quarter",
+         default=False, cite="default: no direct-report task"),
+    Spec("direct_report.groups", "set", "承担直报点任务的组", "groups with the direct-report task", choices="groups",
+         when=("direct_report.enabled", True)),
+    Spec("direct_report.monthly_to", "choice", "每月直报对象(刊物:栏目)", "where the monthly direct reports go (outlet:section)",
+         choices=PAIRS, when=("direct_report.enabled", True)),
+    Spec("direct_report.monthly_count", "integer", "每月直报信息不少于", "monthly minimum of direct reports",
+         "items a month", 0, 100, when=("direct_report.enabled", True)),
+    Spec("direct_report.quarterly_to", "choice", "每季直报对象(刊物:栏目)",
+         "where the quarterly direct reports go (outlet:section)", choices=PAIRS, when=("direct_report.enabled", True)),
+    Spec("direct_report.quarterly_count", "integer", "每季直报信息不少于", "quarterly minimum of direct reports",
+         "items a quarter", 0, 100, when=("direct_report.enabled", True)),
+))
 def rank_point_quarters(ctx: Context, o: Outcome) -> None:
     """Quarter rank points (名次赋分): units whose raw quarter points reach the
     group's ``rank_points.target`` and whose quarter is not vetoed are ranked
@@ -124,6 +245,11 @@ def rank_point_quarters(ctx: Context, o: Outcome) -> None:
     )
 
 
+@component("combine_quarters", kind="step", phase="combine", zh="季度合成年度", en="the year's final from the quarters",
+           feature=_combine_feature, params=(
+    Spec("final.combine", "choice", "年度分:季度分数的平均或累计", "the year's final score: mean or sum of the quarters",
+         choices=("mean", "sum")),
+))
 def combine_quarters(ctx: Context, o: Outcome) -> None:
     """``final.combine``: the year's final as the ``mean`` or ``sum`` of the
     quarters' results (年度 = 四个季度平均 / 累计)."""

@@ -30,16 +30,9 @@ class RunResult:
     def summary(self) -> pd.DataFrame:
         return summarise(self.results)
 
-    def analyse(self, figures: bool = True):
-        """The default analyses of this run (see :mod:`simsuite.report`)."""
-        from ..report import analyse
-
-        return analyse(self, figures=figures)
-
-    def write(self, out: str | Path, report: bool = True, analysis=None) -> Path:
-        """results.parquet, summary.xlsx, manifest.json and the scenario itself;
-        with ``report``, also analysis.xlsx (every analysis table), figures/
-        (each chart as PNG with the data it draws as CSV) and report.html."""
+    def write(self, out: str | Path) -> Path:
+        """results.parquet, summary.xlsx, manifest.json and the scenario itself.
+        The analyses and the report are :func:`simsuite.report.write_report`'s."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         self.results.to_parquet(out / "results.parquet", index=False)
@@ -49,23 +42,7 @@ class RunResult:
                 xl, sheet_name="manifest", index=False)
         (out / "manifest.json").write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         (out / "scenario.toml").write_text(self.scenario.text, encoding="utf-8")
-        if report:
-            _write_report(self, out, analysis or self.analyse())
         return out
-
-
-def _write_report(result: RunResult, out: Path, analysis) -> None:
-    from ..report import render_html
-
-    with pd.ExcelWriter(out / "analysis.xlsx") as xl:
-        for name, table in analysis.tables.items():
-            table.to_excel(xl, sheet_name=name[:31], index=False)
-    figures = out / "figures"
-    figures.mkdir(exist_ok=True)
-    for fig in analysis.figures:
-        (figures / f"{fig.key}.png").write_bytes(fig.png)
-        fig.data.to_csv(figures / f"{fig.key}.csv", index=False, encoding="utf-8-sig")
-    (out / "report.html").write_text(render_html(result, analysis), encoding="utf-8")
 
 
 def chunks(scenario: Scenario) -> list[range]:
@@ -153,7 +130,7 @@ def run(scenario: Scenario, executor=None, progress: bool = False, until_se: flo
     results = results.sort_values(["comparison", "replicate"], kind="stable").reset_index(drop=True)
     for col in ("rulebook", "group", "ranking_group", "award", "unit_id", "name"):
         results[col] = results[col].astype("category")
-    from .. import __version__
+    from ..version import VERSION as __version__
 
     manifest = {
         "scenario": scenario.title, "file": scenario.path, "year": scenario.year,

@@ -176,7 +176,7 @@ def _check_keys(table: Any, where: str, problems: list[str]) -> None:
 
 
 def _comparison(c: Mapping[str, Any], i: int, base: Path) -> Comparison:
-    from .. import rulebook as load_rulebook
+    from ..rulebooks import resolve as load_rulebook
     from ..engine.variant_file import read_variant
 
     if "variant" in c:
@@ -184,7 +184,8 @@ def _comparison(c: Mapping[str, Any], i: int, base: Path) -> Comparison:
         if "rulebook" in c and c["rulebook"] != rb.id:
             raise ValueError(f"variant {c['variant']} is of {rb.id}, not {c['rulebook']}")
     elif "rulebook" in c:
-        rb = load_rulebook(str(c["rulebook"]))
+        name = str(c["rulebook"])  # a rulebook id, or a rulebook file relative to the scenario
+        rb = load_rulebook(base / name if name.endswith(".toml") else name)
     else:
         raise ValueError("give a rulebook or a variant file")
     if c.get("changes"):

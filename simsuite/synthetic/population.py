@@ -15,8 +15,12 @@ UNITS_DIR = Path(__file__).parents[2] / "data" / "units"
 
 
 def real_units(rulebook: Rulebook) -> pd.DataFrame:
-    """The jurisdiction's units from ``data/units/<rulebook id>.csv``."""
+    """The jurisdiction's units from ``data/units/<rulebook id>.csv``, or for a
+    rulebook file of one's own from ``<file>.units.csv`` beside it."""
     path = UNITS_DIR / f"{rulebook.id}.csv"
+    beside = Path(rulebook.file.path).with_suffix(".units.csv")
+    if not path.exists() and beside.exists():
+        path = beside
     if not path.exists():
         raise FileNotFoundError(f"no unit list {path}: use a synthetic population of group sizes instead")
     units = pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -13,6 +13,7 @@ from simsuite.engine.calendar import N_PERIODS
 from simsuite.engine.order import Runs
 from simsuite.engine.score import score_batch
 from simsuite.rules.crediting import credit_capped, credit_rises
+from simsuite.rulebooks import available
 from simsuite.synthetic import generate, real_units
 
 SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -20,17 +21,31 @@ SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[Healt
 #: variants that take the other branches: quality basis, caps on and off, sums instead of highest
 VARIANTS = {
     "longyang-2019": [{}, {"item_points.cap_enabled": False}, {"item_points.basis": "quality"}],
-    "ningxia-transport-2021": [{}, {"item_points.cap_enabled": True, "item_points.basis": "quality"},
+    "ningxia-transport-2021": [{}, {"item_points.cap_enabled": True, "item_points.cap": 60, "item_points.basis": "quality"},
                                {"adoption.combine": "sum", "instruction.combine": "highest"}],
-    "jiande-2018": [{}, {"item_points.cap_enabled": True}],
+    "jiande-2018": [{}, {"item_points.cap_enabled": True, "item_points.cap": 100}],
     "harbin-2008": [{}],
     "jilin-transport-2015": [{}],
 }
-CASES = [(rid, changes) for rid, variants in VARIANTS.items() for changes in variants]
+#: variants that add components: caps and normalisations over what the rules credit
+ADDED = {
+    "harbin-2008": [({"year_cap.points": 30}, ["year_cap"]), ({}, ["normalise_year"])],
+    "ningxia-transport-2021": [({"year_cap.points": 12, "year_cap.columns": ["adoption", "instruction"]}, ["year_cap"])],
+    "longyang-2019": [({"year_cap.points": 25, "year_cap.columns": ["adoption", "bonus", "events"]}, ["year_cap"])],
+}
+CASES = [(rid, changes) for rid in available() for changes in VARIANTS.get(rid, [{}])]
+CASES += [(rid, case) for rid, cases in ADDED.items() for case in cases]
+
+
+def test_every_rulebook_is_covered():
+    assert set(VARIANTS) <= set(available())
 
 
 def rulebook_of(rid, changes):
     rb = simsuite.rulebook(rid)
+    if isinstance(changes, tuple):
+        values, add = changes
+        return rb.vary(values, add=add)
     return rb.vary(changes) if changes else rb
 
 

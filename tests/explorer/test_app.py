@@ -70,14 +70,14 @@ def test_a_bad_value_stops_the_redraw_and_says_why(explorer):
 
 
 def test_a_change_that_changes_nothing_is_flagged(explorer):
-    # the yearly cap on per-item points is switched off in Ningxia: changing it scores the same
+    # Ningxia has no rank override: the kinds it would exclude change no score
     explorer.reset_button.click()
     assert explorer.changes() == {}
-    explorer.set("item_points.cap", 30)
-    assert explorer.changes() == {"item_points.cap": 30}
+    explorer.set("override.exclude_kinds", ("emergency",))
+    assert explorer.changes() == {"override.exclude_kinds": ("emergency",)}
     assert explorer.result.comparison.identical
     assert "the variant changes no score" in explorer.status.value
-    explorer.set("item_points.cap", 60)
+    explorer.set("override.exclude_kinds", ())
     explorer.set("normalise.enabled", False)
 
 
@@ -101,3 +101,14 @@ def test_switching_rulebook_and_population_rebuilds_the_controls(explorer):
 def test_bad_arguments_are_refused_not_replaced(kwargs, message):
     with pytest.raises((ValueError, KeyError), match=message):
         Explorer(**kwargs)
+
+
+def test_add_a_rule_from_the_catalogue(tmp_path):
+    e = Explorer("harbin-2008", replicates=16, variants_dir=tmp_path / "v", exports_dir=tmp_path / "x")
+    names = [v for _, v in e.rule_box.options]
+    assert "year_cap" in names and "checklist_points" not in names  # Harbin has it already
+    e.rule_box.value = "year_cap"  # as a user picks it
+    assert "year_cap.points" in e.panel.controls and e.rule_box.value == ""
+    e.set("year_cap.points", 20)
+    assert "year_cap" in e.result.variant.component_names
+    assert "whatif.add_rule('year_cap')" in e.code.value

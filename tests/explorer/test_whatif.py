@@ -95,8 +95,9 @@ def test_populations():
     assert len(population_units(rb, "real")) == 51
     with pytest.raises(ValueError, match="did you mean 'real'"):
         population_units(rb, "reel")
-    assert [simsuite.rulebook(r).own_year() for r in simsuite.list_rulebooks()["id"]] == [
-        2015, 2021, 2008, 2018, 2019]
+    assert {r: simsuite.rulebook(r).own_year() for r in simsuite.list_rulebooks()["id"]} == {
+        "jilin-transport-2015": 2015, "ningxia-transport-2021": 2021, "harbin-2008": 2008, "jiande-2018": 2018,
+        "longyang-2019": 2019}
 
 
 def test_save_writes_an_overlay_that_reads_back_and_never_overwrites(ningxia, tmp_path):
@@ -160,3 +161,22 @@ def test_code_reproduces_a_unit_table_and_a_behaviour():
     scope: dict = {}
     exec(w.code(changes), scope)
     pd.testing.assert_frame_equal(scope["comparison"].units, w.compare(changes).units)
+
+
+def test_a_rule_added_from_the_catalogue_is_scored_and_reproduced(tmp_path):
+    from simsuite.explorer import WhatIf
+    from simsuite.engine.variant_file import read_variant
+
+    w = WhatIf("harbin-2008", replicates=8)
+    assert "year_cap" in w.addable() and "rank_units" not in w.addable()
+    start = w.add_rule("year_cap")
+    assert start.parameters["year_cap.points"] == 100
+    result = w.run({"year_cap.points": 20})
+    assert "year_cap" in result.variant.component_names
+    code = w.code({"year_cap.points": 20})
+    assert "whatif.add_rule('year_cap')" in code and "'year_cap.points': 20" in code
+    namespace = {}
+    exec(code, namespace)  # the code panel reproduces the comparison
+    assert namespace["comparison"].units.equals(result.comparison.units)
+    saved = read_variant(w.save({"year_cap.points": 20}, "cap", tmp_path))
+    assert saved.component_names == result.variant.component_names and saved.parameters["year_cap.points"] == 20

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from simsuite.cli import main
+from simsuite.report import analyse, write_report
 from simsuite.runs import parse_scenario, run
 
 ROOT = Path(__file__).parents[2]
@@ -46,8 +47,8 @@ changes = { "item_points.cap" = 60 }
 def written(tmp_path_factory):
     result = run(parse_scenario(SCENARIO, ROOT / "scenarios", "caps.toml"))
     out = tmp_path_factory.mktemp("run")
-    analysis = result.analyse()
-    result.write(out, analysis=analysis)
+    analysis = analyse(result)
+    write_report(result, out, analysis)
     return result, analysis, out
 
 
@@ -88,7 +89,7 @@ def test_several_rulebooks_get_the_side_by_side_table(tmp_path):
     text = (ROOT / "scenarios/five-rulebooks-common-population.toml").read_text(encoding="utf-8")
     text = text.replace("replicates = 500", "replicates = 16")
     result = run(parse_scenario(text, ROOT / "scenarios", "five.toml"))
-    analysis = result.analyse(figures=False)
+    analysis = analyse(result, figures=False)
     assert list(analysis.tables["jurisdictions"]["comparison"]) == ["吉林 2015", "宁夏 2021", "哈尔滨 2008",
                                                                     "建德 2018", "隆阳 2019"]
     assert analysis.comparisons == []  # five rulebooks: nothing to set against a baseline
