@@ -13,6 +13,7 @@ from simsuite.analytics.fidelity import group_bias
 from simsuite.analytics.fixed import fixed_cells, group_fixed, hide_fixed
 from simsuite.analytics.panel import panels
 from simsuite.cli import main
+from simsuite.report import analyse
 from simsuite.runs import parse_scenario, run
 
 ROOT = Path(__file__).parents[2]
@@ -142,7 +143,7 @@ def ningxia_run(tmp_path_factory):
 
 def test_the_report_shows_no_fixed_figure(ningxia_run, tmp_path):
     result = run(parse_scenario(SCENARIO, ROOT / "scenarios", "groups.toml"))
-    analysis = result.analyse(figures=False)
+    analysis = analyse(result, figures=False)
     for name, table in analysis.tables.items():
         assert fixed_cells(table) == [], name
     groups = analysis.tables["groups"].set_index(["comparison", "group"])
