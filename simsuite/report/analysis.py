@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from io import BytesIO
 
+import numpy as np
 import pandas as pd
 
 from ..analytics.compare import VariantComparison, compare_panels
@@ -20,6 +21,8 @@ from ..analytics.fidelity import fidelity, group_bias, point_sources
 from ..analytics.jurisdictions import jurisdiction_table, scenario_incentives
 from ..analytics.panel import Panel, panels
 from ..analytics.uncertainty import rank_distribution, rank_probabilities, stability
+from .headline import Headline, comparison_headline, own_group_panel, rulebook_headline
+from .labels import group_names
 
 
 @dataclass
@@ -46,6 +49,8 @@ class Analysis:
     figures: list[Figure] = field(default_factory=list)
     comparisons: list[VariantComparison] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    headlines: list[Headline] = field(default_factory=list)  # the answer in a few sentences, per comparison
+    group_names: dict[str, dict[str, str]] = field(default_factory=dict)  # comparison → group id → name
 
 
 def analyse(result, figures: bool = True) -> Analysis:
@@ -63,12 +68,15 @@ def analyse(result, figures: bool = True) -> Analysis:
     out.tables = {k: pd.concat(v, ignore_index=True) for k, v in tables.items()}
 
     shifts, award_changes = [], []
+    out.group_names = group_names(result)
     for base, variant in pairs(by_name, result.manifest):
-        c = compare_panels(base, variant)
+        # ranks read within each unit's own group: pooling changes the scale, not the order
+        c = compare_panels(own_group_panel(base), own_group_panel(variant))
         out.comparisons.append(c)
+        out.headlines.append(comparison_headline(base, variant, out.group_names.get(variant.name), within=c))
         shifts.append(_labelled(c.groups, c))
         award_changes.append(_labelled(c.awards, c))
-        if c.identical:
+        if c.identical and np.array_equal(base.rank, variant.rank):
             out.warnings.append(
                 f"“{c.variant}” gives every unit exactly the same scores, ranks and awards as “{c.base}”: "
                 f"the variant changes nothing, which usually means a mistyped variant.")
@@ -76,6 +84,10 @@ def analyse(result, figures: bool = True) -> Analysis:
         out.tables["agreement"] = pd.concat(shifts, ignore_index=True)
         out.tables["award_changes"] = pd.concat(award_changes, ignore_index=True)
         out.tables["rank_shifts"] = pd.concat([_labelled(c.units, c) for c in out.comparisons], ignore_index=True)
+    if not out.comparisons:  # nothing to set against a baseline: how sure each ranking is
+        for p in by_name.values():
+            out.headlines.append(rulebook_headline(p, out.tables["stability"], out.tables["fidelity"],
+                                                   out.group_names.get(p.name)))
     if len({p.rulebook for p in by_name.values()}) > 1:
         out.tables["jurisdictions"] = jurisdiction_table(result.results, scenario_incentives(result.scenario))
     if figures:
