@@ -13,7 +13,6 @@ fixes (the mean rank of a group, or its chance of the top three).
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +20,7 @@ import numpy as np
 from ..analytics.compare import VariantComparison, compare_panels
 from ..analytics.panel import Panel
 from ..engine.ranking import count_beyond
+from ..plots.charts import mover_threshold  # the slope chart colours the same movers
 from .labels import award_name, group_label
 
 #: a change in the chance of an award smaller than this is not news
@@ -42,12 +42,6 @@ class Headline:
     def __str__(self) -> str:
         title = f"{self.base} → {self.variant}" if self.base else self.variant
         return "\n".join([title, *(f"  {s}" for s in self.zh), *(f"  {s}" for s in self.en)])
-
-
-def mover_threshold(n_units: int) -> int:
-    """Places a unit must move, on average, to count as a mover: a tenth of
-    its group, at least one place (1 in a group of 6, 2 in 15, 6 in 51)."""
-    return max(1, math.ceil(n_units / 10))
 
 
 def own_group_panel(p: Panel) -> Panel:
@@ -99,6 +93,8 @@ def comparison_headline(base: Panel, variant: Panel, groups: dict[str, str] | No
         name = group_label(group, groups)
         _movement(name, cols, a, c, shift, zh, en)
         _first_place(name, cols, a, b, zh, en)
+        zh[-2:] = [zh[-2] + zh[-1].removeprefix(name)]  # one sentence pair per group
+        en[-2:] = [en[-2] + " F" + en[-1].removeprefix(f"{name}: f")]
     _awards(c, groups, zh, en)
     _degenerate(base, variant, groups, zh, en)
     return Headline(c.base, c.variant, zh, en)

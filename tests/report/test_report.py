@@ -2,12 +2,14 @@
 with the data behind them, and a self-contained HTML report."""
 
 import re
+from html import escape
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from simsuite.cli import main
+from simsuite.report import render_html
 from simsuite.runs import parse_scenario, run
 
 ROOT = Path(__file__).parents[2]
@@ -64,8 +66,8 @@ def test_variants_are_set_against_the_baseline_and_a_no_op_is_flagged(written):
 def test_the_report_is_self_contained(written):
     _, analysis, out = written
     html = (out / "report.html").read_text(encoding="utf-8")
-    # nothing to fetch: no scripts, stylesheets or images from anywhere
-    assert not re.search(r"""(src|href)=['"](?!data:)""", html)
+    # nothing to fetch: no scripts, stylesheets or images from anywhere (links within the page only)
+    assert not re.search(r"""(src|href)=['"](?!data:|#)""", html)
     assert "<script" not in html
     assert html.count("data:image/png;base64,") == len(analysis.figures)
     assert "隆阳: 封顶" in html
@@ -105,3 +107,59 @@ def test_the_cli_prints_the_no_op_warning(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "warning:" in printed and "same again" in printed
     assert (tmp_path / "out" / "report.html").exists()
+
+
+def _cells(html: str) -> tuple[list[str], list[str]]:
+    heads = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", html)]
+    cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", html)]
+    return heads, cells
+
+
+def test_the_report_reads_like_a_brief(written):
+    result, analysis, out = written
+    html = (out / "report.html").read_text(encoding="utf-8")
+    # the summary comes first, with every headline sentence in both languages
+    summary = html[html.index("class='summary'"):html.index("</section>")]
+    for h in analysis.headlines:
+        for sentence in h.zh + h.en:
+            assert escape(sentence) in summary
+    assert html.index("class='summary'") < html.index("id='moves'") < html.index("id='awards'") \
+        < html.index("id='glossary'")
+    heads, cells = _cells(html)
+    # Chinese and English labels, never snake_case; no six-decimal numbers
+    assert heads and not [h for h in heads if re.search(r"[a-z]+_[a-z_]+", h)]
+    assert "Kendall τ-b" in heads and "加权 τ weighted τ" in heads
+    assert not [c for c in cells if re.search(r"\d\.\d{4,}", c)]
+    # the glossary explains every rank-agreement statistic shown
+    glossary = html[html.index("id='glossary'"):]
+    for term in ("Kendall τ-b", "Spearman ρ", "加权 τ weighted τ", "标准误 SE"):
+        assert term in glossary
+    # printable: an A4 print stylesheet
+    assert "@media print" in html and "size: A4" in html
+
+
+def test_award_changes_are_shown_with_chinese_names(tmp_path):
+    text = (ROOT / "scenarios/jiande-rank-vs-raw.toml").read_text(encoding="utf-8")
+    text = re.sub(r"replicates = \d+", "replicates = 24", text)
+    result = run(parse_scenario(text, ROOT / "scenarios", "jiande.toml"))
+    analysis = result.analyse(figures=False)
+    html = render_html(result, analysis)
+    awards = html[html.index("id='awards'"):html.index("id='sure'")]
+    _, cells = _cells(awards)
+    assert "扣分第一档" in cells and "deduction-1" not in awards
+    changes = analysis.tables["award_changes"]
+    shown = changes[(changes["p_variant"] - changes["p_base"]).abs() >= 0.05]
+    assert len(shown) > 0 and awards.count("<tr>") == len(shown) + 1  # one row each, and the header
+
+
+def test_pooling_reads_as_a_change_of_scale(tmp_path):
+    text = (ROOT / "scenarios/ningxia-pooled.toml").read_text(encoding="utf-8").replace(
+        "replicates = 1000", "replicates = 16")
+    result = run(parse_scenario(text, ROOT / "scenarios", "pooled.toml"))
+    analysis = result.analyse(figures=False)
+    shifts = analysis.tables["rank_shifts"]
+    # within its own group, a unit of group 2 (15 units) never ranks below 15, though pooled it ranks up to 51
+    assert shifts.groupby("group")["rank_variant"].max().to_dict()["2"] <= 15
+    assert result.results.query("comparison == 'pooled'")["rank"].max() > 36
+    (h,) = analysis.headlines
+    assert h.zh[0].startswith("排名分组改变：名次范围由 第一组 1–36、第二组 1–15 变为 第一组 1–51")
