@@ -11,7 +11,7 @@ import html
 import pandas as pd
 
 from ..plots.charts import mover_threshold
-from .labels import GLOSSARY, readable
+from .labels import GLOSSARY, column_label, readable
 
 STYLE = """
 body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
@@ -100,9 +100,7 @@ def _summary(result, analysis) -> str:
 
 def _sections(result, analysis) -> dict[str, str]:
     t, figs = analysis.tables, {f.key: f for f in analysis.figures}
-    names = {}
-    for groups in analysis.group_names.values():
-        names.update(groups)
+    names = analysis.group_names  # per comparison: one rulebook's "office" is not another's
     out = {key: "" for key, _, _ in SECTIONS}
     moves, awards = [], []
     for i, c in enumerate(analysis.comparisons, 1):
@@ -180,7 +178,7 @@ def _run_details(m: dict) -> str:
 
 def _table(frame: pd.DataFrame, groups: dict[str, str]) -> str:
     hidden = [c for c in ("base", "variant", "rulebook", "unit_id", "n_replicates") if c in frame.columns]
-    shown = readable(frame.drop(columns=hidden), groups)
+    shown = readable(frame, groups).drop(columns=[column_label(c) for c in hidden])
     head = "".join(f"<th class='{_kind(shown[c])}'>{_e(c)}</th>" for c in shown.columns)
     rows = "".join("<tr>" + "".join(f"<td class='{_kind(shown[c])}'>{_e(v)}</td>" for c, v in zip(shown.columns, r))
                    + "</tr>" for r in shown.itertuples(index=False))

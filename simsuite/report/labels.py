@@ -154,6 +154,7 @@ def readable(frame: pd.DataFrame, groups: dict[str, str] | None = None, *, bilin
     and probabilities as percentages (for the page); otherwise values stay
     numbers rounded in place (for Excel)."""
     out = {}
+    group_of = _group_namer(frame, groups)
     for column in frame.columns:
         column = str(column)
         if column.endswith("_se") and column[:-3] in frame.columns and as_text:
@@ -162,13 +163,26 @@ def readable(frame: pd.DataFrame, groups: dict[str, str] | None = None, *, bilin
         if column in ("award", "award_base", "award_variant"):
             values = values.astype(str).map(award_name)
         elif column in ("group", "ranking_group") and groups:
-            values = values.astype(str).map(lambda g: group_label(g, groups))
+            values = pd.Series(group_of(values.astype(str)), index=values.index)
         digits = decimals(column)
         if digits is not None and pd.api.types.is_numeric_dtype(values):
             se = frame.get(f"{column}_se") if as_text else None
             values = _format(values, se, digits) if as_text else _round(values, digits)
         out[column_label(column, bilingual=bilingual)] = values.to_numpy()
     return pd.DataFrame(out)
+
+
+def _group_namer(frame: pd.DataFrame, groups):
+    """Group ids → names; ``groups`` may be one mapping, or one per comparison
+    (as :func:`group_names` gives), read from the row's comparison."""
+    if not groups or not isinstance(next(iter(groups.values())), dict):
+        return lambda ids: [group_label(g, groups or {}) for g in ids]
+    merged = {k: v for names in groups.values() for k, v in names.items()}
+    key = next((c for c in ("comparison", "variant") if c in frame.columns), None)
+    if key is None:
+        return lambda ids: [group_label(g, merged) for g in ids]
+    rows = frame[key].astype(str).to_numpy()
+    return lambda ids: [group_label(g, groups.get(r, merged)) for g, r in zip(ids, rows)]
 
 
 def _round(values: pd.Series, digits) -> pd.Series:

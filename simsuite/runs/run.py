@@ -43,10 +43,10 @@ class RunResult:
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         self.results.to_parquet(out / "results.parquet", index=False)
-        with pd.ExcelWriter(out / "summary.xlsx") as xl:
-            self.summary.to_excel(xl, sheet_name="summary", index=False)
-            pd.DataFrame(list(_flat(self.manifest).items()), columns=["key", "value"]).to_excel(
-                xl, sheet_name="manifest", index=False)
+        from ..report.labels import group_names
+        from ..report.workbook import write_summary
+
+        write_summary(self, out / "summary.xlsx", group_names(self))  # labelled and rounded for Excel users
         (out / "manifest.json").write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         (out / "scenario.toml").write_text(self.scenario.text, encoding="utf-8")
         if report:
@@ -56,10 +56,10 @@ class RunResult:
 
 def _write_report(result: RunResult, out: Path, analysis) -> None:
     from ..report import render_html
+    from ..report.workbook import with_names, write_tables
 
-    with pd.ExcelWriter(out / "analysis.xlsx") as xl:
-        for name, table in analysis.tables.items():
-            table.to_excel(xl, sheet_name=name[:31], index=False)
+    write_tables(out / "analysis.xlsx", {name: with_names(table, result.results)
+                                         for name, table in analysis.tables.items()}, analysis.group_names)
     figures = out / "figures"
     figures.mkdir(exist_ok=True)
     for fig in analysis.figures:

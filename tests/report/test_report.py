@@ -163,3 +163,28 @@ def test_pooling_reads_as_a_change_of_scale(tmp_path):
     assert result.results.query("comparison == 'pooled'")["rank"].max() > 36
     (h,) = analysis.headlines
     assert h.zh[0].startswith("排名分组改变：名次范围由 第一组 1–36、第二组 1–15 变为 第一组 1–51")
+
+
+def test_workbooks_are_ready_for_excel_users(written):
+    import openpyxl
+
+    result, analysis, out = written
+    for book, sheet, probability in (("summary.xlsx", "summary", "前三名概率 P(top 3)"),
+                                     ("analysis.xlsx", "award_changes", "基准下获得的概率 P(holds it), baseline")):
+        ws = openpyxl.load_workbook(out / book)[sheet]
+        header = [c.value for c in ws[1]]
+        assert ws.freeze_panes == "A2"
+        # names beside the ids, Chinese (and English) headers, never snake_case
+        assert header[header.index("单位编号 unit id") + 1] == "单位 unit"
+        assert not [h for h in header if re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", str(h))]
+        k = header.index(probability)
+        assert ws.cell(row=2, column=k + 1).number_format == "0.0%"
+        assert all(ws.column_dimensions[c.column_letter].width >= 8 for c in ws[1])
+    summary = pd.read_excel(out / "summary.xlsx", sheet_name="summary", dtype={"单位编号 unit id": str})
+    names = result.results.drop_duplicates("unit_id").set_index("unit_id")["name"].astype(str)
+    assert (summary["单位 unit"] == summary["单位编号 unit id"].map(names)).all()
+    # probabilities rounded to 0.1 % (three decimals), ranks to one decimal
+    assert (summary["前三名概率 P(top 3)"] == summary["前三名概率 P(top 3)"].round(3)).all()
+    assert (summary["平均名次 mean rank"] == summary["平均名次 mean rank"].round(1)).all()
+    awards = pd.read_excel(out / "analysis.xlsx", sheet_name="award_changes")
+    assert set(awards["奖项 award"]) <= {"先进单位", "通报批评"} and len(awards) > 0
