@@ -106,6 +106,9 @@ def test_the_cli_prints_the_no_op_warning(tmp_path, capsys):
     assert main(["run", str(path), "--out", str(tmp_path / "out")]) == 0
     printed = capsys.readouterr().out
     assert "warning:" in printed and "same again" in printed
+    # the headline of each comparison, not the mean rank and P(top 3) that group sizes fix
+    assert "cap 60 → cap 40" in printed and "第一名" in printed and "first place" in printed
+    assert "mean_rank" not in printed and "p_top3" not in printed
     assert (tmp_path / "out" / "report.html").exists()
 
 
