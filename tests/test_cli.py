@@ -175,3 +175,13 @@ def test_wrapping_keeps_every_character_and_the_width(text, width):
     lines = wrap(text, width)
     assert all(_width(line) <= width for line in lines)
     assert "".join("".join(lines).split()) == "".join(text.split())
+
+
+def test_a_wrapped_chinese_line_never_starts_with_closing_punctuation():
+    from simsuite.results.text import CLOSING, wrap
+
+    sentence = "奖项与扣分基本不变：没有单位获得任何奖项的概率变动 10% 以上（单位年度中奖项改变的占 4%）。"
+    for width in range(12, 90):
+        lines = wrap(sentence, width)
+        assert all(_width(line) <= width for line in lines)
+        assert not [line for line in lines if line[:1] in CLOSING], width

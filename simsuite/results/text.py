@@ -27,27 +27,37 @@ def display_width(text: str) -> int:
                for ch in text)
 
 
+#: punctuation a Chinese line never starts with: it takes the previous character along
+CLOSING = set("。，、；：？！）】》」』”’%")
+
+
 def wrap(text: str, width: int) -> list[str]:
     """Lines of at most ``width`` screen columns, broken at spaces where one
-    is near, else between characters (Chinese has no spaces)."""
+    is near, else between characters (Chinese has no spaces); a line never
+    starts with closing punctuation such as 。 or ）."""
     lines: list[str] = []
     for paragraph in str(text).split("\n"):
-        line, used = "", 0
+        line: list[str] = []
         for word in _words(paragraph):
-            w = display_width(word)
-            if used + w <= width:
-                line, used = line + word, used + w
+            if display_width("".join(line) + word) <= width:
+                line.append(word)
                 continue
-            if line.strip():
-                lines.append(line.rstrip())
-            word = word.lstrip() if line else word
-            line, used = "", 0
+            carry: list[str] = []
+            if word in CLOSING:  # keep 。 (and any closing marks before it) with the character before them
+                k = len(line) - 1
+                while k > 0 and line[k] in CLOSING:
+                    k -= 1
+                if k > 0 and display_width("".join(line[k:]) + word) <= width:
+                    carry, line = line[k:], line[:k]
+            if "".join(line).strip():
+                lines.append("".join(line).rstrip())
+            word = ("".join(carry) + word).lstrip()
             while display_width(word) > width:  # a word longer than the line: cut it
                 cut = _cut(word, width)
                 lines.append(word[:cut])
                 word = word[cut:]
-            line, used = word, display_width(word)
-        lines.append(line.rstrip())
+            line = [word.lstrip()] if word.strip() else []
+        lines.append("".join(line).rstrip())
     return lines
 
 
