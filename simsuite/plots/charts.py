@@ -410,11 +410,10 @@ def score_breakdown(
     for axis, (g, part) in zip(axes, parts):
         _draw_breakdown(axis, part, label, components)
         axis.set_title(group_title(g, group_names), fontsize=11)
-    left = min(min(a.dataLim.x0, 0.0) for a in axes)
-    right = max(max(a.dataLim.x1, 0.0) for a in axes)
-    pad = 0.04 * (right - left or 1.0)
-    for axis in axes:  # one points scale for every group, with room for the longest bar and its dot
-        axis.set_xlim(left - pad, right + pad)
+    left = min(a.get_xlim()[0] for a in axes)
+    right = max(a.get_xlim()[1] for a in axes)
+    for axis in axes:  # one points scale for every group
+        axis.set_xlim(left, right)
     figure.suptitle(heading, fontsize=12)
     handles, labels = axes[0].get_legend_handles_labels()
     figure.legend(handles, labels, loc="outside lower center", ncols=min(len(components) + 1, 5), frameon=False,
@@ -447,6 +446,10 @@ def _draw_breakdown(ax: Axes, sources: pd.DataFrame, label: str, components: lis
     ax.axvline(0.0, color="#444444", linewidth=0.8)
     ax.set_yticks(y, means.index, fontsize=8.5)
     ax.set_ylim(n_units - 0.4, -0.6)  # every bar whole, the first at the top
+    low = min(0.0, float(negative.sum(axis=1).min()), float(total.min()))
+    high = max(0.0, float(positive.sum(axis=1).max()), float(total.max()))
+    pad = 0.04 * ((high - low) or 1.0)
+    ax.set_xlim(low - pad, high + pad)  # the longest bar and its dot whole
     ax.set_xlabel("平均得分 mean points")
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)

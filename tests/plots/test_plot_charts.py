@@ -387,3 +387,14 @@ def test_units_of_different_groups_never_share_a_rank_axis():
     # one shared points scale that holds every bar whole: 金凤区 reaches 30 + 2 + 0 + 1 = 33
     limits = {ax.get_xlim() for ax in figure.axes}
     assert len(limits) == 1 and next(iter(limits))[1] > 33 and next(iter(limits))[0] < -3
+
+
+def test_score_breakdown_keeps_the_longest_bar_whole():
+    # 金凤区 stacks to 30 + 2 + 0 + 1 = 33, 兴庆区's penalty reaches −3: both inside the axis, with room
+    ax = plots.score_breakdown(sources_frame()).axes[0]
+    left, right = ax.get_xlim()
+    assert left < -3 and right > 33
+    for bar in ax.patches:
+        assert left < min(bar.get_x(), bar.get_x() + bar.get_width()) and max(bar.get_x(), bar.get_x() + bar.get_width()) < right
+    bottom, top = ax.get_ylim()
+    assert top < -0.35 and bottom > 1.35  # the first and last bars (height 0.7 around 0 and 1) whole

@@ -91,9 +91,17 @@ def test_several_rulebooks_get_the_side_by_side_table(tmp_path):
     text = text.replace("replicates = 500", "replicates = 16")
     result = run(parse_scenario(text, ROOT / "scenarios", "five.toml"))
     analysis = result.analyse(figures=False)
+    table = analysis.tables["jurisdictions"]
     assert list(analysis.tables["jurisdictions"]["comparison"]) == ["吉林 2015", "宁夏 2021", "哈尔滨 2008",
                                                                     "建德 2018", "隆阳 2019"]
     assert analysis.comparisons == []  # five rulebooks: nothing to set against a baseline
+    # so each rulebook's headline says, per ranking group, how stable and how faithful its ranking is
+    assert [h.variant for h in analysis.headlines] == list(table["comparison"])
+    stability = analysis.tables["stability"]
+    for h in analysis.headlines:
+        rows = stability[stability["comparison"] == h.variant]
+        for row, sentence in zip(rows.itertuples(), h.en):
+            assert f"moves {row.expected_rank_shift:.1f} places between two years" in sentence
     table = analysis.tables["jurisdictions"]
     assert table[["volume_d_final", "quality_d_final"]].notna().all().all()
     # one more top-level adoption is worth something under every rulebook
