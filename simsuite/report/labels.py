@@ -252,6 +252,22 @@ GLOSSARY: list[tuple[str, str, str]] = [
     ("前 10% 单位得分占比 top-10 % share",
      "得分最高的一成单位所得原始分占全部原始分的比例；衡量得分集中程度。",
      "The share of all raw points earned by the top tenth of units: how concentrated the points are."),
+    ("获得奖项的概率 P(award), P(gains it), P(loses it)",
+     "单位在模拟年度中获得某奖项（或落入某扣分档）的比例；“新获得”指比较方案下获得而基准下未获得的年度比例，“失去”反之。",
+     "The share of simulated years in which a unit holds an award (or falls in a deduction tier); it gains the "
+     "award in a year when it holds it under the variant but not the baseline, and loses it the other way round."),
+    ("平均原始分、最终得分 mean raw points, mean final score",
+     "原始分是各项计分之和；最终得分是规则换算（折算、封顶、名次赋分等）之后用于排名的分数。",
+     "Raw points are the sum of every scoring rule; the final score is what the ranking uses, after the rulebook's "
+     "conversions (normalisation, caps, rank points)."),
+    ("得分来源 points by source",
+     "平均原始分按来源拆分：数量（条数、月度任务、清单）、采用、批示、奖惩（扣分为负）。",
+     "Mean raw points split by where they come from: volume (items, monthly quotas, checklists), adoptions, "
+     "leaders' instructions, and conduct (penalties negative)."),
+    ("得分增量 marginal final score",
+     "单位多报一条信息、或多一次最高级采用时，最终得分平均增加多少：规则鼓励什么。",
+     "How much a unit's final score rises, on average, for one more item or one more top-level adoption: what "
+     "the rules reward."),
     ("标准误 SE (±)",
      "蒙特卡洛估计的标准误：再模拟同样多年份，结果约有三分之二落在 ±1 个标准误之内。",
      "The Monte Carlo standard error: run as many years again and about two results in three fall within ±1 SE."),
