@@ -680,11 +680,13 @@ def sobol_chart(indices: pd.DataFrame, ax: Axes | None = None, *, parameter: str
 
 
 def jurisdiction_chart(table: pd.DataFrame, *, label: str = "rulebook", metrics: Sequence[str] | None = None,
-                       metric_names: dict | None = None, title: str | None = None) -> Figure:
+                       metric_names: dict | None = None, title: str | None = None,
+                       value_text=None) -> Figure:
     """Small multiples: one bar panel per metric, the rulebooks down each panel.
 
     Each panel has its own scale, so metrics in different units sit side by
-    side without one dwarfing the others.
+    side without one dwarfing the others. ``metric_names`` titles the panels;
+    ``value_text(metric, value)`` writes the figure beside each bar.
     """
     _require_columns(table, [label], "table")
     _no_duplicates(table, [label], "table")
@@ -708,7 +710,7 @@ def jurisdiction_chart(table: pd.DataFrame, *, label: str = "rulebook", metrics:
         bars = np.nan_to_num(values[metric], nan=0.0)
         panel.barh(y, bars, height=0.65, color=colours)
         for position, value in zip(y, values[metric]):
-            text = "—" if np.isnan(value) else f"{value:.3g}"
+            text = "—" if np.isnan(value) else value_text(metric, value) if value_text else f"{value:.3g}"
             panel.text(max(value, 0.0) if not np.isnan(value) else 0.0, position, f" {text}", va="center", ha="left",
                        fontsize=8)  # fmt: skip
         panel.axvline(0.0, color="#444444", linewidth=0.8)

@@ -22,7 +22,7 @@ from ..analytics.jurisdictions import jurisdiction_table, scenario_incentives
 from ..analytics.panel import Panel, panels
 from ..analytics.uncertainty import rank_distribution, rank_probabilities, stability
 from .headline import Headline, comparison_headline, own_group_panel, rulebook_headline
-from .labels import column_label, group_names
+from .labels import column_label, decimals, format_value, group_names
 
 
 @dataclass
@@ -184,6 +184,7 @@ def _figures(a: Analysis, by_name: dict[str, Panel]) -> list[Figure]:
             "year to year, how closely ranks follow latent quality, what share of points volume and adoptions "
             "earn, and what one more item or one more top-level adoption adds to a unit's final score.",
             plots.jurisdiction_chart(t, label="comparison", metrics=metrics,
-                                     metric_names={m: "\n".join(column_label(m).split(" ", 1)) for m in metrics},
+                                     metric_names={m: column_label(m, sep="\n") for m in metrics},
+                                     value_text=lambda m, v: format_value(v, decimals(m)),
                                      title="五地办法对比 the rulebooks side by side"), t))
     return figs

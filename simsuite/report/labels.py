@@ -42,8 +42,8 @@ COLUMNS: dict[str, tuple[str, str, object]] = {
     "expected_rank_shift": ("年际名次变动", "year-to-year rank shift", 2),
     "relative_rank_shift": ("年际名次变动 / 组规模", "rank shift / group size", "%"),
     "p_top_is_best": ("第一名确为最优的概率", "P(first is truly best)", "%"),
-    "spearman_quality": ("与潜在质量的 Spearman ρ", "Spearman ρ with quality", 2),
-    "kendall_quality": ("与潜在质量的 Kendall τ-b", "Kendall τ-b with quality", 2),
+    "spearman_quality": ("与潜在质量的相关 ρ", "Spearman ρ with quality", 2),
+    "kendall_quality": ("与潜在质量的一致性 τ-b", "Kendall τ-b with quality", 2),
     "p_best_first": ("最优单位居首的概率", "P(best unit first)", "%"),
     "kendall_tau_b": ("Kendall τ-b", "Kendall τ-b", 2),
     "spearman_rho": ("Spearman ρ", "Spearman ρ", 2),
@@ -107,7 +107,7 @@ def award_label(code: str) -> str:
     return f"{award_name(code)} {code}" if str(code) else award_name(code)
 
 
-def column_label(column: str, *, bilingual: bool = True) -> str:
+def column_label(column: str, *, bilingual: bool = True, sep: str = " ") -> str:
     """``p_top3`` → 前三名概率 P(top 3); ``p_advanced`` → 先进单位 概率 P(advanced); ``x_se`` → x 标准误 SE."""
     if column.endswith("_se") and column[:-3] in COLUMNS | _award_columns(column[:-3]):
         return column_label(column[:-3], bilingual=bilingual) + (" 标准误 SE" if bilingual else " 标准误")
@@ -117,7 +117,7 @@ def column_label(column: str, *, bilingual: bool = True) -> str:
         zh, en = f"{award_name(column[2:])}概率", f"P({column[2:]})"
     else:
         return column
-    return f"{zh} {en}" if bilingual and en != zh else zh
+    return f"{zh}{sep}{en}" if bilingual and en != zh else zh
 
 
 def _award_columns(column: str) -> dict:

@@ -14,7 +14,7 @@ from ..engine.ranking import comparable
 PERIOD_LABELS = {0: "Q1", 1: "Q2", 2: "Q3", 3: "Q4", 4: "year"}
 
 
-@dataclass
+@dataclass(repr=False)  # the repr is the text itself, never a cut-short DataFrame
 class Explanation:
     unit_id: str
     name: str
@@ -24,6 +24,8 @@ class Explanation:
 
     def __str__(self) -> str:
         return self.to_text()
+
+    __repr__ = __str__
 
     def to_text(self, width: int | None = None) -> str:
         """Plain text whose tables wrap to ``width`` screen columns (default:
