@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simsuite.analytics.panel import Panel
 from simsuite.report.headline import comparison_headline, degenerate_groups, own_group_panel
@@ -110,3 +112,25 @@ def test_sentences_agree_with_the_analytics_tables(jiande):
     assert any(f"单位年度中奖项改变的占 {changed:.0%}" in s for s in h.zh)
     # nothing a group's size fixes: no P(top 3), no mean rank of a group
     assert not any("前三" in s or "top 3" in s or "平均名次为" in s for s in h.zh + h.en)
+
+
+@given(st.lists(st.tuples(st.sampled_from("AB"), st.integers(0, 9)), min_size=2, max_size=12))
+def test_own_group_ranks_keep_the_pooled_order_on_the_group_scale(units):
+    # any pooled ranking (ties, and 0 for an unranked unit): within each group the order is kept,
+    # ties stay ties, and ranks run from 1 to at most the group's size
+    groups = np.array([g for g, _ in units], dtype=object)
+    scores = np.array([s for _, s in units], dtype=float)
+    rank = np.where(scores > 0, 1 + (scores[None, :] > scores[:, None]).sum(axis=1), 0)[None, :]
+    table = pd.DataFrame({"unit_id": [f"u{i}" for i in range(len(units))], "name": "x", "group": groups})
+    p = Panel("pooled", "t", table, np.arange(1), rank * 1.0, rank * 1.0, rank, np.full(rank.shape, "", object),
+              ranking_group=np.array(["A"] * len(units), dtype=object))
+    own = own_group_panel(p).rank[0]
+    for g in "AB":
+        members = np.flatnonzero(groups == g)
+        ranked = members[rank[0, members] > 0]
+        assert (own[members[rank[0, members] == 0]] == 0).all()
+        if len(ranked):
+            assert own[ranked].min() == 1 and own[ranked].max() <= len(ranked)
+        for i in ranked:
+            for j in ranked:
+                assert np.sign(own[i] - own[j]) == np.sign(rank[0, i] - rank[0, j])
