@@ -117,7 +117,7 @@ def _indent(lines: list[str], para: str) -> list[str]:
 
 
 def _history_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--rulebook", required=True, help="rulebook id (see `simsuite rulebooks`)")
+    p.add_argument("--rulebook", required=True, help="rulebook id, as simsuite rulebooks lists them")
     p.add_argument("--history", required=True, help="ledger: .xlsx workbook or folder of CSVs")
     p.add_argument("--year", type=int, help="assessment year (default: the year most items fall in)")
 
