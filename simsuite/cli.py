@@ -177,6 +177,8 @@ def _scores(args):
 
 
 def _score(args) -> int:
+    from .results.awards import award_label
+
     scores = _scores(args)
     out = Path(args.out)
     table = scores.table
@@ -193,7 +195,9 @@ def _score(args) -> int:
     s = scores.stamp
     print(f"{s['rulebook']}{' / ' + s['variant'] if s['variant'] else ''} · {s['period']} · "
           f"parameters {s['parameters']} · simsuite {s['simsuite']}")
-    print(table[["unit_id", "name", "group", "points", "final", "rank", "award"]].to_string(index=False))
+    shown = table[["unit_id", "name", "group", "points", "final", "rank", "award"]].copy()
+    shown["award"] = shown["award"].map(award_label)  # the file keeps the codes; staff read the names
+    print(_table(shown, args))
     for row in scores.left_out.itertuples():
         print(f"left out: {row.rows} {row.sheet} row(s) {row.reason}", file=sys.stderr)
     print(f"wrote {out}")

@@ -187,3 +187,20 @@ def test_a_wrapped_chinese_line_never_starts_with_closing_punctuation():
         lines = wrap(sentence, width)
         assert all(_width(line) <= width for line in lines)
         assert not [line for line in lines if line[:1] in CLOSING], width
+
+
+def test_awards_read_in_chinese_while_the_file_keeps_the_codes(tmp_path, capsys):
+    from simsuite.results.awards import award_name
+
+    assert [award_name(c) for c in ("deduction-1", "deduction-3", "no-deduction", "advanced", "model",
+                                    "criticised", "")] == ["扣分第一档", "扣分第三档", "不扣分", "先进单位",
+                                                           "标兵单位", "通报批评", "无"]
+    out = tmp_path / "scores.csv"
+    jiande = ROOT / "data" / "examples" / "jiande-2018"
+    assert main(["score", "--rulebook", "jiande-2018", "--history", str(jiande), "--year", "2018",
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    written = pd.read_csv(out, dtype=str)
+    assert "deduction-1" in set(written["award"])  # the score table's contract: codes
+    assert "扣分第一档 deduction-1" in printed
+    assert "扣分第一档 deduction-1" in simsuite.score("jiande-2018", jiande, year=2018)._repr_html_()

@@ -8,10 +8,10 @@ a statistic has the same name and the same number of decimals everywhere.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
+
+from ..results.awards import AWARDS, award_label, award_name  # noqa: F401  (names staff read)
 
 #: column → (中文, English, decimals or "%" for a probability or share)
 COLUMNS: dict[str, tuple[str, str, object]] = {
@@ -78,34 +78,6 @@ COLUMNS: dict[str, tuple[str, str, object]] = {
 }
 # p_variant is a probability of holding an award, not a variant's name
 COLUMNS["p_variant"] = ("比较方案下获得的概率", "P(holds it), variant", "%")
-
-#: award codes of the rule functions → the names the rulebooks give them
-AWARDS = {
-    "model": "标兵单位",
-    "advanced": "先进单位",
-    "criticised": "通报批评",
-    "no-deduction": "不扣分",
-    "": "无",
-}
-_NUMERALS = "一二三四五六七八九十"
-
-
-def award_name(code: str) -> str:
-    """Chinese name of an award code: ``deduction-2`` → 扣分第二档."""
-    code = str(code)
-    if code in AWARDS:
-        return AWARDS[code]
-    tier = re.fullmatch(r"deduction-(\d+)", code)
-    if tier:
-        i = int(tier.group(1))
-        return f"扣分第{_NUMERALS[i - 1] if 1 <= i <= 10 else i}档"
-    return code
-
-
-def award_label(code: str) -> str:
-    """Chinese name with the code after it, as a column header: 先进单位 advanced."""
-    return f"{award_name(code)} {code}" if str(code) else award_name(code)
-
 
 def column_label(column: str, *, bilingual: bool = True, sep: str = " ") -> str:
     """``p_top3`` → 前三名概率 P(top 3); ``p_advanced`` → 先进单位 概率 P(advanced); ``x_se`` → x 标准误 SE."""
