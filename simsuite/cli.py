@@ -1,5 +1,6 @@
-"""The ``simsuite`` command: list rulebooks, show outlets and parameters,
-score a ledger, explain a unit."""
+"""The simsuite command: list rulebooks, show outlets and parameters, score
+a ledger, explain a unit, run a scenario. Tables wrap to the terminal's
+width; --wide prints them with one line per row."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rulebooks", help="list the built-in rulebooks")
     p.add_argument("--compare", action="store_true", help="their features side by side")
+    _wide_arg(p)
     p.set_defaults(run=_rulebooks)
 
     p = sub.add_parser("components", help="the rule components a rulebook file can compose, with their parameters")
@@ -39,13 +41,16 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("outlets", help="a rulebook's outlet catalogue with points")
     p.add_argument("rulebook")
+    _wide_arg(p)
     p.set_defaults(run=_outlets)
 
     p = sub.add_parser("params", help="a rulebook's parameters with values and citations")
     p.add_argument("rulebook", help="a rulebook id or a variant file")
+    _wide_arg(p)
     p.set_defaults(run=_params)
 
     p = sub.add_parser("behaviour", help="the behaviour model's parameters for synthetic histories")
+    _wide_arg(p)
     p.set_defaults(run=_behaviour)
 
     p = sub.add_parser("score", help="score a ledger (.xlsx or a folder of CSVs)")
@@ -58,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     _history_args(p)
     p.add_argument("--variant", help="a variant file (TOML)")
     p.add_argument("--unit", required=True, help="unit id or name")
+    _wide_arg(p)
     p.set_defaults(run=_explain)
 
     p = sub.add_parser("run", help="run a scenario: replicate histories scored under every comparison")
@@ -90,8 +96,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _wide_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--wide", action="store_true",
+                   help="one line per table row, however long (default: wrap to the terminal)")
+
+
+def _table(frame: pd.DataFrame, args) -> str:
+    from .results.text import fit_table
+
+    return fit_table(frame, wide=getattr(args, "wide", False))
+
+
+def _wrap(text: str) -> str:
+    from .results.text import terminal_width, wrap
+
+    return "\n".join(line for para in text.split("\n") for line in
+                     _indent(wrap(para.strip(), terminal_width() - (len(para) - len(para.lstrip()))), para))
+
+
+def _indent(lines: list[str], para: str) -> list[str]:
+    lead = para[:len(para) - len(para.lstrip())]
+    return [lead + line for line in lines]
+
+
 def _history_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--rulebook", required=True, help="rulebook id (see `simsuite rulebooks`) or rulebook file")
+    p.add_argument("--rulebook", required=True, help="rulebook id, as simsuite rulebooks lists them, or a rulebook file")
     p.add_argument("--history", required=True, help="ledger: .xlsx workbook or folder of CSVs")
     p.add_argument("--year", type=int, help="assessment year (default: the year most items fall in)")
 
@@ -106,7 +135,10 @@ def _rulebooks(args) -> int:
     from . import compare_rulebooks, list_rulebooks
 
     if args.compare:
-        print(compare_rulebooks().to_string())
+        table = compare_rulebooks()
+        long = table.rename_axis(index="feature", columns="rulebook").stack().rename("value").reset_index()
+        long["feature"] = long["feature"].where(~long["feature"].duplicated(), "")  # name each feature once
+        print(_table(long, args))
     else:
         for row in list_rulebooks().itertuples():
             print(f"{row.id:24} {row.name}: {row.summary}")
@@ -123,7 +155,7 @@ def _components(args) -> int:
 def _outlets(args) -> int:
     from . import rulebook
 
-    print(rulebook(args.rulebook).outlets().to_string(index=False))
+    print(_table(rulebook(args.rulebook).outlets(), args))
     return 0
 
 
@@ -131,7 +163,7 @@ def _params(args) -> int:
     from . import rulebook
 
     frame = rulebook(args.rulebook).parameters.frame()
-    print(frame[["path", "value", "unit", "range", "en", "cite"]].to_string(index=False))
+    print(_table(frame[["path", "value", "unit", "range", "en", "cite"]], args))
     return 0
 
 
@@ -139,7 +171,7 @@ def _behaviour(args) -> int:
     from .synthetic.behaviour import default_parameters
 
     frame = default_parameters().frame()
-    print(frame[["path", "value", "unit", "range", "en", "cite"]].to_string(index=False))
+    print(_table(frame[["path", "value", "unit", "range", "en", "cite"]], args))
     return 0
 
 
@@ -155,6 +187,8 @@ def _scores(args):
 
 
 def _score(args) -> int:
+    from .results.awards import award_label
+
     scores = _scores(args)
     out = Path(args.out)
     table = scores.table
@@ -171,7 +205,9 @@ def _score(args) -> int:
     s = scores.stamp
     print(f"{s['rulebook']}{' / ' + s['variant'] if s['variant'] else ''} · {s['period']} · "
           f"parameters {s['parameters']} · simsuite {s['simsuite']}")
-    print(table[["unit_id", "name", "group", "points", "final", "rank", "award"]].to_string(index=False))
+    shown = table[["unit_id", "name", "group", "points", "final", "rank", "award"]].copy()
+    shown["award"] = shown["award"].map(award_label)  # the file keeps the codes; staff read the names
+    print(_table(shown, args))
     for row in scores.left_out.itertuples():
         print(f"left out: {row.rows} {row.sheet} row(s) {row.reason}", file=sys.stderr)
     print(f"wrote {out}")
@@ -179,7 +215,8 @@ def _score(args) -> int:
 
 
 def _explain(args) -> int:
-    print(_scores(args).explain(args.unit))
+    explanation = _scores(args).explain(args.unit)
+    print(explanation.to_text(width=None if not args.wide else 0))
     return 0
 
 
@@ -210,10 +247,8 @@ def _run(args) -> int:
     reached = f" (largest SE {result.manifest['largest_se']:.4f})" if args.until_se else ""
     print(f"{scenario.title}: {result.manifest['replicates']} replicates × {len(scenario.comparisons)} "
           f"comparisons{reached}")
-    from .analytics.jurisdictions import HEADLINE_NOTE, headline
-
-    print(headline(result.results).to_string(index=False))  # no figure the ranking fixes
-    print(HEADLINE_NOTE)
+    for headline in analysis.headlines:
+        print(_wrap(str(headline)))
     for warning in analysis.warnings:
         print(f"warning: {warning}")
     print(f"wrote {out}/results.parquet, summary.xlsx, manifest.json, analysis.xlsx, figures/, report.html")

@@ -1,8 +1,13 @@
 """The simsuite command, as a user runs it."""
 
+import re
+from html import escape
 from pathlib import Path
 
 import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import simsuite
 from simsuite.cli import main
@@ -38,7 +43,7 @@ def test_compare_follows_the_parameters_of_a_variant():
 def test_outlets_prints_the_catalogue(capsys):
     assert main(["outlets", "jiande-2018"]) == 0
     out = capsys.readouterr().out
-    assert "《浙江政务信息》" in out and "jd-zhejiang" in out and "32.0" in out
+    assert re.search(r"jd-zhejiang +《浙江政务信息》 +up2 +special +专报 +32 ", out)
 
 
 def test_score_writes_csv_equal_to_the_python_call(tmp_path, capsys):
@@ -90,3 +95,112 @@ def test_behaviour_lists_the_models_parameters_with_their_assumptions(capsys):
     assert main(["behaviour"]) == 0
     out = capsys.readouterr().out
     assert "activity.mean" in out and "adoption.chance.national" in out and "assumption" in out
+
+
+def _width(line: str) -> int:
+    from simsuite.results.text import display_width
+
+    return display_width(line)
+
+
+@pytest.mark.parametrize("argv", [
+    ["rulebooks", "--compare"],
+    ["params", "ningxia-transport-2021"],
+    ["behaviour"],
+    ["explain", "--rulebook", "longyang-2019", "--history", str(EXAMPLE), "--unit", "经济运行股"],
+])
+def test_tables_fit_the_terminal_and_wide_gives_one_line_per_row(argv, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(argv) == 0
+    fitted = capsys.readouterr().out
+    assert max(_width(line) for line in fitted.splitlines()) <= 80
+    assert main(argv + ["--wide"]) == 0
+    wide = capsys.readouterr().out
+    assert max(_width(line) for line in wide.splitlines()) > 80
+    # wrapping cuts nothing: the same words, only the line breaks and padding differ
+    assert sorted(fitted.split()) != [] and "".join(fitted.split()) != ""
+    for word in set(wide.split()):
+        if len(word) <= 6 and word.isascii():  # short words are never split across lines
+            assert word in fitted
+
+
+def _column(table: str, k: int) -> str:
+    """Column ``k`` of a fitted table, its wrapped pieces joined: cut by screen columns under the dashes."""
+    from simsuite.results.text import display_width
+
+    lines = table.splitlines()
+    rule = next(i for i, line in enumerate(lines) if set(line) <= {"-", " "} and line)
+    spans = [m.span() for m in re.finditer(r"-+", lines[rule])]
+    start, stop = spans[k]
+    out = []
+    for line in lines[rule + 1:]:
+        used, piece = 0, ""
+        for ch in line:
+            if start <= used < stop:
+                piece += ch
+            used += display_width(ch)
+        out.append(piece)
+    return "".join("".join(out).split())
+
+
+def test_explain_shows_every_citation_in_full(monkeypatch):
+    from simsuite.results.text import fit_table
+
+    explanation = simsuite.score("longyang-2019", EXAMPLE).explain("经济运行股")
+    table = fit_table(explanation.points, 70)
+    assert max(_width(line) for line in table.splitlines()) <= 70
+    k = list(explanation.points.columns).index("cite")
+    # the cite column, read down the wrapped table, holds every citation whole and in order
+    assert _column(table, k) == "".join("".join(explanation.points["cite"]).split())
+    assert _column(table, k) != ""
+    text = explanation.to_text(width=70)
+    assert table in text and "…" not in text
+    html = explanation._repr_html_()
+    for cite in set(explanation.points["cite"]) | set(explanation.steps["cite"]):
+        assert escape(cite) in html
+    assert "..." not in html and "…" not in html
+
+
+@pytest.mark.parametrize("argv", [[], ["rulebooks"], ["params"], ["score"], ["explain"], ["run"], ["explore"]])
+def test_help_is_plain_text(argv, capsys):
+    with pytest.raises(SystemExit):
+        main(argv + ["--help"])
+    out = capsys.readouterr().out
+    assert "usage: simsuite" in out
+    assert not re.search(r"`|:func:|:class:|\*\*", out)  # no reStructuredText or Markdown markup
+
+
+@given(st.text(alphabet="ab cd，。政务信息考核 ", max_size=200), st.integers(4, 60))
+def test_wrapping_keeps_every_character_and_the_width(text, width):
+    from simsuite.results.text import wrap
+
+    lines = wrap(text, width)
+    assert all(_width(line) <= width for line in lines)
+    assert "".join("".join(lines).split()) == "".join(text.split())
+
+
+def test_a_wrapped_chinese_line_never_starts_with_closing_punctuation():
+    from simsuite.results.text import CLOSING, wrap
+
+    sentence = "奖项与扣分基本不变：没有单位获得任何奖项的概率变动 10% 以上（单位年度中奖项改变的占 4%）。"
+    for width in range(12, 90):
+        lines = wrap(sentence, width)
+        assert all(_width(line) <= width for line in lines)
+        assert not [line for line in lines if line[:1] in CLOSING], width
+
+
+def test_awards_read_in_chinese_while_the_file_keeps_the_codes(tmp_path, capsys):
+    from simsuite.results.awards import award_name
+
+    assert [award_name(c) for c in ("deduction-1", "deduction-3", "no-deduction", "advanced", "model",
+                                    "criticised", "")] == ["扣分第一档", "扣分第三档", "不扣分", "先进单位",
+                                                           "标兵单位", "通报批评", "无"]
+    out = tmp_path / "scores.csv"
+    jiande = ROOT / "data" / "examples" / "jiande-2018"
+    assert main(["score", "--rulebook", "jiande-2018", "--history", str(jiande), "--year", "2018",
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    written = pd.read_csv(out, dtype=str)
+    assert "deduction-1" in set(written["award"])  # the score table's contract: codes
+    assert "扣分第一档 deduction-1" in printed
+    assert "扣分第一档 deduction-1" in simsuite.score("jiande-2018", jiande, year=2018)._repr_html_()

@@ -25,8 +25,16 @@ from simsuite.rules.registry import source_labels
 
 PNG_DPI = 110
 
-# Units whose rank moves by at least this many places stand out in the slope chart.
+# Units whose rank moves by at least this many places stand out in a chart of
+# one fixed threshold (the explorer's); the report's slope chart uses
+# mover_threshold, which suits the group's size.
 NOTABLE_RANK_SHIFT = 2
+
+
+def mover_threshold(n_units: int) -> int:
+    """Places a unit must move, on average, to count as a mover: a tenth of
+    its group, at least one place (1 in a group of 6, 2 in 15, 6 in 51)."""
+    return max(1, -(-int(n_units) // 10))
 
 # Chinese and English names of the score sources of the score breakdown.
 COMPONENT_NAMES = source_labels()
@@ -92,6 +100,28 @@ def _unit_chart_height(n_units: int) -> float:
     return float(np.clip(1.3 + 0.27 * n_units, 3.0, 18.0))
 
 
+def group_title(group: str, group_names: dict | None) -> str:
+    """A panel's heading: the group's name where the rulebook gives one, never a bare id."""
+    name = (group_names or {}).get(str(group))
+    return name if name else f"组 group {group}"
+
+
+def _parts(frame: pd.DataFrame, group: str | None) -> list[tuple[str, pd.DataFrame]]:
+    """The frame cut by ``group`` in first-seen order; [] when there is one group or none."""
+    if group is None or group not in frame.columns:
+        return []
+    labels = frame[group].astype(str)
+    groups = list(dict.fromkeys(labels))
+    return [(g, frame[(labels == g).to_numpy()]) for g in groups] if len(groups) > 1 else []
+
+
+def _panels(heights: list[float], width: float) -> tuple[Figure, list[Axes]]:
+    """One panel per group, stacked, each as tall as its units need."""
+    figure = Figure(figsize=(width, sum(heights) + 0.4), layout="constrained")
+    axes = figure.subplots(len(heights), 1, gridspec_kw={"height_ratios": heights}, squeeze=False).ravel()
+    return figure, list(axes)
+
+
 def _colours_for(values: Sequence) -> dict:
     levels = list(dict.fromkeys(values))
     return {level: PALETTE[i % len(PALETTE)] for i, level in enumerate(levels)}
@@ -127,14 +157,21 @@ def rank_shift_chart(
     after: str = "rank_variant",
     group: str = "group",
     names: tuple[str, str] = ("基准", "变体"),
+    group_names: dict | None = None,
+    threshold: float | None = None,
+    title: str | None = None,
 ) -> Figure:
     """Slope chart: each unit's rank under one rulebook (left) and another (right).
 
     Shows at a glance who gains and who loses from a rule change. Rank 1 is
-    at the top; units moving by two places or more are coloured (blue up,
-    red down), the rest grey. Units ranked in separate groups get one panel
-    per group, since their ranks are counted within the group; given ``ax``,
-    everything is drawn into it, coloured by group.
+    at the top; units moving by ``threshold`` places or more are coloured
+    (blue up, red down), the rest grey. The default threshold suits each
+    group's size (:func:`mover_threshold`: a tenth of the group, at least
+    one place). Each label is tied to its line's end by a thin leader, so
+    labels pushed apart by ties still point at their line. Units ranked in
+    separate groups get one panel per group, headed by the group's name
+    (``group_names``: id → name); given ``ax``, everything is drawn into
+    it, coloured by group.
     """
     _require_columns(units, [label, before, after], "units")
     if len(names) != 2:
@@ -143,19 +180,19 @@ def rank_shift_chart(
     for column in (before, after):
         if (_numeric(units, column, "units") < 1).any():
             raise ValueError(f"units: ranks in {before!r} and {after!r} start at 1")
-    groups = list(dict.fromkeys(units[group].astype(str))) if group in units.columns else []
-    if ax is not None or len(groups) < 2:
+    heading = title or f"名次变化 rank shift（{names[0]} → {names[1]}）"
+    parts = _parts(units, group)
+    if ax is not None or not parts:
         figure, ax = _figure_and_axes(ax, (7.0, _unit_chart_height(len(units))))
-        _draw_slope(ax, units, label, before, after, group if groups else None, names)
-        ax.set_title(f"名次变化 rank shift（{names[0]} → {names[1]}）", fontsize=12)
+        grouped = group if group in units.columns and units[group].nunique() > 1 else None
+        _draw_slope(ax, units, label, before, after, grouped, names, threshold)
+        ax.set_title(heading, fontsize=12)
         return figure
-    sizes = [int((units[group].astype(str) == g).sum()) for g in groups]
-    figure = Figure(figsize=(7.0, sum(_unit_chart_height(n) for n in sizes)), layout="constrained")
-    axes = figure.subplots(len(groups), 1, gridspec_kw={"height_ratios": [n + 3 for n in sizes]})
-    for axis, g in zip(axes, groups):
-        _draw_slope(axis, units[units[group].astype(str) == g], label, before, after, None, names)
-        axis.set_title(f"第 {g} 组 group {g}", fontsize=11)
-    figure.suptitle(f"名次变化 rank shift（{names[0]} → {names[1]}）", fontsize=12)
+    figure, axes = _panels([_unit_chart_height(len(part)) for _, part in parts], 7.0)
+    for axis, (g, part) in zip(axes, parts):
+        _draw_slope(axis, part, label, before, after, None, names, threshold)
+        axis.set_title(group_title(g, group_names), fontsize=11)
+    figure.suptitle(heading, fontsize=12)
     return figure
 
 
@@ -164,12 +201,14 @@ def _rank_text(value: float) -> str:
 
 
 def _draw_slope(ax: Axes, units: pd.DataFrame, label: str, before: str, after: str, group: str | None,
-                names: tuple[str, str]) -> None:
+                names: tuple[str, str], threshold: float | None = None) -> None:
     rank_before = _numeric(units, before, "units")
     rank_after = _numeric(units, after, "units")
     unit_names = units[label].astype(str).to_numpy()
     shift = rank_after - rank_before
-    notable = np.abs(shift) >= NOTABLE_RANK_SHIFT
+    if threshold is None:
+        threshold = mover_threshold(len(units))
+    notable = np.abs(shift) >= threshold - 1e-9
     if group is not None:
         group_values = units[group].astype(str).to_numpy()
         group_colour = _colours_for(sorted(set(group_values)))
@@ -194,33 +233,40 @@ def _draw_slope(ax: Axes, units: pd.DataFrame, label: str, before: str, after: s
         )
 
     gap = 0.9  # one rank apart is the tightest legible spacing at the chosen height
-    left_y = spread_labels(rank_before, gap)
-    right_y = spread_labels(rank_after, gap)
+    # tied ends are spread in the order of the other end, so leaders do not cross
+    left_y = spread_labels(rank_before + 1e-6 * rank_after, gap)
+    right_y = spread_labels(rank_after + 1e-6 * rank_before, gap)
     for i in range(len(units)):
         text_colour = "#222222" if notable[i] else "#666666"
-        ax.text(-0.04, left_y[i], f"{unit_names[i]} {_rank_text(rank_before[i])}", ha="right", va="center",
-                fontsize=8.5, color=text_colour)  # fmt: skip
-        ax.text(1.04, right_y[i], f"{_rank_text(rank_after[i])} {unit_names[i]}", ha="left", va="center",
-                fontsize=8.5, color=text_colour)  # fmt: skip
+        leader = colours[i] if notable[i] else "#aaaaaa"
+        for x_end, x_text, y_end, y_text, text, ha, side in (
+            (0.0, -0.05, rank_before[i], left_y[i], f"{unit_names[i]} {_rank_text(rank_before[i])}", "right", "left"),
+            (1.0, 1.05, rank_after[i], right_y[i], f"{_rank_text(rank_after[i])} {unit_names[i]}", "left", "right"),
+        ):
+            ax.add_line(Line2D([x_end, x_text], [y_end, y_text], color=leader, linewidth=0.6, zorder=1,
+                               gid=f"leader-{side}:{unit_names[i]}"))
+            ax.text(x_text + (-0.01 if ha == "right" else 0.01), y_text, text, ha=ha, va="center", fontsize=8.5,
+                    color=text_colour, gid=f"label-{side}:{unit_names[i]}")
 
     lowest = max(left_y.max(), right_y.max(), rank_before.max(), rank_after.max())
     ax.set_ylim(lowest + 0.7, min(rank_before.min(), rank_after.min()) - 0.7)
-    ax.set_xlim(-0.75, 1.75)
+    ax.set_xlim(-0.8, 1.8)
     ax.set_xticks([0.0, 1.0], [names[0], names[1]], fontsize=11)
     ax.xaxis.tick_top()  # column headings above, legend below
     ax.tick_params(axis="x", length=0)
     ax.set_yticks([])
     ax.spines[["top", "right", "left", "bottom"]].set_visible(False)
 
-    quiet = f"变动 <{NOTABLE_RANK_SHIFT} 名 moved <{NOTABLE_RANK_SHIFT}"
+    limit = _rank_text(threshold)
+    quiet = f"变动 <{limit} 名 moved <{limit}"
     handles = [Line2D([], [], color=MUTED, linewidth=1.0, label=quiet)]
     if group is not None:
         shown = sorted(set(group_values[notable]))
         handles = [Line2D([], [], color=group_colour[g], linewidth=2.0, label=g) for g in shown] + handles
     else:
         handles = [
-            Line2D([], [], color=IMPROVED, linewidth=2.0, label="上升 up"),
-            Line2D([], [], color=WORSENED, linewidth=2.0, label="下降 down"),
+            Line2D([], [], color=IMPROVED, linewidth=2.0, label=f"上升 ≥{limit} 名 up"),
+            Line2D([], [], color=WORSENED, linewidth=2.0, label=f"下降 ≥{limit} 名 down"),
         ] + handles
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=min(len(handles), 4),
               frameon=False, fontsize=8.5)  # fmt: skip
@@ -236,11 +282,15 @@ def rank_heatmap(
     label: str = "name",
     rank: str = "rank",
     probability: str = "probability",
+    group: str | None = "group",
+    group_names: dict | None = None,
+    title: str | None = None,
 ) -> Figure:
     """Heatmap of how likely each unit is to finish at each rank.
 
     Units are ordered by expected rank, so a clear ranking shows as a dark
-    diagonal and a lottery as a smear.
+    diagonal and a lottery as a smear. Units ranked in different groups get
+    a panel each, whose columns run over that group's ranks only.
     """
     _require_columns(probabilities, [label, rank, probability], "probabilities")
     _no_duplicates(probabilities, [label, rank], "probabilities")
@@ -248,7 +298,33 @@ def rank_heatmap(
     if ((chance < 0) | (chance > 1)).any():
         raise ValueError(f"probabilities: column {probability!r} must lie between 0 and 1")
     ranks = _numeric(probabilities, rank, "probabilities")
-    tidy = pd.DataFrame({"unit": probabilities[label].astype(str).to_numpy(), "rank": ranks, "p": chance})
+    tidy = pd.DataFrame({"unit": probabilities[label].astype(str).to_numpy(), "rank": ranks, "p": chance,
+                         "group": probabilities[group].astype(str).to_numpy()
+                         if group in probabilities.columns else ""})
+    grids = [(g, _rank_grid(part)) for g, part in (_parts(tidy, "group") if ax is None else [])]
+    heading = title or "名次概率 rank probability"
+    vmax = float(tidy["p"].max()) or 1.0
+    if not grids:
+        grid = _rank_grid(tidy)
+        figure, ax = _figure_and_axes(ax, (max(5.5, 2.8 + 0.32 * grid.shape[1]), _unit_chart_height(len(grid))))
+        image = _draw_heatmap(ax, grid, vmax)
+        ax.set_title(heading, fontsize=12)
+        axes = [ax]
+    else:
+        width = max(5.5, 2.8 + 0.32 * max(g.shape[1] for _, g in grids))
+        figure, axes = _panels([_unit_chart_height(len(g)) for _, g in grids], width)
+        for axis, (g, grid) in zip(axes, grids):
+            image = _draw_heatmap(axis, grid, vmax)
+            axis.set_title(group_title(g, group_names), fontsize=11)
+        figure.suptitle(heading, fontsize=12)
+    colourbar = figure.colorbar(image, ax=axes, shrink=0.8 if len(axes) == 1 else 0.5)
+    colourbar.set_label("概率 probability")
+    colourbar.outline.set_visible(False)
+    return figure
+
+
+def _rank_grid(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Units × ranks, ordered by expected rank; only the ranks the units can take."""
     grid = tidy.pivot(index="unit", columns="rank", values="p").fillna(0.0)
     weights = grid.to_numpy()
     totals = weights.sum(axis=1)
@@ -256,13 +332,18 @@ def rank_heatmap(
         empty = grid.index[totals <= 0].tolist()
         raise ValueError(f"probabilities: units {empty} have no probability on any rank")
     expected = weights @ grid.columns.to_numpy(dtype=float) / totals
+    used = grid.columns[(weights > 0).any(axis=0)]
+    grid = grid.loc[:, [r for r in grid.columns if r <= used.max()]]
     order = np.argsort(expected, kind="stable")
     grid = grid.iloc[order]
-    expected = expected[order]
+    grid.attrs["expected"] = expected[order]
+    return grid
 
+
+def _draw_heatmap(ax: Axes, grid: pd.DataFrame, vmax: float):
+    expected = grid.attrs["expected"]
     n_units, n_ranks = grid.shape
-    figure, ax = _figure_and_axes(ax, (max(5.5, 2.8 + 0.32 * n_ranks), _unit_chart_height(n_units)))
-    image = ax.imshow(grid.to_numpy(), cmap="Blues", vmin=0.0, vmax=float(grid.to_numpy().max()), aspect="auto",
+    image = ax.imshow(grid.to_numpy(), cmap="Blues", vmin=0.0, vmax=vmax, aspect="auto",
                       interpolation="nearest")  # fmt: skip
     rank_labels = [f"{value:g}" for value in grid.columns]
     step = max(1, n_ranks // 20)
@@ -270,20 +351,16 @@ def rank_heatmap(
     ax.set_yticks(np.arange(n_units), [f"{unit}（{e:.1f}）" for unit, e in zip(grid.index, expected)], fontsize=8.5)
     ax.set_xlabel("名次 rank")
     ax.set_ylabel("单位（期望名次）unit (expected rank)")
-    ax.set_title("名次概率 rank probability", fontsize=12)
     ax.tick_params(length=0)
     ax.spines[:].set_visible(False)
     if n_units <= 15 and n_ranks <= 15:
         values = grid.to_numpy()
-        dark = values > 0.6 * values.max()
+        dark = values > 0.6 * vmax
         for (row, column), value in np.ndenumerate(values):
             if value >= 0.005:
                 ax.text(column, row, f"{value:.0%}", ha="center", va="center", fontsize=7.5,
                         color="white" if dark[row, column] else "#333333")  # fmt: skip
-    colourbar = figure.colorbar(image, ax=ax, shrink=0.8)
-    colourbar.set_label("概率 probability")
-    colourbar.outline.set_visible(False)
-    return figure
+    return image
 
 
 # --------------------------------------------------------------------------- score sources
@@ -295,12 +372,17 @@ def score_breakdown(
     *,
     label: str = "name",
     components: Sequence[str] | None = None,
+    group: str | None = "group",
+    group_names: dict | None = None,
+    title: str | None = None,
 ) -> Figure:
     """Stacked bars of where each unit's points come from, on average.
 
     Volume, adoption, instruction and conduct points stack to the right of
     zero; penalties stack to the left; a dot marks the net total. Rows are
-    averaged per unit, so replicate rows may be passed as they are.
+    averaged per unit, so replicate rows may be passed as they are. Units of
+    different groups get a panel each (on one shared points scale), since a
+    unit is only ranked against its own group.
     """
     _require_columns(sources, [label], "sources")
     if components is None:
@@ -311,6 +393,31 @@ def score_breakdown(
     _require_columns(sources, components, "sources")
     for component in components:
         _numeric(sources, component, "sources")
+    heading = title or "得分来源 score by source"
+    parts = _parts(sources, group) if ax is None else []
+    if not parts:
+        figure, ax = _figure_and_axes(ax, (7.5, _unit_chart_height(sources[label].nunique())))
+        _draw_breakdown(ax, sources, label, components)
+        ax.set_title(heading, fontsize=12, pad=24)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(len(components) + 1, 5), frameon=False,
+                  fontsize=8.5)  # fmt: skip
+        return figure
+    figure, axes = _panels([_unit_chart_height(part[label].nunique()) for _, part in parts], 7.5)
+    for axis, (g, part) in zip(axes, parts):
+        _draw_breakdown(axis, part, label, components)
+        axis.set_title(group_title(g, group_names), fontsize=11)
+    left = min(a.get_xlim()[0] for a in axes)
+    right = max(a.get_xlim()[1] for a in axes)
+    for axis in axes:  # one points scale for every group
+        axis.set_xlim(left, right)
+    figure.suptitle(heading, fontsize=12)
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=min(len(components) + 1, 5), frameon=False,
+                  fontsize=8.5)  # fmt: skip
+    return figure
+
+
+def _draw_breakdown(ax: Axes, sources: pd.DataFrame, label: str, components: list[str]) -> None:
     means = sources.groupby(sources[label].astype(str), sort=False)[components].mean()
     total = means.sum(axis=1)
     means = means.loc[total.sort_values(ascending=False, kind="stable").index]
@@ -323,7 +430,6 @@ def score_breakdown(
     negative_left = np.cumsum(negative, axis=1) - negative
 
     n_units = len(means)
-    figure, ax = _figure_and_axes(ax, (7.5, _unit_chart_height(n_units)))
     y = np.arange(n_units)
     spare = iter(colour for colour in PALETTE if colour not in COMPONENT_COLOURS.values())
     for k, component in enumerate(components):
@@ -335,16 +441,16 @@ def score_breakdown(
     ax.scatter(total.to_numpy(), y, s=14, color="black", zorder=3, label="合计 total")
     ax.axvline(0.0, color="#444444", linewidth=0.8)
     ax.set_yticks(y, means.index, fontsize=8.5)
-    ax.invert_yaxis()
+    ax.set_ylim(n_units - 0.4, -0.6)  # every bar whole, the first at the top
+    low = min(0.0, float(negative.sum(axis=1).min()), float(total.min()))
+    high = max(0.0, float(positive.sum(axis=1).max()), float(total.max()))
+    pad = 0.04 * ((high - low) or 1.0)
+    ax.set_xlim(low - pad, high + pad)  # the longest bar and its dot whole
     ax.set_xlabel("平均得分 mean points")
-    ax.set_title("得分来源 score by source", fontsize=12, pad=24)
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
     ax.set_axisbelow(True)
     _plain_axes(ax)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(len(components) + 1, 5), frameon=False,
-              fontsize=8.5)  # fmt: skip
-    return figure
 
 
 # --------------------------------------------------------------------------- rank intervals
@@ -359,12 +465,18 @@ def rank_intervals(
     low: str = "rank_p5",
     high: str = "rank_p95",
     by: str | None = None,
+    group: str | None = "group",
+    group_names: dict | None = None,
+    title: str | None = None,
 ) -> Figure:
     """Each unit's likely ranks: a 5–95 % interval with a dot at the median.
 
     Long bars say the rulebook cannot tell the unit from its neighbours.
     With ``by`` (for example "comparison") the intervals of each value are
     drawn side by side, slightly offset, to compare rulebooks unit by unit.
+    Units ranked in different groups (``group``) get a panel and a rank
+    axis each, headed by the group's name: two units are never both shown
+    at "rank 1" on one axis.
     """
     columns = [label, median, low, high] + ([by] if by is not None else [])
     _require_columns(distribution, columns, "distribution")
@@ -387,37 +499,56 @@ def rank_intervals(
         "median": medians,
         "low": lows,
         "high": highs,
+        "group": distribution[group].astype(str).to_numpy() if group in distribution.columns else "",
     })  # fmt: skip
+    heading = title or "名次区间 rank intervals"
+    n_series = tidy["series"].nunique()
+    parts = _parts(tidy, "group") if ax is None else []
+    if not parts:
+        figure, ax = _figure_and_axes(ax, (7.0, _unit_chart_height(tidy["unit"].nunique())
+                                           * (1.0 + 0.2 * (n_series - 1))))
+        _draw_intervals(ax, tidy, by is not None)
+        ax.set_title(heading, fontsize=12, pad=24 if by is not None else 6)
+        return figure
+    heights = [_unit_chart_height(part["unit"].nunique()) * (1.0 + 0.2 * (n_series - 1)) for _, part in parts]
+    figure, axes = _panels(heights, 7.0)
+    for k, (axis, (g, part)) in enumerate(zip(axes, parts)):
+        _draw_intervals(axis, part, by is not None and k == 0)
+        axis.set_title(group_title(g, group_names), fontsize=11, pad=24 if by is not None and k == 0 else 6)
+    figure.suptitle(heading, fontsize=12)
+    return figure
+
+
+def _draw_intervals(ax: Axes, tidy: pd.DataFrame, legend: bool) -> None:
     series = list(dict.fromkeys(tidy["series"]))
     # Order units by their median under the first series, then by the mean of the others.
     first = tidy[tidy["series"] == series[0]].set_index("unit")["median"]
-    overall = tidy.groupby("unit")["median"].mean()
+    overall = tidy.groupby("unit", sort=False)["median"].mean()
     key = pd.DataFrame({"first": first.reindex(overall.index).fillna(np.inf), "overall": overall})
     units = key.sort_values(["first", "overall"], kind="stable").index.tolist()
     position = pd.Series(np.arange(len(units)), index=units)
-
-    figure, ax = _figure_and_axes(ax, (7.0, _unit_chart_height(len(units)) * (1.0 + 0.2 * (len(series) - 1))))
     offsets = np.linspace(-0.22, 0.22, len(series)) if len(series) > 1 else np.zeros(1)
     colours = _colours_for(series)
     for offset, name in zip(offsets, series):
         part = tidy[tidy["series"] == name]
         y = position.loc[part["unit"]].to_numpy() + offset
-        colour = colours[name] if by is not None else "#1f77b4"
+        colour = colours[name] if name else "#1f77b4"
         ax.hlines(y, part["low"], part["high"], color=colour, linewidth=2.2, alpha=0.8)
         ax.plot(part["median"], y, "o", color=colour, markersize=5, markeredgecolor="white", markeredgewidth=0.6,
-                label=name if by is not None else None)  # fmt: skip
+                label=name if name else None)  # fmt: skip
     ax.set_yticks(np.arange(len(units)), units, fontsize=8.5)
     ax.set_ylim(len(units) - 0.5, -0.5)
+    top = max(float(tidy["high"].max()), 1.0)
+    ax.set_xlim(0.5, top + 0.5)
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel("名次 rank（中位数与 5–95% 区间 median, 5–95%）")
-    ax.set_title("名次区间 rank intervals", fontsize=12, pad=24 if by is not None else 6)
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x", color="#e6e6e6", linewidth=0.8)
     ax.set_axisbelow(True)
     _plain_axes(ax)
-    if by is not None:
+    if legend and len(series) > 1:
         ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(len(series), 4), frameon=False,
                   fontsize=8.5)  # fmt: skip
-    return figure
 
 
 # --------------------------------------------------------------------------- effort and reward
@@ -544,11 +675,14 @@ def sobol_chart(indices: pd.DataFrame, ax: Axes | None = None, *, parameter: str
 # --------------------------------------------------------------------------- rulebooks side by side
 
 
-def jurisdiction_chart(table: pd.DataFrame, *, label: str = "rulebook", metrics: Sequence[str] | None = None) -> Figure:
+def jurisdiction_chart(table: pd.DataFrame, *, label: str = "rulebook", metrics: Sequence[str] | None = None,
+                       metric_names: dict | None = None, title: str | None = None,
+                       value_text=None) -> Figure:
     """Small multiples: one bar panel per metric, the rulebooks down each panel.
 
     Each panel has its own scale, so metrics in different units sit side by
-    side without one dwarfing the others.
+    side without one dwarfing the others. ``metric_names`` titles the panels;
+    ``value_text(metric, value)`` writes the figure beside each bar.
     """
     _require_columns(table, [label], "table")
     _no_duplicates(table, [label], "table")
@@ -572,11 +706,11 @@ def jurisdiction_chart(table: pd.DataFrame, *, label: str = "rulebook", metrics:
         bars = np.nan_to_num(values[metric], nan=0.0)
         panel.barh(y, bars, height=0.65, color=colours)
         for position, value in zip(y, values[metric]):
-            text = "—" if np.isnan(value) else f"{value:.3g}"
+            text = "—" if np.isnan(value) else value_text(metric, value) if value_text else f"{value:.3g}"
             panel.text(max(value, 0.0) if not np.isnan(value) else 0.0, position, f" {text}", va="center", ha="left",
                        fontsize=8)  # fmt: skip
         panel.axvline(0.0, color="#444444", linewidth=0.8)
-        panel.set_title(str(metric), fontsize=10)
+        panel.set_title((metric_names or {}).get(metric, str(metric)), fontsize=10)
         panel.set_yticks(y, rulebooks, fontsize=8.5)
         panel.set_ylim(len(rulebooks) - 0.5, -0.5)
         panel.tick_params(axis="y", length=0)
@@ -584,7 +718,7 @@ def jurisdiction_chart(table: pd.DataFrame, *, label: str = "rulebook", metrics:
         _plain_axes(panel)
     for unused in axes[len(metrics):]:
         unused.set_visible(False)
-    figure.suptitle("规则对比 rulebooks compared", fontsize=12)
+    figure.suptitle(title or "规则对比 rulebooks compared", fontsize=12)
     return figure
 
 

@@ -2,21 +2,22 @@
 
 from pathlib import Path
 
-import pandas as pd
-
 from .analysis import Analysis, Figure, analyse
 from .html import render_html
+from .labels import group_names
+from .workbook import with_names, write_summary, write_tables
 
 
 def write_report(result, out: str | Path, analysis: Analysis | None = None) -> Path:
-    """A run's data (:meth:`RunResult.write`) and its report beside it:
-    analysis.xlsx (every analysis table), figures/ (each chart as PNG with
-    the data it draws as CSV) and report.html."""
+    """A run's data (:meth:`RunResult.write`) and its report beside it, for
+    Excel users and readers of the brief: summary.xlsx (per comparison and
+    unit, labelled and rounded), analysis.xlsx (every analysis table),
+    figures/ (each chart as PNG with the data it draws as CSV) and report.html."""
     out = result.write(out)
     analysis = analysis or analyse(result)
-    with pd.ExcelWriter(out / "analysis.xlsx") as xl:
-        for name, table in analysis.tables.items():
-            table.to_excel(xl, sheet_name=name[:31], index=False)
+    write_summary(result, out / "summary.xlsx", group_names(result))
+    write_tables(out / "analysis.xlsx", {name: with_names(table, result.results)
+                                         for name, table in analysis.tables.items()}, analysis.group_names)
     figures = out / "figures"
     figures.mkdir(exist_ok=True)
     for fig in analysis.figures:

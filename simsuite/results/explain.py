@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,7 +14,7 @@ from ..engine.ranking import comparable
 PERIOD_LABELS = {0: "Q1", 1: "Q2", 2: "Q3", 3: "Q4", 4: "year"}
 
 
-@dataclass
+@dataclass(repr=False)  # the repr is the text itself, never a cut-short DataFrame
 class Explanation:
     unit_id: str
     name: str
@@ -22,17 +23,32 @@ class Explanation:
     steps: pd.DataFrame  # how points became the final score
 
     def __str__(self) -> str:
-        with pd.option_context("display.max_colwidth", 80, "display.width", 200):
-            return "\n\n".join([
-                self.summary,
-                "Points:\n" + self.points.to_string(index=False),
-                "From points to the final score:\n" + self.steps.to_string(index=False),
-            ])
+        return self.to_text()
+
+    __repr__ = __str__
+
+    def to_text(self, width: int | None = None) -> str:
+        """Plain text whose tables wrap to ``width`` screen columns (default:
+        the terminal's; 0: one line per row, however long). Nothing is cut."""
+        from .text import fit_table, terminal_width, wrap
+
+        width = terminal_width() if width is None else width
+        summary = "\n".join(wrap(self.summary, width)) if width else self.summary
+        return "\n\n".join([
+            summary,
+            "Points:\n" + fit_table(self.points, width, wide=not width),
+            "From points to the final score:\n" + fit_table(self.steps, width, wide=not width),
+        ])
 
     def _repr_html_(self) -> str:
-        return (f"<p><b>{self.unit_id} {self.name}</b>: {self.summary}</p>"
-                + self.points.to_html(index=False) + "<p>From points to the final score:</p>"
-                + self.steps.to_html(index=False))
+        """Every cell in full, wrapped by the browser: citations are never cut."""
+        style = ("<style>.simsuite-explain td, .simsuite-explain th {white-space: normal; text-align: left;"
+                 " vertical-align: top; max-width: 28em; overflow-wrap: anywhere}</style>")
+        with pd.option_context("display.max_colwidth", None):
+            return (f"{style}<div class='simsuite-explain'><p><b>{html.escape(str(self.unit_id))} "
+                    f"{html.escape(str(self.name))}</b>: {html.escape(self.summary)}</p>"
+                    + self.points.to_html(index=False) + "<p>From points to the final score:</p>"
+                    + self.steps.to_html(index=False) + "</div>")
 
 
 def explain_unit(scores, unit: str, replicate: int = 0) -> Explanation:

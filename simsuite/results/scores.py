@@ -11,6 +11,7 @@ from ..engine.calendar import PERIOD_NAMES
 from ..engine.context import Context
 from ..engine.outcome import Outcome
 from ..engine.points import Points
+from .awards import award_label
 
 CONTRACT = ["unit_id", "name", "group", "points", "final", "rank", "award"]
 
@@ -96,7 +97,8 @@ class Scores:
         t = self.table
         if "replicate" in t:
             t = t[t["replicate"] == 0]
-        show = t[CONTRACT + [c for c in t.columns if c.startswith("points_")]]
+        show = t[CONTRACT + [c for c in t.columns if c.startswith("points_")]].copy()
+        show["award"] = show["award"].map(award_label)  # 扣分第一档 deduction-1: the name and the code
         styled = (
             show.style.format({c: "{:.2f}" for c in show.columns if show[c].dtype.kind == "f"})
             .background_gradient(subset=["final"], cmap="Greens")

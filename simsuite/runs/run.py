@@ -31,15 +31,11 @@ class RunResult:
         return summarise(self.results)
 
     def write(self, out: str | Path) -> Path:
-        """results.parquet, summary.xlsx, manifest.json and the scenario itself.
-        The analyses and the report are :func:`simsuite.report.write_report`'s."""
+        """results.parquet, manifest.json and the scenario itself: the run's data.
+        The workbooks, analyses and report are :func:`simsuite.report.write_report`'s."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         self.results.to_parquet(out / "results.parquet", index=False)
-        with pd.ExcelWriter(out / "summary.xlsx") as xl:
-            self.summary.to_excel(xl, sheet_name="summary", index=False)
-            pd.DataFrame(list(_flat(self.manifest).items()), columns=["key", "value"]).to_excel(
-                xl, sheet_name="manifest", index=False)
         (out / "manifest.json").write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         (out / "scenario.toml").write_text(self.scenario.text, encoding="utf-8")
         return out

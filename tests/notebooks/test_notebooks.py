@@ -5,6 +5,7 @@ the notebook's key results (a cell the test appends, not saved) and checks
 them against the library called here, with the same scenario and seed.
 """
 
+import html
 import json
 from pathlib import Path
 
@@ -69,6 +70,12 @@ def test_quickstart_scores_and_explains():
     best = expected.table.sort_values(["group", "rank"]).iloc[0]
     assert expected.explain(best["unit_id"]).summary in outputs(cells[4])
     assert "三、" in outputs(cells[4])  # citations of the Jiande articles
+    # the explanation in full: every citation whole, no cell cut short with an ellipsis
+    explanation = expected.explain(best["unit_id"])
+    for cite in set(explanation.points["cite"]) | set(explanation.steps["cite"]):
+        shown = outputs(cells[4])
+        assert html.escape(cite) in shown or html.escape(cite, quote=False) in shown, cite
+    assert "..." not in outputs(cells[4]) and "…" not in outputs(cells[4])
     comparison = outputs(cells[6])
     for column in ("rank_rank_points", "rank_raw_points", "shift"):
         assert column in comparison

@@ -171,7 +171,7 @@ def test_charts_draw_into_a_given_axes_and_return_its_figure():
 
 def test_rank_shift_has_one_line_per_unit_at_the_given_ranks_and_highlights_moves_of_two():
     units = units_frame()
-    figure = plots.rank_shift_chart(units)
+    figure = plots.rank_shift_chart(units, threshold=2)
     assert len(figure.axes) == 2  # ranks counted within each group: one panel per group
     lines = {
         line.get_gid().removeprefix("unit:"): line
@@ -180,7 +180,7 @@ def test_rank_shift_has_one_line_per_unit_at_the_given_ranks_and_highlights_move
         if (line.get_gid() or "").startswith("unit:")
     }
     assert sorted(lines) == sorted(NAMES)
-    assert {line.get_gid() for line in figure.axes[1].get_lines()} == {
+    assert {line.get_gid() for line in figure.axes[1].get_lines() if line.get_gid().startswith("unit:")} == {
         "unit:建德市新安江街道", "unit:永宁县", "unit:公路管理局"}
     for row in units.itertuples():
         line = lines[row.name]
@@ -197,15 +197,38 @@ def test_rank_shift_has_one_line_per_unit_at_the_given_ranks_and_highlights_move
     assert "兴庆区 2" in labels and "5 兴庆区" in labels and "5.5 永宁县" in labels
     # drawn into one given Axes, groups share it and are told apart by colour
     one = Figure().add_subplot()
-    plots.rank_shift_chart(units, one)
-    colour = {line.get_gid(): line.get_color() for line in one.get_lines() if line.get_gid()}
+    plots.rank_shift_chart(units, one, threshold=2)
+    colour = {line.get_gid(): line.get_color() for line in one.get_lines() if (line.get_gid() or "").startswith("unit:")}
     assert colour["unit:兴庆区"] != colour["unit:建德市新安江街道"] and len(colour) == 6
+
+
+def test_rank_shift_threshold_suits_the_group_and_labels_are_tied_to_their_lines():
+    # groups of 3: a tenth of the group, at least one place, is 1, so 金凤区 (−1) now counts as a mover
+    assert [plots.charts.mover_threshold(n) for n in (3, 6, 10, 11, 15, 51)] == [1, 1, 1, 2, 2, 6]
+    figure = plots.rank_shift_chart(units_frame(), group_names={"第一组": "区县 counties"}, title="名次变化：A → B")
+    lines = {line.get_gid(): line for ax in figure.axes for line in ax.get_lines() if line.get_gid()}
+    muted = {gid.removeprefix("unit:") for gid, line in lines.items() if gid.startswith("unit:")
+             and line.get_color() == MUTED}
+    assert muted == {"银川市交通运输局", "永宁县", "公路管理局"}  # |shift| 0, 0.5, 0.5 < 1
+    assert figure.get_suptitle() == "名次变化：A → B"
+    assert [ax.get_title() for ax in figure.axes] == ["区县 counties", "组 group 第二组"]
+    texts = {t.get_gid(): t for ax in figure.axes for t in ax.texts}
+    for name in NAMES:
+        unit = lines[f"unit:{name}"]
+        for side, end in (("left", 0), ("right", 1)):
+            leader = lines[f"leader-{side}:{name}"]
+            # the leader starts at the line's end and ends beside the label, at the label's height
+            assert (leader.get_xdata()[0], leader.get_ydata()[0]) == (unit.get_xdata()[end], unit.get_ydata()[end])
+            assert leader.get_ydata()[1] == texts[f"label-{side}:{name}"].get_position()[1]
+    # 金凤区 and 建德 tie at rank 2 on the right, in different panels; 永宁县 and 公路管理局 tie at 5.5:
+    # their labels are spread, in the order of their left ends (永宁县 5 above 公路管理局 6)
+    assert texts["label-right:永宁县"].get_position()[1] < texts["label-right:公路管理局"].get_position()[1]
 
 
 def test_rank_shift_without_groups_colours_by_direction():
     units = units_frame().drop(columns="group")
     ax = plots.rank_shift_chart(units).axes[0]
-    colour = {line.get_gid(): line.get_color() for line in ax.get_lines() if line.get_gid()}
+    colour = {line.get_gid(): line.get_color() for line in ax.get_lines() if line.get_gid().startswith("unit:")}
     assert colour["unit:兴庆区"] != colour["unit:建德市新安江街道"] != MUTED
 
 
@@ -334,3 +357,44 @@ def test_charts_need_no_pyplot():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_units_of_different_groups_never_share_a_rank_axis():
+    # two groups, each with its own rank 1: one panel (and one rank axis) per group, headed by name
+    distribution = pd.DataFrame({
+        "name": NAMES, "group": ["g1"] * 3 + ["g2"] * 3,
+        "median_rank": [1.0, 2.0, 3.0, 1.0, 2.0, 3.0], "rank_p5": [1.0] * 6, "rank_p95": [2.0, 3.0, 3.0, 1.0, 3.0, 3.0],
+    })  # fmt: skip
+    names = {"g1": "区县", "g2": "直属单位"}
+    figure = plots.rank_intervals(distribution, group_names=names, title="名次区间：基准")
+    assert [ax.get_title() for ax in figure.axes] == ["区县", "直属单位"]
+    assert figure.get_suptitle() == "名次区间：基准"
+    assert [[t.get_text() for t in ax.get_yticklabels()] for ax in figure.axes] == [NAMES[:3], NAMES[3:]]
+
+    probabilities = pd.DataFrame({
+        "name": np.repeat(NAMES, 6), "group": np.repeat(["g1", "g2"], 18), "rank": np.tile(np.arange(1, 7), 6),
+        "probability": np.tile([0.5, 0.5, 0, 0, 0, 0], 6),
+    })  # fmt: skip
+    figure = plots.rank_heatmap(probabilities, group_names=names)
+    heatmaps = [ax for ax in figure.axes if ax.images]
+    assert len(heatmaps) == 2
+    # each panel runs over its group's ranks only: ranks 3-6 carry no probability, so columns 1-2
+    assert [ax.images[0].get_array().shape for ax in heatmaps] == [(3, 2), (3, 2)]
+
+    sources = sources_frame().assign(group=["g1", "g1", "g2", "g2"])
+    figure = plots.score_breakdown(sources, group_names=names)
+    assert [ax.get_title() for ax in figure.axes] == ["区县", "直属单位"]
+    # one shared points scale that holds every bar whole: 金凤区 reaches 30 + 2 + 0 + 1 = 33
+    limits = {ax.get_xlim() for ax in figure.axes}
+    assert len(limits) == 1 and next(iter(limits))[1] > 33 and next(iter(limits))[0] < -3
+
+
+def test_score_breakdown_keeps_the_longest_bar_whole():
+    # 金凤区 stacks to 30 + 2 + 0 + 1 = 33, 兴庆区's penalty reaches −3: both inside the axis, with room
+    ax = plots.score_breakdown(sources_frame()).axes[0]
+    left, right = ax.get_xlim()
+    assert left < -3 and right > 33
+    for bar in ax.patches:
+        assert left < min(bar.get_x(), bar.get_x() + bar.get_width()) and max(bar.get_x(), bar.get_x() + bar.get_width()) < right
+    bottom, top = ax.get_ylim()
+    assert top < -0.35 and bottom > 1.35  # the first and last bars (height 0.7 around 0 and 1) whole
