@@ -158,10 +158,7 @@ class RowKeys:
             item_in_scope=b.item_in_scope, co_ptr=b.co_ptr, co_unit=b.co_unit, sent_ptr=b.sent_ptr,
             ad_item=b.ad_item, ad_day=b.ad_day, ins_item=b.ins_item, ins_day=b.ins_day,
             ev_rep=b.ev_rep, ev_unit=b.ev_unit, ev_day=b.ev_day)
-        unknown = set(known) - set(KEY_NAMES)
-        if unknown:
-            raise ValueError(f"no batch key {sorted(unknown)[0]!r}")
-        self.__dict__.update(known)  # what cached_property would have worked out
+        self.know(**known)
         # each adoption's and instruction's slot (cell × N_PERIODS + quarter),
         # by quarter map, when first asked
         self.slots_by_quarters: dict = {}
@@ -169,6 +166,14 @@ class RowKeys:
     @classmethod
     def of(cls, b: "Batch", **known: np.ndarray) -> "RowKeys":
         return cls(b, **known)
+
+    def know(self, **known: np.ndarray) -> "RowKeys":
+        """Take keys worked out elsewhere, as if a rule had asked for them."""
+        unknown = set(known) - set(KEY_NAMES)
+        if unknown:
+            raise ValueError(f"no batch key {sorted(unknown)[0]!r}")
+        self.__dict__.update(known)  # where cached_property keeps what it worked out
+        return self
 
     def all(self) -> "RowKeys":
         """Work out every key now (and the slots under the batch's quarters)."""
