@@ -234,15 +234,15 @@ class RowKeys:
 
     @cached_property
     def kind_starts(self) -> np.ndarray:
-        counts = np.bincount(self._rows.item_kind, minlength=len(ITEM_KINDS))
-        return np.concatenate([[0], np.cumsum(counts)])
+        kind = self._rows.item_kind  # kinds are few: one count each beats a bincount's conversion to intp
+        counts = [np.count_nonzero(kind == k) for k in range(len(ITEM_KINDS))]
+        return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
     @cached_property
     def counted_key_by_kind(self) -> np.ndarray:
         """``counted_key`` with items of kind k at ``kind_starts[k]:kind_starts[k + 1]``
-        (one pass per kind: kinds are few, so this beats a sort)."""
-        kind, key = self._rows.item_kind, self.counted_key
-        return np.concatenate([key[kind == k] for k in range(len(ITEM_KINDS))])
+        (a stable sort of one-byte codes is a radix sort: a few passes)."""
+        return self.counted_key[np.argsort(self._rows.item_kind, kind="stable")]
 
     @cached_property
     def sent_key(self) -> np.ndarray:
@@ -256,7 +256,8 @@ class RowKeys:
 
     @cached_property
     def ad_in_scope(self) -> np.ndarray:
-        return self._rows.item_in_scope[self._rows.ad_item]
+        scope = self._rows.item_in_scope
+        return np.ones(len(self._rows.ad_item), bool) if scope.all() else scope[self._rows.ad_item]
 
     @cached_property
     def ad_group(self) -> np.ndarray:
@@ -339,8 +340,13 @@ class _Rows:
 def slots_of(cell: np.ndarray, month: np.ndarray, quarter_of_month: np.ndarray, n_cells: int) -> np.ndarray:
     """``cell × N_PERIODS + quarter`` of rows in the year; ``n_cells × N_PERIODS``
     (one past the last slot) for rows outside it."""
-    inside = (month >= 0) & (month < 12)
-    return np.where(inside, cell * N_PERIODS + quarter_of_month[np.where(inside, month, 0)], n_cells * N_PERIODS)
+    outside = n_cells * N_PERIODS
+    # months before the year map to -1 and after it to 12, whose "quarter" is
+    # past every slot: the minimum then puts them one past the last
+    quarter = np.concatenate([[outside], quarter_of_month, [outside]]).astype(np.int64)
+    slots = quarter[np.clip(month, -1, 12) + 1]
+    slots += cell * N_PERIODS
+    return np.minimum(slots, outside, out=slots)
 
 
 def compile_histories(

@@ -391,8 +391,9 @@ def _assemble(d: dict, units: pd.DataFrame, group_code: np.ndarray, calendar: Ca
     )
     # what the draw knows already: every item and event falls in its month
     # of the year, items in their unit-month cell
-    batch.keys.know(item_key=d["item_key"], item_cell=d["item_cell"], item_month=d["item_month"],
-                    ad_runs=d["ad_runs"])
+    keys = batch.keys.know(item_key=d["item_key"], item_cell=d["item_cell"], item_month=d["item_month"],
+                           ad_runs=d["ad_runs"], item_has_co=d["has_co"])
+    keys.know(sent_key=keys.counted_key[np.flatnonzero(d["sends"])])
     batch.left_out = left_out_report(batch)
     return Synthetic(batch=batch, quality=quality, activity=activity, reliability=reliability, first_replicate=first)
 
