@@ -180,10 +180,11 @@ class _Model:
         # items: over-dispersed monthly counts (gamma–Poisson), one row per item
         # in (replicate, unit, month) order; its position in that grid is
         # its unit-month key
-        rate = activity[:, None] * self.profile  # (U, 12)
-        shape = self.month_shape[:, None]
-        counts = blocks.per_block(lambda rng: rng.poisson(rate * rng.gamma(shape, 1 / shape, (BLOCK, U, 12))),
-                                  (U, 12)).astype(np.int64)
+        shape = self.month_shape
+        k = shape[0] if (shape == shape[0]).all() else shape[:, None]  # one number is the faster draw
+        scaled = activity[:, None] * self.profile / shape[:, None]  # (U, 12) mean ÷ shape: × Gamma(shape, 1)
+        counts = blocks.per_block(lambda rng: rng.poisson(scaled * rng.standard_gamma(k, (BLOCK, U, 12))),
+                                  (U, 12)).astype(np.int64, copy=False)
         key = np.repeat(np.arange(R * U * 12, dtype=np.int64), counts.ravel())
         bounds = np.concatenate([[0], np.cumsum(counts.reshape(len(rngs), -1).sum(axis=1))])
         cell, month = np.divmod(key, 12)
@@ -280,7 +281,7 @@ class _Model:
         U, E = self.U, len(EVENT_KINDS)
         rates = self.event_rate * np.where(np.arange(E) == EVENT_KINDS.index("secondment"), 1.0,
                                            2 * (1 - reliability)[:, None])
-        counts = blocks.per_block(lambda rng: rng.poisson(rates, (BLOCK, U, E)), (U, E)).astype(np.int64)
+        counts = blocks.per_block(lambda rng: rng.poisson(rates, (BLOCK, U, E)), (U, E)).astype(np.int64, copy=False)
         cell = np.repeat(np.arange(R * U * E, dtype=np.int64), counts.ravel())
         bounds = np.concatenate([[0], np.cumsum(counts.reshape(len(blocks.rngs), -1).sum(axis=1))])
         day = (self.year_start + blocks.integers(bounds, self.year_days)).astype(np.int32)
