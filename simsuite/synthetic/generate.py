@@ -101,21 +101,17 @@ class _Blocks:
             rng.standard_exponential(out=out[lo:hi])
         return out
 
-    def integers(self, bounds: np.ndarray, high: int) -> np.ndarray:
-        """Uniform integers 0 … high − 1."""
-        if high <= 1:
-            return np.zeros(int(bounds[-1]), np.int64)
-        return self._each(bounds, lambda rng, n: rng.integers(0, high, n))
+    def integers(self, bounds: np.ndarray, high: int | np.ndarray) -> np.ndarray:
+        """Uniform integers 0 … high − 1 (``high`` one number or one per row):
+        the whole part of a uniform draw times ``high``, uniform to within
+        2**-53, and far cheaper than a call of ``Generator.integers`` per block."""
+        u = self.uniform(bounds)
+        u *= high
+        return u.astype(np.int64)
 
     def per_block(self, draw, shape: tuple[int, ...]) -> np.ndarray:
         """``draw(rng)`` of ``(BLOCK, *shape)`` for each block, stacked."""
         return np.concatenate([draw(rng) for rng in self.rngs]) if self.rngs else np.zeros((0, *shape))
-
-    def _each(self, bounds, draw) -> np.ndarray:
-        out = np.empty(int(bounds[-1]), np.int64)
-        for rng, lo, hi in zip(self.rngs, bounds[:-1], bounds[1:]):
-            out[lo:hi] = draw(rng, hi - lo)
-        return out
 
 
 def _within(rows: np.ndarray, bounds: np.ndarray) -> np.ndarray:
@@ -261,7 +257,7 @@ class _Model:
         pairs = np.concatenate(self.level_pairs)
         n_pairs = np.array([len(p) for p in self.level_pairs])
         offset = np.cumsum(n_pairs) - n_pairs
-        ad_pair = pairs[offset[level] + (blocks.uniform(at) * n_pairs[level]).astype(np.int64)].astype(np.int32)
+        ad_pair = pairs[offset[level] + blocks.integers(at, n_pairs[level])].astype(np.int32)
         # instructions: a chance per adoption by its level
         drawn = np.flatnonzero(blocks.uniform(at) < self.ins_chance.ravel()[who])
         at_ins = _within(drawn, at)
