@@ -184,11 +184,7 @@ class _Model:
         # items: over-dispersed monthly counts (gamma–Poisson), one row per item
         # in (replicate, unit, month) order; its position in that grid is
         # its unit-month key
-        shape = self.month_shape
-        k = shape[0] if (shape == shape[0]).all() else shape[:, None]  # one number is the faster draw
-        scaled = activity[:, None] * self.profile / shape[:, None]  # (U, 12) mean ÷ shape: × Gamma(shape, 1)
-        counts = blocks.per_block(lambda rng: rng.poisson(scaled * rng.standard_gamma(k, (BLOCK, U, 12))),
-                                  (U, 12)).astype(np.int64, copy=False)
+        counts = self._monthly_counts(blocks, activity[:, None] * self.profile)
         key = np.repeat(np.arange(R * U * 12, dtype=np.int64), counts.ravel())
         bounds = np.concatenate([[0], np.cumsum(counts.reshape(len(rngs), -1).sum(axis=1))])
         cell, month = np.divmod(key, 12)
@@ -225,6 +221,29 @@ class _Model:
             has_co=has_co, co_unit=co_unit, sends=sends, sent_pair=sent_pair, **ad, **ins, **ev,
             ck_rep=ck_rep.astype(np.int32), ck_unit=ck_unit.astype(np.int32), ck_line=self.basic_lines[ck_l],
         )
+
+    def _monthly_counts(self, blocks: _Blocks, mean: np.ndarray) -> np.ndarray:
+        """Items of each (replicate, unit, month): Poisson with mean ``mean``
+        (U, 12) times a Gamma(shape, 1/shape) month multiplier, i.e. negative
+        binomial with shape k and success chance k / (k + mean). Where every
+        unit shares a small whole shape, that is the sum of k geometric
+        counts of failures, ⌊E / log(1 + k / mean)⌋ for exponentials E —
+        the same law for fewer and cheaper draws than a gamma and a Poisson."""
+        U, shape = self.U, self.month_shape
+        k = float(shape[0])
+        if (shape == k).all() and k.is_integer() and 1 <= k <= 8:
+            k = int(k)
+            with np.errstate(divide="ignore"):
+                scale = 1 / np.log1p(k / mean)  # a mean of 0: no items (scale 0)
+            e = np.empty((len(blocks.rngs), k, BLOCK, U, 12))
+            for b, rng in enumerate(blocks.rngs):
+                rng.standard_exponential(out=e[b])
+            e *= scale
+            return np.floor(e, out=e).sum(axis=1, dtype=np.int64).reshape(-1, U, 12)
+        k = shape[0] if (shape == shape[0]).all() else shape[:, None]  # one number is the faster draw
+        scaled = mean / shape[:, None]  # × Gamma(shape, 1)
+        return blocks.per_block(lambda rng: rng.poisson(scaled * rng.standard_gamma(k, (BLOCK, U, 12))),
+                                (U, 12)).astype(np.int64, copy=False)
 
     def _cascade(self, blocks: _Blocks, bounds, unit, kind, day, quality) -> tuple[dict, dict]:
         """Adoptions, level by level, each step conditional on the last, and

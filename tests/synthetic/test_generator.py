@@ -214,3 +214,24 @@ def test_the_keys_the_generator_hands_over_are_those_the_arrays_give(rulebook_id
                                               mine.back(mine.running_max(mine.in_order(v))), err_msg=name)
             else:
                 np.testing.assert_array_equal(value, mine, err_msg=name)
+
+
+@pytest.mark.parametrize("shape", [4.0, 4.5, 1.0])
+def test_monthly_counts_are_negative_binomial(shape):
+    # given a unit's activity a, its items in a month (flat profile) are
+    # Poisson(a × Gamma(k, 1/k)): negative binomial with P(0) = (k / (k + a))**k,
+    # mean a and second moment a + a²/k + a²; whole and fractional shapes
+    # are drawn differently and must follow the same law
+    rb = simsuite.rulebook("longyang-2019")
+    units = synthetic_units(rb, {"section": 60})
+    beh = Behaviour.make({"activity.mean": 3.0, "activity.month_shape": shape, "activity.month_profile": [1.0] * 12})
+    s = generate(rb, units, 2019, beh, replicates=64, seed=12)
+    b = s.batch
+    counts = np.bincount(b.item_rep * 60 * 12 + b.item_unit * 12 + b.calendar.month_index(b.item_day),
+                         minlength=64 * 60 * 12).reshape(64, 60, 12)
+    a, k, n = s.activity[0], shape, counts.size
+    p0 = ((k / (k + a)) ** k).mean()
+    assert abs((counts == 0).mean() - p0) < 4.5 * np.sqrt(p0 * (1 - p0) / n)
+    assert abs(counts.mean() - a.mean()) < 4.5 * np.sqrt((a + a**2 / k).mean() / n)
+    second = (a + a**2 / k + a**2).mean()
+    assert abs((counts.astype(float) ** 2).mean() - second) < 4.5 * (counts.astype(float) ** 2).std() / np.sqrt(n)
