@@ -30,34 +30,49 @@ YEARS = {"jilin-transport-2015": 2015, "ningxia-transport-2021": 2021, "harbin-2
 
 
 def best_of(f, n=5):
+    """The shortest of ``n`` runs, in CPU seconds of this process: the code
+    timed runs on one core, so on a quiet machine this is its wall time, and
+    on a busy one it leaves out the time other jobs hold the core."""
     times = []
     for _ in range(n):
-        t = time.perf_counter()
+        t = time.process_time()
         f()
-        times.append(time.perf_counter() - t)
+        times.append(time.process_time() - t)
     return min(times)
 
 
 def scoring(reps: int) -> None:
-    print(f"\n## Scoring throughput ({reps} replicate-years of each jurisdiction's real units)\n")
-    print("| rulebook | units | events | generate s | of which keys s | score s | events/s scored | numpy floor s "
-          "| score ÷ floor |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(f"\n## Generation and scoring ({reps} replicate-years of each jurisdiction's real units; best of 3–7)\n")
+    print("| rulebook | units | events | generate s | draw floor s | generate ÷ draw floor | all keys s | score s "
+          "| events/s scored | numpy floor s | score ÷ floor | scored once s | once ÷ floor |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for rid, year in YEARS.items():
         rb = simsuite.rulebook(rid)
         units = real_units(rb)
-        t = time.perf_counter()
-        s = generate(rb, units, year, replicates=reps, seed=1)
-        gen = time.perf_counter() - t
-        b = s.batch
+        gen = best_of(lambda: generate(rb, units, year, replicates=reps, seed=1), 3)  # with the keys it knows
+        b = generate(rb, units, year, replicates=reps, seed=1).batch
+
+        def once() -> float:
+            """Scoring a batch as generate hands it over: the keys its rules read included."""
+            fresh = generate(rb, units, year, replicates=reps, seed=1).batch
+            t = time.process_time()
+            score_batch(rb, fresh)
+            return time.process_time() - t
+
         events = len(b.item_rep) + len(b.ad_item) + len(b.ins_item) + len(b.ev_rep) + len(b.ck_rep)
-        keys_s = best_of(lambda: RowKeys.of(b))  # built with the batch, once for every variant scored on it
-        score_s = best_of(lambda: score_batch(rb, b))
+        # the floor of generation: three uniform draws (and a comparison) per event produced
+        rng = np.random.default_rng(0)
+        draw_floor = best_of(lambda: (rng.random(events) < rng.random(events), rng.integers(0, 10, events)), 7)
+        # every key worked out from the arrays alone, as for a batch loaded from ledgers
+        keys_s = best_of(lambda: RowKeys.of(b).all())
+        score_s = best_of(lambda: score_batch(rb, b))  # keys read already: the many-variants case
+        once_s = min(once() for _ in range(3))
         values = np.array([rb.parameters[f"adoption.points.{o}.{sec}"] for o, sec in rb.pairs])
         key = b.item_rep[b.ad_item].astype(np.int64) * len(units) + b.item_unit[b.ad_item]
-        floor = best_of(lambda: np.bincount(key, weights=values[b.ad_pair], minlength=reps * len(units)))
-        print(f"| {rid} | {len(units)} | {events:,} | {gen:.2f} | {keys_s:.3f} | {score_s:.4f} | "
-              f"{events / score_s:,.0f} | {floor:.4f} | {score_s / floor:.1f}× |")
+        floor = best_of(lambda: np.bincount(key, weights=values[b.ad_pair], minlength=reps * len(units)), 7)
+        print(f"| {rid} | {len(units)} | {events:,} | {gen:.3f} | {draw_floor:.4f} | {gen / draw_floor:.1f}× "
+              f"| {keys_s:.3f} | {score_s:.4f} | {events / score_s:,.0f} | {floor:.4f} | {score_s / floor:.1f}× "
+              f"| {once_s:.4f} | {once_s / floor:.1f}× |")
 
 
 def pandas_baseline(reps: int) -> None:
@@ -69,9 +84,9 @@ def pandas_baseline(reps: int) -> None:
     units, items, adoptions, events = frames_of(s.batch, rb)
     cal = rb.calendar(2019)
     start, end = pd.Timestamp(cal.start), pd.Timestamp(cal.end)
-    t = time.perf_counter()
+    t = time.process_time()
     by_pandas = score_all(units, items, adoptions, events, start, end)
-    pandas_s = time.perf_counter() - t
+    pandas_s = time.process_time() - t
     engine_s = best_of(lambda: score_batch(rb, s.batch))
     _, o, _ = score_batch(rb, s.batch)
     agree = np.allclose(by_pandas.sort_values(["replicate"], kind="stable")["final"].to_numpy(), o.final.ravel())

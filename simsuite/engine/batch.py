@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Sequence
+from functools import cached_property
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -124,7 +125,6 @@ class Batch:
         return self.calendar.quarter_of_month[np.clip(month, 0, 11)]
 
 
-@dataclass(frozen=True)
 class RowKeys:
     """Where each row of a batch lands, before any rule.
 
@@ -140,35 +140,161 @@ class RowKeys:
     ``sent_to``.
 
     They depend on the histories and the year's first month only, not on
-    any parameter, so they are worked out once when a batch is built, and
-    every rule of every variant scored on it reads them.
+    any parameter, so every rule of every variant scored on a batch reads
+    the same ones. Each is worked out when a rule first asks for it and
+    kept: a batch scored once pays only for the keys its rulebook reads,
+    and a batch scored under many variants pays for each once. Whoever
+    builds a batch and knows some keys already (the generator draws items
+    by unit-month) hands them over as ``known``.
     """
 
-    n_cells: int  # replicates × units
-    item_month: np.ndarray
-    ad_month: np.ndarray
-    ins_month: np.ndarray
-    ev_month: np.ndarray
-    item_cell: np.ndarray
-    ad_cell: np.ndarray
-    ins_cell: np.ndarray
-    ev_cell: np.ndarray
-    item_key: np.ndarray
-    ad_kind: np.ndarray  # the adopted item's kind, scope and lead unit's group
-    ad_in_scope: np.ndarray
-    ad_group: np.ndarray
-    counted_key: np.ndarray  # item_key of the items counted (C-5, C-9); others one past the last
-    counted_key_by_kind: np.ndarray  # the same, items of kind k at kind_starts[k]:kind_starts[k + 1]
-    kind_starts: np.ndarray
-    ad_runs: Runs
-    ins_runs: Runs
-    sent_key: np.ndarray  # each (item, outlet sent to): the item's item_key if counted, else one past the last
-    item_has_co: np.ndarray  # items with at least one co-unit
-    ad_co: tuple[np.ndarray, np.ndarray]  # (adoption row, the co-unit's cell), one per co-unit
-    ins_co: tuple[np.ndarray, np.ndarray]
-    # each adoption's and instruction's slot (cell × N_PERIODS + quarter) by
-    # quarter map: the batch's own worked out with it, others when first asked
-    slots_by_quarters: dict = field(default_factory=dict, repr=False, compare=False)
+    def __init__(self, b: "Batch", **known: np.ndarray):
+        self.n_cells = b.n_reps * b.n_units
+        # the arrays the keys are worked out from (references, not copies; not
+        # the batch itself, which holds these keys)
+        self._rows = _Rows(
+            n_units=b.n_units, month=b.calendar.month_index, group=b.group,
+            item_rep=b.item_rep, item_unit=b.item_unit, item_day=b.item_day, item_kind=b.item_kind,
+            item_in_scope=b.item_in_scope, co_ptr=b.co_ptr, co_unit=b.co_unit, sent_ptr=b.sent_ptr,
+            ad_item=b.ad_item, ad_day=b.ad_day, ins_item=b.ins_item, ins_day=b.ins_day,
+            ev_rep=b.ev_rep, ev_unit=b.ev_unit, ev_day=b.ev_day)
+        self.know(**known)
+        # each adoption's and instruction's slot (cell × N_PERIODS + quarter),
+        # by quarter map, when first asked
+        self.slots_by_quarters: dict = {}
+
+    @classmethod
+    def of(cls, b: "Batch", **known: np.ndarray) -> "RowKeys":
+        return cls(b, **known)
+
+    def know(self, **known: np.ndarray) -> "RowKeys":
+        """Take keys worked out elsewhere, as if a rule had asked for them."""
+        unknown = set(known) - set(KEY_NAMES)
+        if unknown:
+            raise ValueError(f"no batch key {sorted(unknown)[0]!r}")
+        self.__dict__.update(known)  # where cached_property keeps what it worked out
+        return self
+
+    def all(self) -> "RowKeys":
+        """Work out every key now (and the slots under the batch's quarters)."""
+        for name in KEY_NAMES:
+            getattr(self, name)
+        return self
+
+    @property
+    def _outside(self) -> int:
+        return self.n_cells * 12
+
+    # ---- months and cells --------------------------------------------------
+    @cached_property
+    def item_month(self) -> np.ndarray:
+        return self._rows.month(self._rows.item_day)
+
+    @cached_property
+    def ad_month(self) -> np.ndarray:
+        return self._rows.month(self._rows.ad_day)
+
+    @cached_property
+    def ins_month(self) -> np.ndarray:
+        return self._rows.month(self._rows.ins_day)
+
+    @cached_property
+    def ev_month(self) -> np.ndarray:
+        return self._rows.month(self._rows.ev_day)
+
+    @cached_property
+    def item_cell(self) -> np.ndarray:
+        r = self._rows
+        return r.item_rep.astype(np.int64) * r.n_units + r.item_unit
+
+    @cached_property
+    def ad_cell(self) -> np.ndarray:
+        return self.item_cell[self._rows.ad_item]
+
+    @cached_property
+    def ins_cell(self) -> np.ndarray:
+        return self.item_cell[self._rows.ins_item]
+
+    @cached_property
+    def ev_cell(self) -> np.ndarray:
+        r = self._rows
+        return r.ev_rep.astype(np.int64) * r.n_units + r.ev_unit
+
+    @cached_property
+    def item_key(self) -> np.ndarray:
+        months = self.item_month
+        return np.where((months >= 0) & (months < 12), self.item_cell * 12 + months, self._outside)
+
+    # ---- what is counted -----------------------------------------------------
+    @cached_property
+    def counted_key(self) -> np.ndarray:
+        """``item_key`` of the items counted (C-5, C-9); others one past the last."""
+        scope = self._rows.item_in_scope
+        return self.item_key if scope.all() else np.where(scope, self.item_key, self._outside)
+
+    @cached_property
+    def kind_starts(self) -> np.ndarray:
+        kind = self._rows.item_kind  # kinds are few: one count each beats a bincount's conversion to intp
+        counts = [np.count_nonzero(kind == k) for k in range(len(ITEM_KINDS))]
+        return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+    @cached_property
+    def counted_key_by_kind(self) -> np.ndarray:
+        """``counted_key`` with items of kind k at ``kind_starts[k]:kind_starts[k + 1]``
+        (a stable sort of one-byte codes is a radix sort: a few passes)."""
+        return self.counted_key[np.argsort(self._rows.item_kind, kind="stable")]
+
+    @cached_property
+    def sent_key(self) -> np.ndarray:
+        """Each (item, outlet sent to): the item's ``item_key`` if counted, else one past the last."""
+        return self.counted_key[csr_rows(self._rows.sent_ptr)]
+
+    # ---- what the adopted item is ------------------------------------------
+    @cached_property
+    def ad_kind(self) -> np.ndarray:
+        return self._rows.item_kind[self._rows.ad_item]
+
+    @cached_property
+    def ad_in_scope(self) -> np.ndarray:
+        scope = self._rows.item_in_scope
+        return np.ones(len(self._rows.ad_item), bool) if scope.all() else scope[self._rows.ad_item]
+
+    @cached_property
+    def ad_group(self) -> np.ndarray:
+        r = self._rows
+        return r.group[r.item_unit[r.ad_item]]
+
+    # ---- runs and co-units ---------------------------------------------------
+    @cached_property
+    def ad_runs(self) -> Runs:
+        return Runs.of(self._rows.ad_item, self._rows.ad_day)
+
+    @cached_property
+    def ins_runs(self) -> Runs:
+        return Runs.of(self._rows.ins_item, self._rows.ins_day)
+
+    @cached_property
+    def item_has_co(self) -> np.ndarray:
+        """Items with at least one co-unit."""
+        ptr = self._rows.co_ptr
+        return ptr[1:] > ptr[:-1]
+
+    @cached_property
+    def ad_co(self) -> tuple[np.ndarray, np.ndarray]:
+        """(adoption row, the co-unit's cell), one per co-unit."""
+        return self._co(self._rows.ad_item)
+
+    @cached_property
+    def ins_co(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._co(self._rows.ins_item)
+
+    def _co(self, item: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each (row, co-unit) of the rows whose item has co-units."""
+        r = self._rows
+        rows = np.flatnonzero(self.item_has_co[item])
+        which, pos = expand_csr(r.co_ptr, item[rows])
+        rows = rows[which]
+        return rows, r.item_rep[item[rows]].astype(np.int64) * r.n_units + r.co_unit[pos]
 
     def slots(self, source: str, quarter_of_month: np.ndarray) -> np.ndarray:
         """Each adoption's or instruction's slot under these quarters, where
@@ -182,53 +308,45 @@ class RowKeys:
             self.slots_by_quarters[key] = slots_of(cell, month, quarter_of_month, self.n_cells)
         return self.slots_by_quarters[key]
 
-    @classmethod
-    def of(cls, b: "Batch") -> "RowKeys":
-        month = b.calendar.month_index
-        outside = b.n_reps * b.n_units * 12
 
-        def key(cell, months):
-            return np.where((months >= 0) & (months < 12), cell * 12 + months, outside)
+#: the keys a batch holds (each a cached property of :class:`RowKeys`)
+KEY_NAMES = tuple(name for name, v in vars(RowKeys).items() if isinstance(v, cached_property))
 
-        item_cell = b.item_rep.astype(np.int64) * b.n_units + b.item_unit
-        item_month = month(b.item_day)
-        item_key = key(item_cell, item_month)
-        counted_key = np.where(b.item_in_scope, item_key, outside)
-        by_kind = np.argsort(b.item_kind, kind="stable")
-        kind_starts = np.concatenate([[0], np.cumsum(np.bincount(b.item_kind, minlength=len(ITEM_KINDS)))])
-        item_has_co = b.co_ptr[1:] > b.co_ptr[:-1]
 
-        def co(item, months):
-            """Each (row, co-unit) of the rows whose item has co-units."""
-            rows = np.flatnonzero(item_has_co[item])
-            which, pos = expand_csr(b.co_ptr, item[rows])
-            rows = rows[which]
-            return rows, b.item_rep[item[rows]].astype(np.int64) * b.n_units + b.co_unit[pos]
+@dataclass(frozen=True)
+class _Rows:
+    """The row arrays of a batch that its keys are worked out from."""
 
-        ad_month, ins_month = month(b.ad_day), month(b.ins_day)
-        ad_cell, ins_cell = item_cell[b.ad_item], item_cell[b.ins_item]
-        keys = cls(
-            n_cells=b.n_reps * b.n_units,
-            item_month=item_month, ad_month=ad_month, ins_month=ins_month, ev_month=month(b.ev_day),
-            item_cell=item_cell, ad_cell=ad_cell, ins_cell=ins_cell,
-            ev_cell=b.ev_rep.astype(np.int64) * b.n_units + b.ev_unit,
-            item_key=item_key, ad_kind=b.item_kind[b.ad_item], ad_in_scope=b.item_in_scope[b.ad_item],
-            ad_group=b.group[b.item_unit[b.ad_item]],
-            counted_key=counted_key, counted_key_by_kind=counted_key[by_kind], kind_starts=kind_starts,
-            ad_runs=Runs.of(b.ad_item, b.ad_day), ins_runs=Runs.of(b.ins_item, b.ins_day),
-            sent_key=counted_key[csr_rows(b.sent_ptr)],
-            item_has_co=item_has_co, ad_co=co(b.ad_item, ad_month), ins_co=co(b.ins_item, ins_month),
-        )
-        for source in ("adoption", "instruction"):
-            keys.slots(source, b.calendar.quarter_of_month)
-        return keys
+    n_units: int
+    month: Callable[[np.ndarray], np.ndarray]
+    group: np.ndarray
+    item_rep: np.ndarray
+    item_unit: np.ndarray
+    item_day: np.ndarray
+    item_kind: np.ndarray
+    item_in_scope: np.ndarray
+    co_ptr: np.ndarray
+    co_unit: np.ndarray
+    sent_ptr: np.ndarray
+    ad_item: np.ndarray
+    ad_day: np.ndarray
+    ins_item: np.ndarray
+    ins_day: np.ndarray
+    ev_rep: np.ndarray
+    ev_unit: np.ndarray
+    ev_day: np.ndarray
 
 
 def slots_of(cell: np.ndarray, month: np.ndarray, quarter_of_month: np.ndarray, n_cells: int) -> np.ndarray:
     """``cell × N_PERIODS + quarter`` of rows in the year; ``n_cells × N_PERIODS``
     (one past the last slot) for rows outside it."""
-    inside = (month >= 0) & (month < 12)
-    return np.where(inside, cell * N_PERIODS + quarter_of_month[np.where(inside, month, 0)], n_cells * N_PERIODS)
+    outside = n_cells * N_PERIODS
+    # months before the year map to -1 and after it to 12, whose "quarter" is
+    # past every slot: the minimum then puts them one past the last
+    quarter = np.concatenate([[outside], quarter_of_month, [outside]]).astype(np.int64)
+    slots = quarter[np.clip(month, -1, 12) + 1]
+    slots += cell * N_PERIODS
+    return np.minimum(slots, outside, out=slots)
 
 
 def compile_histories(

@@ -7,8 +7,14 @@ units living through different years. Replicates are drawn in fixed blocks of
 ``SeedSequence(seed, spawn_key=(1, b))``, so a replicate's history
 depends only on the seed and its block, never on how many replicates are
 generated at once — chunks of any multiple of the block give the same
-results. Within a block every draw is one vectorised numpy call over
-replicates, units, months and items.
+results.
+
+Only the random draws go block by block (each block's stream fills its
+block's slice of one array over the chunk); everything computed from them
+is one vectorised numpy operation over every replicate, unit, month and
+item of the chunk. Items are drawn by unit-month, so the batch's keys for
+them (cell, month, unit-month) come with the draw instead of being worked
+out again.
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..engine.batch import Batch, expand_csr, left_out_report
+from ..engine.batch import Batch, left_out_report
 from ..engine.calendar import Calendar
+from ..engine.order import Runs
 from ..engine.rulebook import Rulebook
 from ..ledger import EVENT_KINDS, INSTRUCTION_KINDS, INSTRUCTION_LEVELS, ITEM_KINDS
 from ..params import OUTLET_LEVELS
@@ -28,7 +35,8 @@ from .behaviour import Behaviour
 #: replicates per random stream; chunks are whole blocks
 BLOCK = 16
 
-KIND_RESEARCH = (ITEM_KINDS.index("research"), ITEM_KINDS.index("commissioned"))
+RESEARCH, COMMISSIONED = ITEM_KINDS.index("research"), ITEM_KINDS.index("commissioned")
+assert COMMISSIONED == RESEARCH + 1  # the adoption boost tests one range of kind codes
 
 
 @dataclass
@@ -52,21 +60,75 @@ def generate(rulebook: Rulebook, units: pd.DataFrame, year: int, behaviour: Beha
     calendar = rulebook.calendar(year)
     group_code = np.array([rulebook.groups.index(g) for g in units["group"]], dtype=np.int32)
     model = _Model(rulebook, behaviour, calendar, group_code)
-    traits = model.traits(_stream(seed, 0))
-    parts = []
-    for b in range(reps.start // BLOCK, -(-reps.stop // BLOCK)):  # loop over blocks of replicates
-        lo, hi = max(reps.start, b * BLOCK), min(reps.stop, (b + 1) * BLOCK)
-        part = model.block(_stream(seed, 1, b), *traits)
-        parts.append(_take(part, lo - b * BLOCK, hi - b * BLOCK, offset=lo - reps.start))
-    return _assemble(parts, units.reset_index(drop=True), group_code, calendar, len(reps), reps.start)
+    activity, quality, reliability = model.traits(_stream(seed, 0))
+    first_block, end_block = reps.start // BLOCK, max(-(-reps.stop // BLOCK), reps.start // BLOCK)
+    drawn = model.draw([_stream(seed, 1, b) for b in range(first_block, end_block)], activity, quality, reliability)
+    lo = reps.start - first_block * BLOCK
+    if lo or len(reps) < (end_block - first_block) * BLOCK:  # not whole blocks: keep the replicates asked for
+        drawn = _take(drawn, lo, lo + len(reps), model.U)
+    traits = [np.broadcast_to(x, (len(reps), model.U)).copy() for x in (activity, quality, reliability)]
+    return _assemble(drawn, units.reset_index(drop=True), group_code, calendar, len(reps), reps.start, *traits)
 
 
 def _stream(seed: int, *key: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
 
 
+class _Blocks:
+    """The streams of a chunk's blocks. A draw over rows of the chunk (rows
+    ordered by replicate, ``bounds[b]:bounds[b + 1]`` those of block b) takes
+    each block's slice from that block's stream, so a block draws the same
+    numbers whichever other blocks are drawn with it."""
+
+    def __init__(self, rngs: list[np.random.Generator]):
+        self.rngs = rngs
+        self._scratch: dict[str, np.ndarray] = {}
+
+    def scratch(self, n: int, slot: str) -> np.ndarray:
+        """A float buffer of ``n`` for a result used at once and then dropped:
+        reusing it spares the page faults of fresh memory, a fifth of the time
+        of drawing a chunk otherwise."""
+        buf = self._scratch.get(slot)
+        if buf is None or len(buf) < n:
+            buf = self._scratch[slot] = np.empty(n)
+        return buf[:n]
+
+    def uniform(self, bounds: np.ndarray, slot: str | None = None) -> np.ndarray:
+        return self._fill(bounds, slot, np.random.Generator.random)
+
+    def normal(self, bounds: np.ndarray, slot: str | None = None) -> np.ndarray:
+        return self._fill(bounds, slot, np.random.Generator.standard_normal)
+
+    def exponential(self, bounds: np.ndarray, slot: str | None = None) -> np.ndarray:
+        return self._fill(bounds, slot, np.random.Generator.standard_exponential)
+
+    def _fill(self, bounds, slot, draw) -> np.ndarray:
+        n = int(bounds[-1])
+        out = np.empty(n) if slot is None else self.scratch(n, slot)
+        for rng, lo, hi in zip(self.rngs, bounds[:-1], bounds[1:]):
+            draw(rng, out=out[lo:hi])
+        return out
+
+    def integers(self, bounds: np.ndarray, high: int | np.ndarray) -> np.ndarray:
+        """Uniform integers 0 … high − 1 (``high`` one number or one per row):
+        the whole part of a uniform draw times ``high``, uniform to within
+        2**-53, and far cheaper than a call of ``Generator.integers`` per block."""
+        u = self.uniform(bounds, "u")
+        u *= high
+        return u.astype(np.int64)
+
+    def per_block(self, draw, shape: tuple[int, ...]) -> np.ndarray:
+        """``draw(rng)`` of ``(BLOCK, *shape)`` for each block, stacked."""
+        return np.concatenate([draw(rng) for rng in self.rngs]) if self.rngs else np.zeros((0, *shape))
+
+
+def _within(rows: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Block bounds of a sorted subset ``rows`` of rows with block bounds ``bounds``."""
+    return np.searchsorted(rows, bounds)
+
+
 class _Model:
-    """Per-unit parameter arrays, computed once, and the draw of one block."""
+    """Per-unit parameter arrays, computed once, and the draw of a chunk."""
 
     def __init__(self, rulebook: Rulebook, behaviour: Behaviour, calendar: Calendar, group_code: np.ndarray):
         self.rb, self.cal, self.g = rulebook, calendar, group_code
@@ -79,8 +141,7 @@ class _Model:
         profile = per("activity.month_profile")  # (U, 12) by calendar month
         first = calendar.first_month - 1
         self.profile = profile[:, (np.arange(12) + first) % 12]  # by month of the assessment year
-        shares = per("kinds.share")
-        self.kind_cum = np.cumsum(shares / shares.sum(axis=1, keepdims=True), axis=1)
+        self.kind_cum = _cumulative(per("kinds.share"))
         self.q_mean, self.q_conc = per("quality.mean"), per("quality.concentration")
         self.r_mean, self.r_conc = per("reliability.mean"), per("reliability.concentration")
         chance = per("adoption.chance")  # (U, 4) by level
@@ -89,8 +150,7 @@ class _Model:
         self.research_boost = per("adoption.research_boost")
         self.delay = per("adoption.delay_days")
         self.ins_chance = per("instruction.chance")
-        ins_share = per("instruction.kind_share")
-        self.ins_kind_cum = np.cumsum(ins_share / ins_share.sum(axis=1, keepdims=True), axis=1)
+        self.ins_kind_cum = _cumulative(per("instruction.kind_share"))
         self.ins_delay = per("instruction.delay_days")
         self.co_chance = per("co_submission.chance")
         self.scope_chance = per("in_scope.chance")
@@ -100,10 +160,11 @@ class _Model:
         levels = rulebook.file.meta.get("instruction_levels", {})
         self.level_pairs = pairs_by_level(rulebook)
         self.level_instruction = [INSTRUCTION_LEVELS.index(levels.get(lv, "national")) for lv in OUTLET_LEVELS]
-        self.basic_lines = np.array([i for i, line in enumerate(rulebook.checklist_lines) if line.startswith("basic")])
+        self.basic_lines = np.array([i for i, line in enumerate(rulebook.checklist_lines) if line.startswith("basic")],
+                                    dtype=np.int32)
         month_starts = np.array([np.datetime64(calendar.start_month + m, "M").astype("datetime64[D]").astype(np.int64)
                                  for m in range(13)])
-        self.month_start, self.month_days = month_starts[:12], np.diff(month_starts)
+        self.month_start, self.month_days = month_starts[:12].astype(np.float64), np.diff(month_starts).astype(np.float64)
         self.year_start, self.year_days = int(month_starts[0]), int(month_starts[12] - month_starts[0])
 
     def traits(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -114,77 +175,147 @@ class _Model:
         reliability = rng.beta(self.r_mean * self.r_conc, (1 - self.r_mean) * self.r_conc, U)
         return activity, quality, reliability
 
-    def block(self, rng: np.random.Generator, activity, quality, reliability) -> dict[str, np.ndarray]:
-        B, U = BLOCK, self.U
-        activity, quality, reliability = (np.broadcast_to(x, (B, U)) for x in (activity, quality, reliability))
-        # items: over-dispersed monthly counts (gamma–Poisson)
-        noise = rng.gamma(self.month_shape[:, None], 1 / self.month_shape[:, None], (B, U, 12))
-        counts = rng.poisson(activity[:, :, None] * self.profile[None] * noise)
-        cell = np.repeat(np.arange(B * U * 12), counts.ravel())
-        rep, unit, month = cell // (U * 12), (cell // 12) % U, cell % 12
-        n = len(cell)
-        day = self.month_start[month] + (rng.random(n) * self.month_days[month]).astype(np.int64)
-        kind = _draw_categories(rng.random(n), self.kind_cum, unit).astype(np.int8)
-        q_item = quality[rep, unit]
-        mark = np.clip(np.round(10 * (q_item + rng.normal(0, 0.1, n))), 0, 10)
-        in_scope = rng.random(n) < self.scope_chance[unit]
+    def draw(self, rngs: list[np.random.Generator], activity, quality, reliability) -> dict[str, np.ndarray]:
+        """The histories of the blocks whose streams are ``rngs``, replicates
+        numbered from 0. Latent traits are per unit, the same in every
+        replicate, so every chance that depends on them is a per-unit table."""
+        blocks, U = _Blocks(rngs), self.U
+        R = len(rngs) * BLOCK
+        # items: over-dispersed monthly counts (gamma–Poisson), one row per item
+        # in (replicate, unit, month) order; its position in that grid is
+        # its unit-month key
+        counts = self._monthly_counts(blocks, activity[:, None] * self.profile)
+        key = np.repeat(np.arange(R * U * 12, dtype=np.int64), counts.ravel())
+        bounds = np.concatenate([[0], np.cumsum(counts.reshape(len(rngs), -1).sum(axis=1))])
+        cell, month = np.divmod(key, 12)
+        rep, unit = np.divmod(cell, U)  # unit stays intp: gathers by it need no conversion
+        n = len(key)
+        u, v = blocks.uniform(bounds, "u"), blocks.scratch(n, "v")
+        u *= np.take(self.month_days, month, out=v)
+        u += np.take(self.month_start, month, out=v)
+        day = u.astype(np.int32)
+        kind = _categories(blocks.uniform(bounds, "u"), self.kind_cum, unit)
+        # a mark around ten times the unit's quality: round(10 (q + N(0, 0.1²)))
+        mark = blocks.normal(bounds)
+        mark += np.take(10 * quality, unit, out=v)
+        np.clip(np.rint(mark, out=mark), 0, 10, out=mark)
+        in_scope = _chance(blocks, bounds, self.scope_chance, unit)
         # co-submission: one other unit
-        has_co = (rng.random(n) < self.co_chance[unit]) & (U > 1)
-        co_unit = ((unit[has_co] + 1 + rng.integers(0, max(U - 1, 1), has_co.sum())) % U).astype(np.int32)
-        co_ptr = np.concatenate([[0], np.cumsum(has_co)])
+        has_co = _chance(blocks, bounds, self.co_chance, unit) if U > 1 else np.zeros(len(key), bool)
+        co_rows = np.flatnonzero(has_co)
+        co_unit = ((unit[co_rows] + 1 + blocks.integers(_within(co_rows, bounds), U - 1)) % U).astype(np.int32)
         # direct reports: sent to one outlet section a level up
         up1 = self.level_pairs[1]
-        sends = (rng.random(n) < self.direct_chance[unit]) & (len(up1) > 0)
-        sent_pair = up1[rng.integers(0, max(len(up1), 1), sends.sum())] if len(up1) else np.zeros(0, np.int64)
-        sent_ptr = np.concatenate([[0], np.cumsum(sends)])
-        # adoption cascade: level by level, each step conditional on the last
-        logit_base = self.quality_effect[unit] * (q_item - 0.5) + np.where(
-            np.isin(kind, KIND_RESEARCH), self.research_boost[unit], 0.0)
-        alive = np.ones(n, bool)
-        last_day = day.copy()
-        ad, ins = [], []
-        for lv in range(len(OUTLET_LEVELS)):  # four outlet levels
-            pairs = self.level_pairs[lv]
-            if len(pairs) == 0:
-                continue  # no outlet at this level: the climb skips it
-            p = 1 / (1 + np.exp(-(self.adopt_logit[unit, lv] + logit_base)))
-            alive &= rng.random(n) < p
-            rows = np.flatnonzero(alive)
-            last_day[rows] += 1 + rng.geometric(1 / (1 + self.delay[unit[rows], lv]), len(rows)) - 1
-            ad.append((rows, pairs[rng.integers(0, len(pairs), len(rows))], last_day[rows].copy()))
-            drawn = rng.random(len(rows)) < self.ins_chance[unit[rows], lv]
-            irows = rows[drawn]
-            ikind = _draw_categories(rng.random(len(irows)), self.ins_kind_cum, unit[irows])
-            iday = last_day[irows] + rng.geometric(1 / (1 + self.ins_delay[unit[irows]]), len(irows)) - 1
-            ins.append((irows, np.full(len(irows), self.level_instruction[lv]), ikind, iday))
-        ad_item, ad_pair, ad_day = (np.concatenate(x) for x in zip(*ad)) if ad else (np.zeros(0, np.int64),) * 3
-        # list each item's adoptions together; level by level they are already
-        # in date order, so the batch is ordered by (item, date) as scoring
-        # prefers (C-8 then needs no sort)
-        by_item = np.argsort(ad_item, kind="stable")
-        ad_item, ad_pair, ad_day = ad_item[by_item], ad_pair[by_item], ad_day[by_item]
-        ins_item, ins_level, ins_kind, ins_day = (np.concatenate(x) for x in zip(*ins)) if ins else (np.zeros(0, np.int64),) * 4
-        # unit events: Poisson per kind, scaled by unreliability
-        rates = self.event_rate[None] * np.where(
-            np.arange(len(EVENT_KINDS)) == EVENT_KINDS.index("secondment"), 1.0, 2 * (1 - reliability)[:, :, None])
-        ev_counts = rng.poisson(rates)
-        ev_cell = np.repeat(np.arange(ev_counts.size), ev_counts.ravel())
-        E = len(EVENT_KINDS)
-        ev_rep, ev_unit, ev_kind = ev_cell // (U * E), (ev_cell // E) % U, ev_cell % E
-        ev_day = self.year_start + rng.integers(0, self.year_days, len(ev_cell))
+        sends = _chance(blocks, bounds, self.direct_chance, unit) if len(up1) else np.zeros(len(key), bool)
+        sent_rows = np.flatnonzero(sends)
+        sent_pair = up1[blocks.integers(_within(sent_rows, bounds), len(up1))].astype(np.int32)
+        ad, ins = self._cascade(blocks, bounds, unit, kind, day, quality)
+        ev = self._events(blocks, reliability, R)
         # checklist: a row only for basic lines not met (absent = met)
         L = len(self.basic_lines)
-        unmet = rng.random((B, U, L)) >= self.basic_met[None, :, None]
+        unmet = blocks.per_block(lambda rng: rng.random((BLOCK, U, L)), (U, L)) >= self.basic_met[None, :, None]
         ck_rep, ck_unit, ck_l = np.nonzero(unmet)
         return dict(
-            activity=activity, quality=quality, reliability=reliability,
-            item_rep=rep, item_unit=unit, item_day=day, item_kind=kind, item_in_scope=in_scope, item_quality=mark,
-            co_ptr=co_ptr, co_unit=co_unit, sent_ptr=sent_ptr, sent_pair=sent_pair,
-            ad_item=ad_item, ad_pair=ad_pair, ad_day=ad_day,
-            ins_item=ins_item, ins_level=ins_level, ins_kind=ins_kind, ins_day=ins_day,
-            ev_rep=ev_rep, ev_unit=ev_unit, ev_kind=ev_kind, ev_day=ev_day,
-            ck_rep=ck_rep, ck_unit=ck_unit, ck_line=self.basic_lines[ck_l] if L else ck_l,
+            item_key=key, item_cell=cell, item_month=month.astype(np.int16),
+            item_rep=rep.astype(np.int32), item_unit=unit.astype(np.int32), item_day=day, item_kind=kind, item_in_scope=in_scope, item_quality=mark,
+            has_co=has_co, co_unit=co_unit, sends=sends, sent_pair=sent_pair, **ad, **ins, **ev,
+            ck_rep=ck_rep.astype(np.int32), ck_unit=ck_unit.astype(np.int32), ck_line=self.basic_lines[ck_l],
         )
+
+    def _monthly_counts(self, blocks: _Blocks, mean: np.ndarray) -> np.ndarray:
+        """Items of each (replicate, unit, month): Poisson with mean ``mean``
+        (U, 12) times a Gamma(shape, 1/shape) month multiplier, i.e. negative
+        binomial with shape k and success chance k / (k + mean). Where every
+        unit shares a small whole shape, that is the sum of k geometric
+        counts of failures, ⌊E / log(1 + k / mean)⌋ for exponentials E —
+        the same law for fewer and cheaper draws than a gamma and a Poisson."""
+        U, shape = self.U, self.month_shape
+        k = float(shape[0])
+        if (shape == k).all() and k.is_integer() and 1 <= k <= 8:
+            k = int(k)
+            with np.errstate(divide="ignore"):
+                scale = 1 / np.log1p(k / mean)  # a mean of 0: no items (scale 0)
+            e = np.empty((len(blocks.rngs), k, BLOCK, U, 12))
+            for b, rng in enumerate(blocks.rngs):
+                rng.standard_exponential(out=e[b])
+            e *= scale
+            return np.floor(e, out=e).sum(axis=1, dtype=np.int64).reshape(-1, U, 12)
+        k = shape[0] if (shape == shape[0]).all() else shape[:, None]  # one number is the faster draw
+        scaled = mean / shape[:, None]  # × Gamma(shape, 1)
+        return blocks.per_block(lambda rng: rng.poisson(scaled * rng.standard_gamma(k, (BLOCK, U, 12))),
+                                (U, 12)).astype(np.int64, copy=False)
+
+    def _cascade(self, blocks: _Blocks, bounds, unit, kind, day, quality) -> tuple[dict, dict]:
+        """Adoptions, level by level, each step conditional on the last, and
+        the instructions they draw.
+
+        First how far each item climbs (one chance per level, given the level
+        below), then each adoption's delay, outlet and instruction, drawn
+        item by item: adoptions come out listed by item, each item's in the
+        order of its climb, which is date order (each step takes at least a
+        day) — the order scoring wants (C-8 needs no sort)."""
+        U, n_levels = self.U, len(OUTLET_LEVELS)
+        climb = [lv for lv in range(n_levels) if len(self.level_pairs[lv])]  # a level without outlets is skipped
+        research = ((kind >= RESEARCH) & (kind <= COMMISSIONED))
+        klass = unit * 2 + research  # the chance of adoption depends on the unit and whether research
+        base = self.quality_effect * (quality - 0.5)
+        logit = self.adopt_logit[:, None, :] + base[:, None, None] + (self.research_boost[:, None] * [0, 1])[:, :, None]
+        chance = (1 / (1 + np.exp(-logit))).reshape(U * 2, n_levels)  # (unit × research, level)
+        rows, depth, higher = np.zeros(0, np.int64), np.zeros(0, np.int64), []
+        for j, lv in enumerate(climb):
+            if j == 0:
+                p = np.take(chance[:, lv], klass, out=blocks.scratch(len(klass), "v"))
+                rows = np.flatnonzero(blocks.uniform(bounds, "u") < p)
+                depth, alive = np.ones(len(rows), np.int64), np.arange(len(rows))  # of each item in rows
+            else:
+                climbing = rows[alive]
+                alive = alive[blocks.uniform(_within(climbing, bounds), "u") < chance[:, lv][klass[climbing]]]
+                depth[alive] += 1
+                higher.append(alive)
+        # item by item, each item's adoptions in the order of its climb
+        total = int(depth.sum())
+        ad_item = np.repeat(rows, depth)
+        first = np.cumsum(depth) - depth  # each item's first adoption
+        step = np.zeros(total, np.int64)  # 0 at the first level climbed, 1 at the next …
+        for j, alive in enumerate(higher, 1):
+            step[first[alive] + j] = j
+        level = np.array(climb, np.int64)[step] if climb else step
+        at = _within(ad_item, bounds)
+        who = unit[ad_item] * n_levels + level  # (unit, level) of each adoption
+        # days since the step before: geometric on 1, 2, … with mean 1 + delay
+        gap = _geometric(blocks, at, 1 / (1 + self.delay.ravel()), who)
+        days = np.cumsum(gap)  # an item's adoption is its day plus the gaps of its run so far
+        ad_day = (days + np.repeat(day[rows] + gap[first] - days[first], depth)).astype(np.int32)
+        # the outlet section: one of the level's pairs, each as likely
+        pairs = np.concatenate(self.level_pairs)
+        n_pairs = np.array([len(p) for p in self.level_pairs])
+        offset = np.cumsum(n_pairs) - n_pairs
+        ad_pair = pairs[offset[level] + blocks.integers(at, n_pairs[level])].astype(np.int32)
+        # instructions: a chance per adoption by its level
+        drawn = np.flatnonzero(blocks.uniform(at, "u") < self.ins_chance.ravel()[who])
+        at_ins = _within(drawn, at)
+        ins_item = ad_item[drawn]
+        ins_kind = _categories(blocks.uniform(at_ins, "u"), self.ins_kind_cum, unit[ins_item])
+        ins_gap = _geometric(blocks, at_ins, 1 / (1 + self.ins_delay), unit[ins_item])
+        ins_day = (ad_day[drawn] + ins_gap - 1).astype(np.int32)
+        ins_level = np.array(self.level_instruction, np.int8)[level[drawn]]
+        # C-8's runs: each item's first adoption, and those with 2**s earlier ones
+        runs = Runs(total, None, first, tuple(np.flatnonzero(step >= 1 << s)
+                                              for s in range(max(len(climb) - 1, 0).bit_length())))
+        return (dict(ad_item=ad_item, ad_pair=ad_pair, ad_day=ad_day, ad_runs=runs),
+                dict(ins_item=ins_item, ins_level=ins_level, ins_kind=ins_kind, ins_day=ins_day))
+
+    def _events(self, blocks: _Blocks, reliability, R: int) -> dict:
+        """Unit events: Poisson per kind, scaled by unreliability (secondments not)."""
+        U, E = self.U, len(EVENT_KINDS)
+        rates = self.event_rate * np.where(np.arange(E) == EVENT_KINDS.index("secondment"), 1.0,
+                                           2 * (1 - reliability)[:, None])
+        counts = blocks.per_block(lambda rng: rng.poisson(rates, (BLOCK, U, E)), (U, E)).astype(np.int64, copy=False)
+        cell = np.repeat(np.arange(R * U * E, dtype=np.int64), counts.ravel())
+        bounds = np.concatenate([[0], np.cumsum(counts.reshape(len(blocks.rngs), -1).sum(axis=1))])
+        day = (self.year_start + blocks.integers(bounds, self.year_days)).astype(np.int32)
+        return dict(ev_rep=(cell // (U * E)).astype(np.int32), ev_unit=((cell // E) % U).astype(np.int32),
+                    ev_kind=(cell % E).astype(np.int8), ev_day=day)
 
 
 def pairs_by_level(rulebook: Rulebook) -> list[np.ndarray]:
@@ -194,90 +325,111 @@ def pairs_by_level(rulebook: Rulebook) -> list[np.ndarray]:
                      dtype=np.int64) for lv in OUTLET_LEVELS]
 
 
-def _draw_categories(u: np.ndarray, cum: np.ndarray, unit: np.ndarray) -> np.ndarray:
-    """Category of each uniform draw ``u`` under its unit's cumulative shares
-    ``cum[unit]``; units share few distinct share rows, one searchsorted each."""
-    rows, which = np.unique(cum, axis=0, return_inverse=True)
-    which = np.asarray(which).ravel()[unit]
-    out = np.empty(len(u), dtype=np.int64)
-    for k, row in enumerate(rows):  # one pass per distinct share vector (a group), not per item
-        m = which == k
-        out[m] = np.searchsorted(row, u[m], side="right")
-    return np.minimum(out, cum.shape[1] - 1)
+def _cumulative(shares: np.ndarray) -> np.ndarray:
+    """Per-unit shares (U, K) as cumulative chances, normalised to end at 1."""
+    return np.cumsum(shares / shares.sum(axis=1, keepdims=True), axis=1)
 
 
-def _take(part: dict, lo: int, hi: int, offset: int) -> dict:
-    """Replicates lo..hi of a block, renumbered from ``offset``."""
-    if lo == 0 and hi == BLOCK:  # the whole block: only renumber
-        out = dict(part)
-        for k in ("item_rep", "ev_rep", "ck_rep"):
-            out[k] = part[k] + offset
-        return out
-    keep_item = (part["item_rep"] >= lo) & (part["item_rep"] < hi)
-    new_index = np.cumsum(keep_item) - 1
-    out = {k: part[k][lo:hi] for k in ("activity", "quality", "reliability")}
-    for k in ("item_rep", "item_unit", "item_day", "item_kind", "item_in_scope", "item_quality"):
-        out[k] = part[k][keep_item]
-    out["item_rep"] = out["item_rep"] - lo + offset
-    kept = np.flatnonzero(keep_item)
-    for ptr, flat in (("co_ptr", "co_unit"), ("sent_ptr", "sent_pair")):
-        _, idx = expand_csr(part[ptr], kept)
-        out[flat] = part[flat][idx]
-        out[ptr] = np.concatenate([[0], np.cumsum(np.diff(part[ptr])[kept])])
-    for prefix, fields in (("ad", ("pair", "day")), ("ins", ("level", "kind", "day"))):
-        keep = keep_item[part[f"{prefix}_item"]]
-        out[f"{prefix}_item"] = new_index[part[f"{prefix}_item"][keep]]
-        for f in fields:
-            out[f"{prefix}_{f}"] = part[f"{prefix}_{f}"][keep]
-    for prefix, fields in (("ev", ("unit", "kind", "day")), ("ck", ("unit", "line"))):
-        keep = (part[f"{prefix}_rep"] >= lo) & (part[f"{prefix}_rep"] < hi)
-        out[f"{prefix}_rep"] = part[f"{prefix}_rep"][keep] - lo + offset
-        for f in fields:
-            out[f"{prefix}_{f}"] = part[f"{prefix}_{f}"][keep]
+def _chance(blocks: _Blocks, bounds: np.ndarray, chance: np.ndarray, unit: np.ndarray) -> np.ndarray:
+    """One Bernoulli draw per row with its unit's ``chance``; a chance every
+    unit shares is compared as one number, and a sure one needs no draw."""
+    if (chance >= 1).all():
+        return np.ones(int(bounds[-1]), bool)
+    u = blocks.uniform(bounds, "u")
+    if (chance == chance[0]).all():
+        return u < chance[0]
+    return u < np.take(chance, unit, out=blocks.scratch(len(u), "v"))
+
+
+def _geometric(blocks: _Blocks, bounds: np.ndarray, p: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """Geometric counts of trials (1, 2, …) with success chance ``p[which]``:
+    1 + floor(E / −log(1 − p)) for E exponential has exactly that law, and
+    an exponential draw is cheaper than numpy's geometric."""
+    with np.errstate(divide="ignore"):
+        scale = -1 / np.log1p(-np.asarray(p, dtype=np.float64))  # p = 1: no wait beyond the first trial
+    e = blocks.exponential(bounds, "u")
+    e *= np.take(scale, which, out=blocks.scratch(len(e), "v")) if np.ndim(scale) else scale
+    trials = e.astype(np.int64)
+    trials += 1
+    return trials
+
+
+def _categories(u: np.ndarray, cum: np.ndarray, unit: np.ndarray) -> np.ndarray:
+    """Category of each uniform draw ``u`` under its unit's cumulative chances
+    ``cum[unit]``: the number of thresholds at or below it, one comparison per
+    category (categories are few), each a single number where units agree."""
+    out = np.zeros(len(u), np.int8)
+    for k in range(cum.shape[1] - 1):  # the last threshold is 1, above every draw
+        t = cum[:, k]
+        out += u >= (t[0] if (t == t[0]).all() else t[unit])
     return out
 
 
-def _assemble(parts: list[dict], units: pd.DataFrame, group_code: np.ndarray, calendar: Calendar,
-              n_reps: int, first: int) -> Synthetic:
-    def cat(key, dtype):
-        return np.concatenate([p[key] for p in parts]).astype(dtype, copy=False)
+def _take(d: dict, lo: int, hi: int, U: int) -> dict:
+    """Replicates lo..hi of a draw, renumbered from 0. Items, adoptions,
+    unit events and checklist rows are in replicate order, so each is a
+    slice; instructions are kept by their item."""
+    a, b = np.searchsorted(d["item_rep"], [lo, hi])
+    out = {}
+    for k in ("item_rep", "item_unit", "item_day", "item_kind", "item_in_scope", "item_quality", "item_month",
+              "has_co", "sends", "item_cell", "item_key"):
+        out[k] = d[k][a:b]
+    out["item_rep"] = out["item_rep"] - lo
+    out["item_cell"] = out["item_cell"] - lo * U
+    out["item_key"] = out["item_key"] - lo * U * 12
+    for flag, flat in (("has_co", "co_unit"), ("sends", "sent_pair")):
+        before = int(d[flag][:a].sum())
+        out[flat] = d[flat][before:before + int(out[flag].sum())]
+    c, e = np.searchsorted(d["ad_item"], [a, b])
+    for k in ("ad_item", "ad_pair", "ad_day"):
+        out[k] = d[k][c:e]
+    out["ad_item"] = out["ad_item"] - a
+    runs = d["ad_runs"]
+    out["ad_runs"] = Runs(e - c, None, _slice_sorted(runs.first, c, e),
+                          tuple(_slice_sorted(s, c, e) for s in runs.steps))
+    keep = (d["ins_item"] >= a) & (d["ins_item"] < b)
+    for k in ("ins_item", "ins_level", "ins_kind", "ins_day"):
+        out[k] = d[k][keep]
+    out["ins_item"] = out["ins_item"] - a
+    for prefix, fields in (("ev", ("unit", "kind", "day")), ("ck", ("unit", "line"))):
+        f, g = np.searchsorted(d[f"{prefix}_rep"], [lo, hi])
+        out[f"{prefix}_rep"] = d[f"{prefix}_rep"][f:g] - lo
+        for k in fields:
+            out[f"{prefix}_{k}"] = d[f"{prefix}_{k}"][f:g]
+    return out
 
-    def cat_items(key, dtype):
-        """Item pointers shift by the items of earlier parts."""
-        offsets = np.cumsum([0] + [len(p["item_rep"]) for p in parts[:-1]])
-        return np.concatenate([p[key] + o for p, o in zip(parts, offsets)]).astype(dtype, copy=False)
 
-    def cat_ptr(key):
-        out, base = [np.zeros(1, np.int64)], 0
-        for p in parts:
-            out.append(p[key][1:] + base)
-            base += p[key][-1]
-        return np.concatenate(out).astype(np.int64)
+def _slice_sorted(positions: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """The sorted positions in lo..hi, counted from lo."""
+    a, b = np.searchsorted(positions, [lo, hi])
+    return positions[a:b] - lo
+
+
+def _assemble(d: dict, units: pd.DataFrame, group_code: np.ndarray, calendar: Calendar, n_reps: int, first: int,
+              activity: np.ndarray, quality: np.ndarray, reliability: np.ndarray) -> Synthetic:
+    def ptr(flag):
+        out = np.zeros(len(flag) + 1, np.int64)
+        np.cumsum(flag, out=out[1:])
+        return out
 
     batch = Batch(
         calendar=calendar, units=units, group=group_code, n_reps=n_reps,
-        item_rep=cat("item_rep", np.int32), item_unit=cat("item_unit", np.int32), item_day=cat("item_day", np.int32),
-        item_kind=cat("item_kind", np.int8), item_in_scope=cat("item_in_scope", bool),
-        item_quality=cat("item_quality", np.float64),
-        co_ptr=cat_ptr("co_ptr"), co_unit=cat("co_unit", np.int32),
-        sent_ptr=cat_ptr("sent_ptr"), sent_pair=cat("sent_pair", np.int32),
-        ad_item=cat_items("ad_item", np.int64), ad_pair=cat("ad_pair", np.int32), ad_day=cat("ad_day", np.int32),
-        ins_item=cat_items("ins_item", np.int64), ins_level=cat("ins_level", np.int8),
-        ins_kind=cat("ins_kind", np.int8), ins_day=cat("ins_day", np.int32),
-        ev_rep=cat("ev_rep", np.int32), ev_unit=cat("ev_unit", np.int32), ev_kind=cat("ev_kind", np.int8),
-        ev_day=cat("ev_day", np.int32), ev_count=np.ones(sum(len(p["ev_rep"]) for p in parts), np.int64),
-        ck_rep=cat("ck_rep", np.int32), ck_unit=cat("ck_unit", np.int32), ck_line=cat("ck_line", np.int32),
-        ck_met=np.zeros(sum(len(p["ck_rep"]) for p in parts), bool),
+        item_rep=d["item_rep"], item_unit=d["item_unit"], item_day=d["item_day"],
+        item_kind=d["item_kind"], item_in_scope=d["item_in_scope"], item_quality=d["item_quality"],
+        co_ptr=ptr(d["has_co"]), co_unit=d["co_unit"], sent_ptr=ptr(d["sends"]), sent_pair=d["sent_pair"],
+        ad_item=d["ad_item"], ad_pair=d["ad_pair"], ad_day=d["ad_day"],
+        ins_item=d["ins_item"], ins_level=d["ins_level"], ins_kind=d["ins_kind"], ins_day=d["ins_day"],
+        ev_rep=d["ev_rep"], ev_unit=d["ev_unit"], ev_kind=d["ev_kind"],
+        ev_day=d["ev_day"], ev_count=np.ones(len(d["ev_rep"]), np.int64),
+        ck_rep=d["ck_rep"], ck_unit=d["ck_unit"], ck_line=d["ck_line"], ck_met=np.zeros(len(d["ck_rep"]), bool),
     )
+    # what the draw knows already: every item and event falls in its month
+    # of the year, items in their unit-month cell
+    keys = batch.keys.know(item_key=d["item_key"], item_cell=d["item_cell"], item_month=d["item_month"],
+                           ad_runs=d["ad_runs"], item_has_co=d["has_co"])
+    keys.know(sent_key=keys.counted_key[np.flatnonzero(d["sends"])])
     batch.left_out = left_out_report(batch)
-    return Synthetic(
-        batch=batch,
-        quality=np.concatenate([p["quality"] for p in parts]),
-        activity=np.concatenate([p["activity"] for p in parts]),
-        reliability=np.concatenate([p["reliability"] for p in parts]),
-        first_replicate=first,
-    )
-
+    return Synthetic(batch=batch, quality=quality, activity=activity, reliability=reliability, first_replicate=first)
 
 
 def to_history(synthetic: Synthetic, rulebook: Rulebook, replicate: int = 0):

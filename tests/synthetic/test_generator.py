@@ -150,3 +150,88 @@ def test_a_replicate_is_the_same_whichever_range_draws_it():
     keep = (whole.batch.item_rep >= BLOCK + 5) & (whole.batch.item_rep < 2 * BLOCK + 3)
     np.testing.assert_array_equal(part.batch.item_day, whole.batch.item_day[keep])
     np.testing.assert_array_equal(part.batch.item_rep + BLOCK + 5, whole.batch.item_rep[keep])
+
+
+def test_delays_and_outlets_follow_their_laws():
+    # an adoption comes 1 + Geometric days after the step before it, with mean
+    # 1 + delay_days of its level (success chance p = 1 / (1 + delay), so the
+    # variance is (1 − p) / p²); an instruction Geometric − 1 days after its
+    # adoption (mean instruction.delay_days); each outlet section of a level
+    # equally likely
+    rb = simsuite.rulebook("ningxia-transport-2021")
+    beh = Behaviour.make()
+    s = generate(rb, real_units(rb), 2021, beh, replicates=64, seed=8)
+    b = s.batch
+    level_of_pair = np.array([rb.file.outlets[o].level for o, _ in rb.pairs], dtype=object)
+    delay = beh.table("adoption.delay_days")
+    first = np.zeros(len(b.ad_item), bool)
+    first[b.keys.ad_runs.first] = True
+    later = np.flatnonzero(~first)
+    assert (b.ad_item[later] == b.ad_item[later - 1]).all()  # an item's adoptions are listed together
+    gap = np.where(first, b.ad_day - b.item_day[b.ad_item], b.ad_day - np.roll(b.ad_day, 1))
+    for level, mean_delay in delay.items():
+        rows = np.flatnonzero(level_of_pair[b.ad_pair] == level)
+        if len(rows) < 100:
+            continue
+        p = 1 / (1 + mean_delay)
+        assert gap[rows].min() >= 1
+        assert abs(gap[rows].mean() - 1 / p) < 4.5 * np.sqrt((1 - p) / p**2 / len(rows)), level
+        assert abs((gap[rows] == 1).mean() - p) < 4.5 * np.sqrt(p * (1 - p) / len(rows)), level
+        counts = np.bincount(b.ad_pair[rows], minlength=len(rb.pairs))[level_of_pair == level]
+        expected = len(rows) / len(counts)
+        assert np.all(np.abs(counts - expected) < 4.5 * np.sqrt(expected)), level
+    # instructions on items adopted once: days after that one adoption
+    once = np.bincount(b.ad_item, minlength=len(b.item_rep)) == 1
+    ins = np.flatnonzero(once[b.ins_item])
+    one_ad = np.full(len(b.item_rep), -1)
+    one_ad[b.ad_item[first]] = b.ad_day[first]
+    wait = b.ins_day[ins] - one_ad[b.ins_item[ins]]
+    p = 1 / (1 + beh["instruction.delay_days"])
+    assert len(ins) > 100 and wait.min() >= 0
+    assert abs(wait.mean() - (1 / p - 1)) < 4.5 * np.sqrt((1 - p) / p**2 / len(ins))
+
+
+@pytest.mark.parametrize("rulebook_id", RULEBOOKS)
+def test_the_keys_the_generator_hands_over_are_those_the_arrays_give(rulebook_id):
+    # the generator knows some batch keys from its draw (unit-month cells,
+    # each item's adoptions in date order, who is co-submitted or sent on);
+    # they must equal what the batch works out from its arrays alone, for a
+    # range that starts and ends inside blocks too
+    from simsuite.engine.batch import KEY_NAMES, RowKeys
+
+    rb = simsuite.rulebook(rulebook_id)
+    for reps in (range(2 * BLOCK), range(3, BLOCK + 7)):
+        b = generate(rb, real_units(rb), YEARS[rulebook_id], replicates=reps, seed=6).batch
+        handed = {k: v for k, v in b.keys.__dict__.items() if k in KEY_NAMES}
+        assert {"item_key", "ad_runs"} <= set(handed)
+        worked_out = RowKeys(b).all()
+        for name, value in handed.items():
+            mine = getattr(worked_out, name)
+            if name.endswith("_runs"):
+                assert np.array_equal(value.first_rows, mine.first_rows), name
+                v = np.arange(len(b.ad_item), dtype=float)[::-1] % 7  # any values: the running maxima must agree
+                np.testing.assert_array_equal(value.back(value.running_max(value.in_order(v))),
+                                              mine.back(mine.running_max(mine.in_order(v))), err_msg=name)
+            else:
+                np.testing.assert_array_equal(value, mine, err_msg=name)
+
+
+@pytest.mark.parametrize("shape", [4.0, 4.5, 1.0])
+def test_monthly_counts_are_negative_binomial(shape):
+    # given a unit's activity a, its items in a month (flat profile) are
+    # Poisson(a × Gamma(k, 1/k)): negative binomial with P(0) = (k / (k + a))**k,
+    # mean a and second moment a + a²/k + a²; whole and fractional shapes
+    # are drawn differently and must follow the same law
+    rb = simsuite.rulebook("longyang-2019")
+    units = synthetic_units(rb, {"section": 60})
+    beh = Behaviour.make({"activity.mean": 3.0, "activity.month_shape": shape, "activity.month_profile": [1.0] * 12})
+    s = generate(rb, units, 2019, beh, replicates=64, seed=12)
+    b = s.batch
+    counts = np.bincount(b.item_rep * 60 * 12 + b.item_unit * 12 + b.calendar.month_index(b.item_day),
+                         minlength=64 * 60 * 12).reshape(64, 60, 12)
+    a, k, n = s.activity[0], shape, counts.size
+    p0 = ((k / (k + a)) ** k).mean()
+    assert abs((counts == 0).mean() - p0) < 4.5 * np.sqrt(p0 * (1 - p0) / n)
+    assert abs(counts.mean() - a.mean()) < 4.5 * np.sqrt((a + a**2 / k).mean() / n)
+    second = (a + a**2 / k + a**2).mean()
+    assert abs((counts.astype(float) ** 2).mean() - second) < 4.5 * (counts.astype(float) ** 2).std() / np.sqrt(n)
