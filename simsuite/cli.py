@@ -4,6 +4,7 @@ score a ledger, explain a unit."""
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import warnings
 from pathlib import Path
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="go on past the scenario's replicates until every award, top-3 and bottom-3 "
                         "probability has at most this standard error")
     p.add_argument("--max-replicates", type=int, help="with --until-se: stop here at the latest")
+    p.add_argument("--force", action="store_true", help="replace what the --out folder holds")
     p.set_defaults(run=_run)
 
     p = sub.add_parser("simulate", help="write one synthetic ledger in the ledger format")
@@ -174,27 +176,38 @@ def _explain(args) -> int:
 
 
 def _run(args) -> int:
-    import dataclasses
     import json
 
-    from .runs import parse_scenario, read_scenario, run
+    from .runs import read_scenario, repeat_manifest, run
+    from .runs.resources import check
+    from .runs.run import refuse_output
 
     path = Path(args.scenario)
-    if path.suffix == ".json":  # repeat an earlier run exactly
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        scenario = parse_scenario(manifest["scenario_text"], Path(manifest["file"]).parent, manifest["file"])
-        scenario = dataclasses.replace(scenario, replicates=manifest["replicates"])  # as many as it ran
+    out = Path(args.out)
+    refuse_output(out, args.force)  # before any work, not after it
+    if path.suffix == ".json":  # repeat an earlier run exactly, from the texts its manifest kept
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{path}: cannot read the manifest: {exc}") from None
+        scenario = repeat_manifest(manifest, str(path))
     else:
         scenario = read_scenario(path)
     executor = args.workers
+    local, worker_memory = max(1, args.workers or 1), None
     if args.dask:
-        from dask.distributed import Client
-
-        executor = Client(args.dask)
+        executor, worker_memory = _dask_client(args.dask)
+        local = 0
+    workers = local or max(1, len(executor.scheduler_info().get("workers", {})))
+    estimate = check(scenario, workers=workers, local_workers=local, worker_memory=worker_memory)
+    print(f"{scenario.title}: {scenario.replicates:,} replicates × {len(scenario.comparisons)} comparisons "
+          f"need {estimate.describe()}", file=sys.stderr)
+    checkpoint = out.with_name(f".{out.name}.chunks")  # completed chunks, kept until the run is written
     result = run(scenario, executor=executor, progress=True, until_se=args.until_se,
-                 max_replicates=args.max_replicates)
+                 max_replicates=args.max_replicates, checkpoint=checkpoint)
     analysis = result.analyse()
-    out = result.write(args.out, analysis=analysis)
+    result.write(out, analysis=analysis, force=args.force)
+    shutil.rmtree(checkpoint, ignore_errors=True)
     reached = f" (largest SE {result.manifest['largest_se']:.4f})" if args.until_se else ""
     print(f"{scenario.title}: {result.manifest['replicates']} replicates × {len(scenario.comparisons)} "
           f"comparisons{reached}")
@@ -203,6 +216,21 @@ def _run(args) -> int:
         print(f"warning: {warning}")
     print(f"wrote {out}/results.parquet, summary.xlsx, manifest.json, analysis.xlsx, figures/, report.html")
     return 0
+
+
+def _dask_client(address: str):
+    """A Dask client and its smallest worker's memory, or one line saying why not."""
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise ValueError("--dask needs Dask: pip install -e \".[dask]\"") from None
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ValueError(f"--dask {address}: no Dask scheduler answers there ({type(exc).__name__}: "
+                         f"{str(exc).splitlines()[0] if str(exc) else 'no answer'})") from None
+    limits = [w.get("memory_limit") or 0 for w in client.scheduler_info().get("workers", {}).values()]
+    return client, (min(limits) or None) if limits else None
 
 
 def _simulate(args) -> int:

@@ -17,24 +17,62 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Callable, Mapping
 
 from .rulebook import Rulebook, VariantError
 
 HEADER_KEYS = {"title", "description", "baseline"}
 
+#: tables nested deeper than this are refused (a parameter path is at most a few levels deep)
+MAX_DEPTH = 12
 
-def read_variant(path: str | Path, _seen: tuple[Path, ...] = ()) -> Rulebook:
+
+def parse_toml(text: str, where: str, error: type[ValueError] = VariantError) -> dict:
+    """A TOML document as a dict, or ``error`` naming ``where``: bad syntax,
+    and nesting deeper than :data:`MAX_DEPTH`, are user mistakes, not crashes."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{where}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise error(f"{where}: tables nested too deeply (more than {MAX_DEPTH} levels)") from None
+    stack = [(doc, 1)]
+    while stack:  # without recursion, so any depth is measured safely
+        table, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise error(f"{where}: tables nested too deeply (more than {MAX_DEPTH} levels)")
+        children = table.values() if isinstance(table, dict) else table
+        stack += [(v, depth + 1) for v in children if isinstance(v, (dict, list))]
+    return doc
+
+
+def read_text(path: Path, what: str, error: type[ValueError] = VariantError) -> str:
+    """A UTF-8 text file, or ``error`` saying why it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: no such {what}") from None
+    except IsADirectoryError:
+        raise error(f"{path}: is a folder; give the {what} itself") from None
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not UTF-8 text (byte {exc.start}); save the {what} as UTF-8") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
+
+
+def read_variant(path: str | Path, _seen: tuple[Path, ...] = (), reader: Callable[[Path], str] | None = None,
+                 baselines: Mapping[str, Rulebook] | None = None) -> Rulebook:
+    """The variant a file describes. ``reader`` supplies a file's text (by
+    default read from disk; a run repeated from its manifest supplies the
+    texts it kept), ``baselines`` rulebooks to use instead of the built-in
+    ones of the same id."""
     from ..rulebooks import MODULES, load
 
     path = Path(path)
     if path.resolve() in _seen:
         raise VariantError(f"{path}: variants form a cycle through {[str(p) for p in _seen]}")
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise VariantError(f"{path}: no such variant file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise VariantError(f"{path}: not valid TOML: {exc}") from None
+    text = reader(path) if reader is not None else read_text(path, "variant file")
+    doc = parse_toml(text, str(path))
     unknown = set(doc) - {"variant", "changes"}
     if unknown:
         raise VariantError(f"{path}: unknown table(s) {sorted(unknown)}; a variant file has [variant] and [changes]")
@@ -46,19 +84,24 @@ def read_variant(path: str | Path, _seen: tuple[Path, ...] = ()) -> Rulebook:
     if bad or missing:
         raise VariantError(f"{path}: [variant] has unknown keys {sorted(bad)} / lacks {sorted(missing)}; "
                            f"allowed: {sorted(HEADER_KEYS)}")
-    base_name = str(header["baseline"])
+    for key, value in header.items():
+        if not isinstance(value, str):
+            raise VariantError(f"{path}: [variant] {key} = {value!r}: expected text in quotes")
+    changes = doc.get("changes", {})
+    if not isinstance(changes, dict):
+        raise VariantError(f"{path}: changes = {changes!r}: expected a [changes] table of parameter = value")
+    base_name = header["baseline"]
     if base_name in MODULES:
-        baseline = load(base_name)
+        baseline = (baselines or {}).get(base_name) or load(base_name)
     elif base_name.endswith(".toml"):
-        baseline = read_variant(path.parent / base_name, _seen + (path.resolve(),))
+        baseline = read_variant(path.parent / base_name, _seen + (path.resolve(),), reader, baselines)
     else:
         from ..params import suggest
 
         raise VariantError(f"{path}: baseline {base_name!r} is neither a rulebook id nor a variant file"
                            f"{suggest(base_name, list(MODULES))}")
     try:
-        return baseline.vary(doc.get("changes", {}), title=str(header["title"]),
-                             description=str(header.get("description", "")))
+        return baseline.vary(changes, title=header["title"], description=header.get("description", ""))
     except VariantError as exc:
         raise VariantError(f"{path}: {exc}") from None
 

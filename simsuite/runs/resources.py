@@ -1,0 +1,111 @@
+"""How much memory and time a run will take, worked out from its size before
+it starts, so that a run that cannot fit is refused with the numbers rather
+than killed by the system hours later.
+
+The rates are measured (``benchmarks/run.py`` prints them) on the shipped
+scenarios with a margin: drawing and scoring one replicate year of one unit
+peaks at 5–9 KB while its chunk is scored (Ningxia's busy defaults the
+most), a row of results takes 190 bytes as scored and about three times
+that while the chunks are joined and sorted, and a unit-year is scored under
+one comparison in 20–40 µs on one core.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+#: bytes at the peak of scoring one replicate year of one unit (measured 5.4–8.9 KB)
+CHUNK_BYTES = 12_000
+#: bytes per result row while the chunks are joined and sorted (measured 190 as scored, × 3)
+ROW_BYTES = 600
+#: seconds per unit-year and comparison on one core (measured 20–40 µs)
+ROW_SECONDS = 40e-6
+
+
+class ResourceError(ValueError):
+    """A run that cannot fit in this computer's memory, with what to do."""
+
+
+@dataclass(frozen=True)
+class Estimate:
+    replicates: int
+    rows: int            # result rows: replicates × units of every comparison
+    chunk_bytes: int     # peak while one chunk is scored (per worker)
+    result_bytes: int    # the results held at the end
+    seconds: float       # on the given number of workers
+
+    @property
+    def peak_bytes(self) -> int:
+        return self.result_bytes + self.chunk_bytes
+
+    def describe(self) -> str:
+        return (f"about {_size(self.peak_bytes)} of memory ({_size(self.chunk_bytes)} per chunk being scored, "
+                f"{_size(self.result_bytes)} for {self.rows:,} result rows) and {_duration(self.seconds)}")
+
+
+def estimate(scenario, replicates: int | None = None, workers: int = 1) -> Estimate:
+    """Memory and time of running ``scenario`` (``replicates`` of them) on ``workers``."""
+    n = scenario.replicates if replicates is None else replicates
+    drawn = sum(len(units) for units in scenario.populations.values())  # histories drawn per replicate year
+    scored = sum(len(scenario.units(c.rulebook.id)) for c in scenario.comparisons)
+    chunk = min(scenario.chunk, n)
+    rows = n * scored
+    return Estimate(n, rows, chunk * drawn * CHUNK_BYTES, rows * ROW_BYTES,
+                    rows * ROW_SECONDS / max(1, workers))
+
+
+def available_memory() -> int:
+    """Bytes of memory the system can give without swapping."""
+    import psutil
+
+    return int(psutil.virtual_memory().available)
+
+
+def check(scenario, replicates: int | None = None, workers: int = 1, local_workers: int = 1,
+          memory: int | None = None, worker_memory: int | None = None) -> Estimate:
+    """The estimate, or :class:`ResourceError` when the run cannot fit:
+    ``local_workers`` chunks are scored at once on this computer (0 when a
+    Dask cluster scores them; ``worker_memory`` is then its smallest worker's)."""
+    est = estimate(scenario, replicates, workers)
+    memory = available_memory() if memory is None else memory
+    here = est.result_bytes + local_workers * est.chunk_bytes
+    advice = []
+    if local_workers and here > memory or worker_memory and est.chunk_bytes > worker_memory:
+        per_year = est.chunk_bytes / min(scenario.chunk, est.replicates)
+        room = worker_memory if not local_workers else (memory - est.result_bytes) / local_workers
+        fits = int(room // per_year) // 16 * 16
+        if fits >= 16 and fits < scenario.chunk:
+            advice.append(f"a smaller chunk (chunk = {fits} in [scenario] fits)")
+        elif fits < 16:
+            advice.append("fewer units, or a Dask cluster whose workers have "
+                          f"{_size(16 * per_year)} each (--dask ADDRESS)")
+        if local_workers > 1:
+            advice.append("fewer --workers")
+    if est.result_bytes > memory * 0.8:
+        fit = int(memory * 0.8 // (est.rows / est.replicates * ROW_BYTES))
+        advice.append(f"fewer replicates (about {fit:,} fit; --until-se stops as soon as the estimates are "
+                      f"precise enough)")
+    if advice:
+        where = "this computer has" if local_workers else "the results need room here and"
+        raise ResourceError(
+            f"this run needs {est.describe()}, but {where} {_size(memory)} free"
+            f"{'' if not worker_memory else f' (Dask workers {_size(worker_memory)} each)'}; "
+            f"try {' or '.join(advice)}")
+    return est
+
+
+def _size(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if n < 1000 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit in ("B", "KB") else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, math.ceil(seconds))} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
