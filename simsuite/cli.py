@@ -24,6 +24,10 @@ def main(argv: list[str] | None = None) -> int:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print(f"simsuite: error: {message}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a file that cannot be written or read: one line, not a traceback
+        print(f"simsuite: error: {exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}",
+              file=sys.stderr)
+        return 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -147,8 +151,9 @@ def _scores(args):
 
 
 def _score(args) -> int:
-    scores = _scores(args)
     out = Path(args.out)
+    _check_out_file(out)
+    scores = _scores(args)
     table = scores.table
     if out.suffix.lower() == ".xlsx":
         stamp = pd.DataFrame(list(scores.stamp.items()), columns=["key", "value"])
@@ -168,6 +173,14 @@ def _score(args) -> int:
         print(f"left out: {row.rows} {row.sheet} row(s) {row.reason}", file=sys.stderr)
     print(f"wrote {out}")
     return 0
+
+
+def _check_out_file(out: Path) -> None:
+    """An output file's folder must exist and the name must not be a folder."""
+    if out.is_dir():
+        raise ValueError(f"--out {out}: is a folder; give a file name such as {out / 'scores.csv'}")
+    if not out.parent.is_dir():
+        raise ValueError(f"--out {out}: the folder {out.parent} does not exist")
 
 
 def _explain(args) -> int:
@@ -225,7 +238,7 @@ def _dask_client(address: str):
     except ImportError:
         raise ValueError("--dask needs Dask: pip install -e \".[dask]\"") from None
     try:
-        client = Client(address, timeout="10s")
+        client = Client(address, timeout="5s")
     except (OSError, TimeoutError, ValueError) as exc:
         raise ValueError(f"--dask {address}: no Dask scheduler answers there ({type(exc).__name__}: "
                          f"{str(exc).splitlines()[0] if str(exc) else 'no answer'})") from None
