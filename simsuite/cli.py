@@ -192,7 +192,7 @@ def _run(args) -> int:
     import json
 
     from .runs import read_scenario, repeat_manifest, run
-    from .runs.resources import check
+    from .runs.resources import check, replicates_that_fit
     from .runs.run import refuse_output
 
     path = Path(args.scenario)
@@ -215,9 +215,27 @@ def _run(args) -> int:
     estimate = check(scenario, workers=workers, local_workers=local, worker_memory=worker_memory)
     print(f"{scenario.title}: {scenario.replicates:,} replicates × {len(scenario.comparisons)} comparisons "
           f"need {estimate.describe()}", file=sys.stderr)
+    max_replicates = args.max_replicates
+    if args.until_se is not None:
+        limit = max(max_replicates or 100 * scenario.replicates, scenario.replicates)
+        fit = replicates_that_fit(scenario, local)
+        if limit > fit:
+            print(f"--until-se: stopping at {fit:,} replicates at the latest, as many as memory holds",
+                  file=sys.stderr)
+            max_replicates = fit
     checkpoint = out.with_name(f".{out.name}.chunks")  # completed chunks, kept until the run is written
-    result = run(scenario, executor=executor, progress=True, until_se=args.until_se,
-                 max_replicates=args.max_replicates, checkpoint=checkpoint)
+    kept = len(list(checkpoint.glob("chunk-*.parquet")))
+    if kept:
+        print(f"resuming from {kept} completed chunk(s) kept in {checkpoint} (if the scenario is unchanged)",
+              file=sys.stderr)
+    try:
+        result = run(scenario, executor=executor, progress=True, until_se=args.until_se,
+                     max_replicates=max_replicates, checkpoint=checkpoint)
+    except KeyboardInterrupt:
+        done = len(list(checkpoint.glob("chunk-*.parquet")))
+        print(f"\nsimsuite: interrupted; the {done} completed chunk(s) are kept in {checkpoint}: "
+              f"the same command resumes from them", file=sys.stderr)
+        return 130
     analysis = result.analyse()
     result.write(out, analysis=analysis, force=args.force)
     shutil.rmtree(checkpoint, ignore_errors=True)

@@ -69,30 +69,39 @@ def check(scenario, replicates: int | None = None, workers: int = 1, local_worke
     Dask cluster scores them; ``worker_memory`` is then its smallest worker's)."""
     est = estimate(scenario, replicates, workers)
     memory = available_memory() if memory is None else memory
-    here = est.result_bytes + local_workers * est.chunk_bytes
+    # half the memory for the chunks being scored here, half for the results they add up to
+    chunk_room = worker_memory if not local_workers else memory / 2 / local_workers
+    result_room = memory / 2 if local_workers else memory * 0.8
     advice = []
-    if local_workers and here > memory or worker_memory and est.chunk_bytes > worker_memory:
+    if chunk_room and est.chunk_bytes > chunk_room:
         per_year = est.chunk_bytes / min(scenario.chunk, est.replicates)
-        room = worker_memory if not local_workers else (memory - est.result_bytes) / local_workers
-        fits = int(room // per_year) // 16 * 16
-        if fits >= 16 and fits < scenario.chunk:
+        fits = int(chunk_room // per_year) // 16 * 16
+        if fits >= 16:
             advice.append(f"a smaller chunk (chunk = {fits} in [scenario] fits)")
-        elif fits < 16:
-            advice.append("fewer units, or a Dask cluster whose workers have "
-                          f"{_size(16 * per_year)} each (--dask ADDRESS)")
+        else:
+            advice.append(f"fewer units, or a Dask cluster whose workers have {_size(16 * per_year)} each "
+                          f"(--dask ADDRESS)")
         if local_workers > 1:
             advice.append("fewer --workers")
-    if est.result_bytes > memory * 0.8:
-        fit = int(memory * 0.8 // (est.rows / est.replicates * ROW_BYTES))
+    if est.result_bytes > result_room:
+        fit = int(result_room // (est.rows / est.replicates * ROW_BYTES))
         advice.append(f"fewer replicates (about {fit:,} fit; --until-se stops as soon as the estimates are "
                       f"precise enough)")
     if advice:
-        where = "this computer has" if local_workers else "the results need room here and"
         raise ResourceError(
-            f"this run needs {est.describe()}, but {where} {_size(memory)} free"
-            f"{'' if not worker_memory else f' (Dask workers {_size(worker_memory)} each)'}; "
+            f"this run needs {est.describe()}, but this computer has {_size(memory)} free"
+            f"{f' and the smallest Dask worker {_size(worker_memory)}' if worker_memory else ''}; "
             f"try {' or '.join(advice)}")
     return est
+
+
+def replicates_that_fit(scenario, local_workers: int = 1, memory: int | None = None) -> int:
+    """The most replicate years whose results fit (for ``--until-se``, which
+    may go on well past the scenario's own number)."""
+    memory = available_memory() if memory is None else memory
+    per_year = sum(len(scenario.units(c.rulebook.id)) for c in scenario.comparisons) * ROW_BYTES
+    room = memory / 2 if local_workers else memory * 0.8
+    return int(room // per_year) // scenario.chunk * scenario.chunk
 
 
 def _size(n: float) -> str:
