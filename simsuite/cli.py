@@ -89,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help="the port to serve on (default: a free one)")
     p.add_argument("--replicates", type=int, default=300, help="replicate years scored per change")
     p.add_argument("--no-browser", action="store_true", help="print the address without opening a browser")
+    p.add_argument("--idle-timeout", type=int, default=600, metavar="SECONDS",
+                   help="end a page's kernel this long after its page is gone (default 600)")
     p.set_defaults(run=_explore)
     return parser
 
@@ -283,7 +285,8 @@ def _simulate(args) -> int:
 def _explore(args) -> int:
     from .explorer.serve import serve
 
-    return serve(args.rulebook, port=args.port, open_browser=not args.no_browser, replicates=args.replicates)
+    return serve(args.rulebook, port=args.port, open_browser=not args.no_browser, replicates=args.replicates,
+                 idle_timeout=args.idle_timeout)
 
 
 if __name__ == "__main__":
