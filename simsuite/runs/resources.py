@@ -2,12 +2,12 @@
 it starts, so that a run that cannot fit is refused with the numbers rather
 than killed by the system hours later.
 
-The rates are measured (``benchmarks/run.py`` prints them) on the shipped
-scenarios with a margin: drawing and scoring one replicate year of one unit
-peaks at 5–9 KB while its chunk is scored (Ningxia's busy defaults the
-most), a row of results takes 190 bytes as scored and about three times
-that while the chunks are joined and sorted, and a unit-year is scored under
-one comparison in 20–40 µs on one core.
+The rates are measured (``benchmarks/resources.py`` prints them) on the
+shipped scenarios, with a margin: drawing and scoring one replicate year of
+one unit peaks at 5.4–13.6 KB while its chunk is scored (Jiande's the most),
+a row of results takes 180–190 bytes as scored and about three times that
+while the chunks are joined and sorted, and a unit-year is scored under one
+comparison in 24–58 µs on one core of a busy 2-core machine.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-#: bytes at the peak of scoring one replicate year of one unit (measured 5.4–8.9 KB)
-CHUNK_BYTES = 12_000
+#: bytes at the peak of scoring one replicate year of one unit (measured 5.4–13.6 KB)
+CHUNK_BYTES = 16_000
 #: bytes per result row while the chunks are joined and sorted (measured 190 as scored, × 3)
 ROW_BYTES = 600
-#: seconds per unit-year and comparison on one core (measured 20–40 µs)
-ROW_SECONDS = 40e-6
+#: seconds per unit-year and comparison on one core (measured 24–58 µs)
+ROW_SECONDS = 60e-6
 
 
 class ResourceError(ValueError):

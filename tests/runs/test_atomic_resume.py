@@ -226,9 +226,9 @@ def test_the_estimate_is_worked_out_from_the_size():
     # 1000 replicate years × 51 units × 2 comparisons = 102,000 result rows
     assert est.rows == 102_000
     assert est.result_bytes == 102_000 * 600           # 61.2 MB
-    assert est.chunk_bytes == 256 * 51 * 12_000         # one chunk of 256 years of 51 units: 156.7 MB
-    assert est.seconds == pytest.approx(102_000 * 40e-6)  # 4.1 s on one core
-    assert estimate(s, replicates=1000, workers=2).seconds == pytest.approx(2.04)
+    assert est.chunk_bytes == 256 * 51 * 16_000         # one chunk of 256 years of 51 units: 208.9 MB
+    assert est.seconds == pytest.approx(102_000 * 60e-6)  # 6.1 s on one core
+    assert estimate(s, replicates=1000, workers=2).seconds == pytest.approx(3.06)
 
 
 def test_a_run_that_cannot_fit_is_refused_with_the_numbers_and_what_to_do():
@@ -242,16 +242,16 @@ def test_a_run_that_cannot_fit_is_refused_with_the_numbers_and_what_to_do():
     big = parse_scenario(SCENARIO.replace('rulebook = "ningxia-transport-2021"\n\n[[', 'units = 200000\n\n[[', 1)
                          .replace('variant = "v/points.toml"', 'rulebook = "ningxia-transport-2021"'),
                          ROOT, "big.toml")
-    # one chunk of 16 years of 200,000 units peaks at 16 × 200,000 × 12 KB = 38.4 GB
-    with pytest.raises(ResourceError, match=r"38\.4 GB per chunk .*fewer units, or a Dask cluster whose workers "
-                                            r"have 38\.4 GB each"):
+    # one chunk of 16 years of 200,000 units peaks at 16 × 200,000 × 16 KB = 51.2 GB
+    with pytest.raises(ResourceError, match=r"51\.2 GB per chunk .*fewer units, or a Dask cluster whose workers "
+                                            r"have 51\.2 GB each"):
         check(big, memory=16 * gb)
-    # chunk = 256 of 2,000 units: 6.1 GB; with 1 GB free, half of it holds 0.5e9 / (2000 × 12 KB) = 20.8
-    # replicate years: a chunk of 16
+    # chunk = 256 of 2,000 units: 8.2 GB; with 4 GB free, half of it holds 2e9 / (2000 × 16 KB) = 62.5
+    # replicate years: a chunk of 48
     wide = parse_scenario(big.text.replace("chunk = 16", "chunk = 256").replace("units = 200000", "units = 2000"),
                           ROOT, "wide.toml")
-    with pytest.raises(ResourceError, match=r"a smaller chunk \(chunk = 16 in \[scenario\] fits\)"):
-        check(wide, memory=1 * gb)
+    with pytest.raises(ResourceError, match=r"a smaller chunk \(chunk = 48 in \[scenario\] fits\)"):
+        check(wide, memory=4 * gb)
     assert check(wide, memory=100 * gb).rows == 64 * 2000 * 2
 
 
