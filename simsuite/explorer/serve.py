@@ -128,7 +128,7 @@ class Server:
             self.token = secrets.token_hex(24)
             self.port = port or free_port()
             self.process = subprocess.Popen(
-                voila_command(notebook, self.port, self.token, idle_timeout, self.folder), cwd=Path.cwd(),
+                voila_command(notebook, self.port, self.token, idle_timeout, self.folder), cwd=self.folder,
                 env=voila_environment(), start_new_session=True,  # signals reach Voilà through stop() only
                 preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None, **popen)
             self.address = f"http://127.0.0.1:{self.port}/"

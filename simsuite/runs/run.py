@@ -321,16 +321,31 @@ def _execute(parts: list[range], args: tuple, executor, bar, per_chunk: bool,
         for i, reps in todo:  # one chunk of replicates at a time, to bound memory
             done(i, reps, run_chunk(*args, reps))
     elif todo and isinstance(executor, int):
-        calls = list(zip(*[(*args, reps) for _, reps in todo]))
-        with ProcessPoolExecutor(max_workers=executor) as pool:
-            for (i, reps), frame in zip(todo, pool.map(run_chunk, *calls)):
-                done(i, reps, frame)
+        pool = ProcessPoolExecutor(max_workers=executor, initializer=_leave_ctrl_c_to_the_parent)
+        try:
+            futures = [pool.submit(run_chunk, *args, reps) for _, reps in todo]
+            for (i, reps), future in zip(todo, futures):
+                done(i, reps, future.result())
+        except BaseException:  # Ctrl-C or a failure: stop now, not after every queued chunk
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+            raise
+        pool.shutdown()
     elif todo:
         calls = list(zip(*[(*args, reps) for _, reps in todo]))
         futures = executor.map(run_chunk, *calls, pure=False)  # a dask.distributed Client: chunks as tasks
         for (i, reps), future in zip(todo, futures):
             done(i, reps, future.result())
     return [frames[i] for i in range(len(parts))]
+
+
+def _leave_ctrl_c_to_the_parent() -> None:
+    """In a pool worker: Ctrl-C reaches the whole process group; the parent
+    alone handles it (keeping completed chunks), so workers print nothing."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _workers(executor) -> int:

@@ -71,6 +71,7 @@ def test_a_signal_stops_voila_and_every_kernel_and_removes_the_folder(tmp_path, 
         assert process.wait(timeout=60) == 0
         assert wait_gone(started, timeout=10) == []
         assert not folder.exists()
+        assert not list(tmp_path.iterdir())  # nothing left in the folder it was started from either
         err = process.stderr.read()
         assert "Traceback" not in err and "WARNING" not in err, err  # nothing alarming on the terminal
     finally:

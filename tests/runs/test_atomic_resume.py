@@ -140,17 +140,18 @@ def test_chunks_of_an_edited_scenario_are_not_reused(project):
 
 
 def test_sigint_to_the_command_then_the_same_command_resumes(project):
-    """The real thing: ``simsuite run`` in a process, interrupted by SIGINT
-    after its first chunk is saved, then run again."""
+    """The real thing: ``simsuite run --workers 2`` in a process, interrupted
+    by SIGINT after its first chunk is saved, then run again."""
     text = SCENARIO.replace("replicates = 64", "replicates = 1600")
     (project / "long.toml").write_text(text, encoding="utf-8")
     command = [sys.executable, "-m", "simsuite.cli", "run", "long.toml", "--out", "out"]
-    process = subprocess.Popen(command, cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command + ["--workers", "2"], cwd=project, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
     kept = project / ".out.chunks"
     deadline = time.monotonic() + 120
     while not list(kept.glob("chunk-*.parquet")) and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.1)
-    process.send_signal(signal.SIGINT)
+    os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C in a terminal: the command and its pool workers
     _, err = process.communicate(timeout=60)
     assert process.returncode != 0, err
     assert "Traceback" not in err and "interrupted" in err
