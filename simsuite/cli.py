@@ -195,7 +195,7 @@ def _run(args) -> int:
 
     from .runs import read_scenario, repeat_manifest, run
     from .runs.resources import check, replicates_that_fit
-    from .runs.run import refuse_output
+    from .runs.run import ChunkStore, refuse_output
 
     path = Path(args.scenario)
     out = Path(args.out)
@@ -226,13 +226,12 @@ def _run(args) -> int:
                   file=sys.stderr)
             max_replicates = fit
     checkpoint = out.with_name(f".{out.name}.chunks")  # completed chunks, kept until the run is written
-    kept = len(list(checkpoint.glob("chunk-*.parquet")))
-    if kept:
-        print(f"resuming from {kept} completed chunk(s) kept in {checkpoint} (if the scenario is unchanged)",
-              file=sys.stderr)
+    store = ChunkStore(checkpoint, scenario)  # discards chunks of any other scenario
+    if store.resumed:
+        print(f"resuming from {store.resumed} completed chunk(s) kept in {checkpoint}", file=sys.stderr)
     try:
         result = run(scenario, executor=executor, progress=True, until_se=args.until_se,
-                     max_replicates=max_replicates, checkpoint=checkpoint)
+                     max_replicates=max_replicates, checkpoint=store)
     except KeyboardInterrupt:
         done = len(list(checkpoint.glob("chunk-*.parquet")))
         print(f"\nsimsuite: interrupted; the {done} completed chunk(s) are kept in {checkpoint}: "

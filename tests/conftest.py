@@ -4,23 +4,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-# make tests/random_histories.py importable from every test folder
+# make tests/random_histories.py (and leftover.py) importable from every test folder
 sys.path.insert(0, str(Path(__file__).parent))
 
-#: helpers of Python's multiprocessing that end with the interpreter itself, not before
-INTERPRETER_HELPERS = ("multiprocessing.resource_tracker", "multiprocessing.forkserver")
-
-
-def leftover_children(before: set[int]) -> list[psutil.Process]:
-    """Processes started during the tests that still run, other than the interpreter's own helpers."""
-    left = []
-    for p in psutil.Process().children(recursive=True):
-        try:
-            if p.pid not in before and not any(h in " ".join(p.cmdline()) for h in INTERPRETER_HELPERS):
-                left.append(p)
-        except psutil.NoSuchProcess:
-            pass
-    return left
+from leftover import leftover_children  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import psutil
-from conftest import leftover_children
+from leftover import leftover_children
 
 
 def test_a_process_still_running_is_seen_and_one_that_ended_is_not():

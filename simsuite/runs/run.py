@@ -190,7 +190,7 @@ class ChunkStore:
 
 
 def run(scenario: Scenario, executor=None, progress: bool = False, until_se: float | None = None,
-        max_replicates: int | None = None, checkpoint: str | Path | None = None) -> RunResult:
+        max_replicates: int | None = None, checkpoint: str | Path | ChunkStore | None = None) -> RunResult:
     """Run a scenario. ``executor``: None (in-process), an int (a local process
     pool of that many workers), or a ``dask.distributed.Client``; results do
     not depend on it.
@@ -209,7 +209,7 @@ def run(scenario: Scenario, executor=None, progress: bool = False, until_se: flo
     from ..analytics.uncertainty import largest_se
 
     args = scenario.sources
-    store = ChunkStore(checkpoint, scenario) if checkpoint is not None else None
+    store = checkpoint if isinstance(checkpoint, ChunkStore) or checkpoint is None else ChunkStore(checkpoint, scenario)
     limit = scenario.replicates if until_se is None else max(max_replicates or 100 * scenario.replicates,
                                                               scenario.replicates)
     bar = _bar(limit if until_se is not None else len(chunks(scenario)), progress)
@@ -293,10 +293,12 @@ def _variant_digest(scenario: Scenario, path: str) -> str:
     from ..engine.variant_file import read_variant
     from .scenario import _baselines
 
+    from .scenario import variant_key
+
     texts = dict(scenario.variant_texts)
     baselines = _baselines(dict(scenario.rulebook_texts), [])
-    reader = lambda p: texts[os.path.normpath(str(p)).replace(os.sep, "/")]  # noqa: E731
-    return read_variant(Path(path), reader=reader, baselines=baselines).parameters.digest()
+    return read_variant(Path(path), reader=lambda p: texts[variant_key(p)],
+                        baselines=baselines).parameters.digest()
 
 
 def _execute(parts: list[range], args: tuple, executor, bar, per_chunk: bool,

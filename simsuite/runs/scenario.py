@@ -32,7 +32,7 @@ Read with ``tomllib`` only: nothing in a scenario is executed.
 
 from __future__ import annotations
 
-import os
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -223,23 +223,27 @@ def _check_keys(table: Any, where: str, problems: list[str]) -> None:
                             f"allowed: {sorted(allowed)}")
 
 
+def variant_key(path: Path) -> str:
+    """How a variant file is named in a run's kept texts: its path as the
+    scenario (or a stacked variant) writes it, relative to the scenario's
+    folder, normalised; the same wherever the run is repeated."""
+    return posixpath.normpath(path.as_posix())
+
+
 def _reader(base: Path, read: dict[str, str], texts: Mapping[str, str] | None):
-    """Reads variant files (from ``texts`` if given, else from disk) and keeps
-    each text in ``read`` under its path relative to ``base``."""
+    """Reads variant files (named relative to ``base``) from ``texts`` if
+    given, else from disk, and keeps each text in ``read``."""
     from ..engine.variant_file import read_text
 
-    def key(path: Path) -> str:
-        return os.path.normpath(os.path.relpath(path, base)).replace(os.sep, "/")
-
     def reader(path: Path) -> str:
-        k = key(path)
+        key = variant_key(path)
         if texts is not None:
-            if k not in texts:
-                raise ScenarioError(f"{path}: the run being repeated kept no text for this variant file")
-            text = texts[k]
+            if key not in texts:
+                raise ScenarioError(f"{key}: the run being repeated kept no text for this variant file")
+            text = texts[key]
         else:
-            text = read_text(path, "variant file")
-        read[k] = text
+            text = read_text(base / path, "variant file")
+        read[key] = text
         return text
 
     return reader
@@ -279,7 +283,7 @@ def _comparison(c: Mapping[str, Any], base: Path, reader, baselines: Mapping[str
     if "changes" in c and not isinstance(c["changes"], Mapping):
         raise ValueError(f"changes = {c['changes']!r}: expected a table {{ \"parameter\" = value, … }}")
     if "variant" in c:
-        rb = read_variant(base / c["variant"], reader=reader, baselines=baselines)
+        rb = read_variant(Path(c["variant"]), reader=reader, baselines=baselines)
         if "rulebook" in c and c["rulebook"] != rb.id:
             raise ValueError(f"variant {c['variant']} is of {rb.id}, not {c['rulebook']}")
     elif "rulebook" in c:

@@ -263,3 +263,27 @@ def test_the_command_refuses_before_writing_anything(project, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "this run needs about" in err[0] and "try fewer replicates" in err[0]
     assert not (project / "out").exists() and not (project / ".out.chunks").exists()
+
+
+def test_stacked_and_absolute_variant_paths_are_kept_and_repeat_anywhere(tmp_path, monkeypatch):
+    from simsuite.runs import repeat_manifest
+
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "shared" / "base.toml").write_text(VARIANT.replace("= 7", "= 6"), encoding="utf-8")
+    (tmp_path / "shared" / "top.toml").write_text(
+        '[variant]\ntitle = "top"\nbaseline = "base.toml"\n\n[changes]\n"normalise.enabled" = false\n',
+        encoding="utf-8")
+    (tmp_path / "abs.toml").write_text(VARIANT.replace("= 7", "= 8"), encoding="utf-8")
+    text = SCENARIO.replace('variant = "v/points.toml"', 'variant = "../shared/top.toml"') + (
+        f'\n[[compare]]\nname = "absolute"\nvariant = "{(tmp_path / "abs.toml").as_posix()}"\n')
+    first = run(parse_scenario(text.replace("replicates = 64", "replicates = 16"), tmp_path / "scenarios", "s.toml"))
+    manifest = json.loads(json.dumps(first.manifest))
+    assert sorted(manifest["variant_files"]) == sorted(
+        ["../shared/base.toml", "../shared/top.toml", (tmp_path / "abs.toml").as_posix()])
+    monkeypatch.chdir("/")
+    for path in [*(tmp_path / "shared").iterdir(), tmp_path / "abs.toml"]:
+        path.unlink()
+    again = repeat_manifest(manifest)
+    assert [c.rulebook.parameters["quota.points"] for c in again.comparisons] == [5, 6, 8]
+    pd.testing.assert_frame_equal(run(again).results, first.results)
