@@ -231,7 +231,7 @@ def _run(args) -> int:
         print(f"resuming from {store.resumed} completed chunk(s) kept in {checkpoint}", file=sys.stderr)
     try:
         result = run(scenario, executor=executor, progress=True, until_se=args.until_se,
-                     max_replicates=max_replicates, checkpoint=store)
+                     max_replicates=max_replicates, checkpoint=store, check_resources=False)
     except KeyboardInterrupt:
         done = len(list(checkpoint.glob("chunk-*.parquet")))
         print(f"\nsimsuite: interrupted; the {done} completed chunk(s) are kept in {checkpoint}: "

@@ -190,7 +190,8 @@ class ChunkStore:
 
 
 def run(scenario: Scenario, executor=None, progress: bool = False, until_se: float | None = None,
-        max_replicates: int | None = None, checkpoint: str | Path | ChunkStore | None = None) -> RunResult:
+        max_replicates: int | None = None, checkpoint: str | Path | ChunkStore | None = None,
+        check_resources: bool = True) -> RunResult:
     """Run a scenario. ``executor``: None (in-process), an int (a local process
     pool of that many workers), or a ``dask.distributed.Client``; results do
     not depend on it.
@@ -205,8 +206,14 @@ def run(scenario: Scenario, executor=None, progress: bool = False, until_se: flo
     With ``checkpoint`` (a folder), every completed chunk is saved there and
     a later call with the same scenario takes it from there instead of
     scoring it again: an interrupted run resumes from its completed chunks.
+
+    A run that cannot fit in memory raises :class:`~.resources.ResourceError`
+    before it starts (``check_resources=False`` skips the check).
     """
     from ..analytics.uncertainty import largest_se
+
+    if check_resources:
+        _check_resources(scenario, executor)
 
     args = scenario.sources
     store = checkpoint if isinstance(checkpoint, ChunkStore) or checkpoint is None else ChunkStore(checkpoint, scenario)
@@ -340,6 +347,17 @@ def _execute(parts: list[range], args: tuple, executor, bar, per_chunk: bool,
         for (i, reps), future in zip(todo, futures):
             done(i, reps, future.result())
     return [frames[i] for i in range(len(parts))]
+
+
+def _check_resources(scenario: Scenario, executor) -> None:
+    from .resources import check
+
+    if executor is None or isinstance(executor, int):
+        n = max(1, executor or 1)
+        check(scenario, workers=n, local_workers=n)
+    else:  # a Dask client: chunks are scored on its workers, results gathered here
+        limits = [w.get("memory_limit") or 0 for w in executor.scheduler_info().get("workers", {}).values()]
+        check(scenario, workers=_workers(executor), local_workers=0, worker_memory=min(limits, default=0) or None)
 
 
 def _leave_ctrl_c_to_the_parent() -> None:

@@ -256,6 +256,16 @@ def test_a_run_that_cannot_fit_is_refused_with_the_numbers_and_what_to_do():
     assert check(wide, memory=100 * gb).rows == 64 * 2000 * 2
 
 
+def test_the_python_run_is_guarded_too(monkeypatch):
+    from simsuite.runs import resources
+
+    s = read_scenario(ROOT / "scenarios/ningxia-normalisation.toml")  # 1 chunk of 256 × 51 units: 208.9 MB
+    monkeypatch.setattr(resources, "available_memory", lambda: 200_000_000)
+    # half of 200 MB holds 100 MB / (51 × 16 KB) = 122.5 replicate years: a chunk of 112
+    with pytest.raises(ResourceError, match=r"this computer has 200\.0 MB free; try a smaller chunk \(chunk = 112"):
+        run(s)
+
+
 def test_the_command_refuses_before_writing_anything(project, capsys):
     (project / "huge.toml").write_text(SCENARIO.replace("replicates = 64", "replicates = 10_000_000"),
                                        encoding="utf-8")
