@@ -199,6 +199,12 @@ def _run(args) -> int:
 
     path = Path(args.scenario)
     out = Path(args.out)
+    if args.workers is not None and args.workers < 1:
+        raise ValueError(f"--workers {args.workers}: give 1 or more worker processes")
+    if args.until_se is not None and not 0 < args.until_se < 0.5:
+        raise ValueError(f"--until-se {args.until_se}: give a standard error between 0 and 0.5, such as 0.01")
+    if args.max_replicates is not None and args.max_replicates < 1:
+        raise ValueError(f"--max-replicates {args.max_replicates}: give 1 or more")
     refuse_output(out, args.force)  # before any work, not after it
     if path.suffix == ".json":  # repeat an earlier run exactly, from the texts its manifest kept
         try:

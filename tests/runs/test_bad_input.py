@@ -223,3 +223,13 @@ def test_an_unreachable_dask_address_is_one_line(tmp_path, capsys):
     assert main(["run", str(scenario), "--out", str(tmp_path / "out"), "--dask", f"tcp://127.0.0.1:{port}"]) == 2
     assert f"--dask tcp://127.0.0.1:{port}: no Dask scheduler answers there" in _one_line_error(capsys)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("option, message", [
+    (["--workers", "0"], "--workers 0: give 1 or more"),
+    (["--until-se", "0"], "--until-se 0.0: give a standard error between 0 and 0.5"),
+    (["--until-se", "0.01", "--max-replicates", "-5"], "--max-replicates -5: give 1 or more"),
+])
+def test_run_options_out_of_range_are_one_line(tmp_path, capsys, option, message):
+    assert main(["run", str(_cli_scenario(tmp_path)), "--out", str(tmp_path / "out"), *option]) == 2
+    assert message in _one_line_error(capsys)
