@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print(f"simsuite: error: {message}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("\nsimsuite: interrupted", file=sys.stderr)
+        return 130
     except OSError as exc:  # a file that cannot be written or read: one line, not a traceback
         print(f"simsuite: error: {exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}",
               file=sys.stderr)
@@ -193,9 +196,8 @@ def _explain(args) -> int:
 def _run(args) -> int:
     import json
 
-    from .runs import read_scenario, repeat_manifest, run
-    from .runs.resources import check, replicates_that_fit
-    from .runs.run import ChunkStore, refuse_output
+    from .runs import read_scenario, repeat_manifest
+    from .runs.run import refuse_output
 
     path = Path(args.scenario)
     out = Path(args.out)
@@ -219,6 +221,18 @@ def _run(args) -> int:
     if args.dask:
         executor, worker_memory = _dask_client(args.dask)
         local = 0
+    try:
+        return _run_on(args, scenario, out, executor, local, worker_memory)
+    finally:
+        if args.dask:
+            executor.close()
+
+
+def _run_on(args, scenario, out: Path, executor, local: int, worker_memory: int | None) -> int:
+    from .runs import run
+    from .runs.resources import check, replicates_that_fit
+    from .runs.run import ChunkStore
+
     workers = local or max(1, len(executor.scheduler_info().get("workers", {})))
     estimate = check(scenario, workers=workers, local_workers=local, worker_memory=worker_memory)
     print(f"{scenario.title}: {scenario.replicates:,} replicates × {len(scenario.comparisons)} comparisons "

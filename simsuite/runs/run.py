@@ -265,12 +265,22 @@ def repeat_manifest(manifest: dict, name: str = "manifest.json") -> Scenario:
     """The scenario of an earlier run, rebuilt from the texts its manifest
     kept (no file is read, so it works from any folder) with as many
     replicate years as it ran."""
-    import dataclasses
-
     from .scenario import ScenarioError
 
     if not isinstance(manifest, dict) or not isinstance(manifest.get("scenario_text"), str):
         raise ScenarioError(f"{name}: not the manifest.json of a simsuite run (no scenario_text)")
+    try:
+        return _repeat(manifest, name)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ScenarioError(f"{name}: not a complete manifest of a simsuite run ({type(exc).__name__}: {exc})") \
+            from None
+
+
+def _repeat(manifest: dict, name: str) -> Scenario:
+    import dataclasses
+
+    from .scenario import ScenarioError
+
     file = str(manifest.get("file", name))
     if "variant_files" in manifest:
         variants = {k: v["text"] for k, v in manifest["variant_files"].items()}
@@ -278,7 +288,7 @@ def repeat_manifest(manifest: dict, name: str = "manifest.json") -> Scenario:
         scenario = parse_scenario(manifest["scenario_text"], Path("."), file, variants, rulebooks)
     else:  # a manifest from before the texts were kept: the files where they were
         scenario = parse_scenario(manifest["scenario_text"], Path(file).parent, file)
-    kept = {**{k: v["parameters"] for k, v in manifest.get("comparisons", {}).items()}}
+    kept = {k: v["parameters"] for k, v in manifest.get("comparisons", {}).items()}
     for comp in scenario.comparisons:
         if comp.name in kept and kept[comp.name] != comp.rulebook.parameters.digest():
             raise ScenarioError(f"{name}: comparison {comp.name!r} rebuilt with parameters "
