@@ -5,6 +5,7 @@ width; --wide prints them with one line per row."""
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import warnings
 from pathlib import Path
@@ -23,6 +24,13 @@ def main(argv: list[str] | None = None) -> int:
     except (KeyError, ValueError, FileNotFoundError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         print(f"simsuite: error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\nsimsuite: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:  # a file that cannot be written or read: one line, not a traceback
+        print(f"simsuite: error: {exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}",
+              file=sys.stderr)
         return 2
 
 
@@ -76,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="go on past the scenario's replicates until every unit's chance of first place, "
                         "top 3, bottom 3 and each award has at most this standard error (from its Wilson interval)")
     p.add_argument("--max-replicates", type=int, help="with --until-se: stop here at the latest")
+    p.add_argument("--force", action="store_true", help="replace what the --out folder holds")
     p.set_defaults(run=_run)
 
     p = sub.add_parser("simulate", help="write one synthetic ledger in the ledger format")
@@ -92,6 +101,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, help="the port to serve on (default: a free one)")
     p.add_argument("--replicates", type=int, default=300, help="replicate years scored per change")
     p.add_argument("--no-browser", action="store_true", help="print the address without opening a browser")
+    p.add_argument("--idle-timeout", type=int, default=600, metavar="SECONDS",
+                   help="end a page's kernel this long after its page is gone (default 600)")
     p.set_defaults(run=_explore)
     return parser
 
@@ -189,8 +200,9 @@ def _scores(args):
 def _score(args) -> int:
     from .results.awards import award_label
 
-    scores = _scores(args)
     out = Path(args.out)
+    _check_out_file(out)
+    scores = _scores(args)
     table = scores.table
     if out.suffix.lower() == ".xlsx":
         stamp = pd.DataFrame(list(scores.stamp.items()), columns=["key", "value"])
@@ -214,6 +226,14 @@ def _score(args) -> int:
     return 0
 
 
+def _check_out_file(out: Path) -> None:
+    """An output file's folder must exist and the name must not be a folder."""
+    if out.is_dir():
+        raise ValueError(f"--out {out}: is a folder; give a file name such as {out / 'scores.csv'}")
+    if not out.parent.is_dir():
+        raise ValueError(f"--out {out}: the folder {out.parent} does not exist")
+
+
 def _explain(args) -> int:
     explanation = _scores(args).explain(args.unit)
     print(explanation.to_text(width=None if not args.wide else 0))
@@ -221,29 +241,74 @@ def _explain(args) -> int:
 
 
 def _run(args) -> int:
-    import dataclasses
     import json
 
-    from .runs import parse_scenario, read_scenario, run
+    from .runs import read_scenario, repeat_manifest
+    from .runs.run import refuse_output
 
     path = Path(args.scenario)
-    if path.suffix == ".json":  # repeat an earlier run exactly
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        scenario = parse_scenario(manifest["scenario_text"], Path(manifest["file"]).parent, manifest["file"])
-        scenario = dataclasses.replace(scenario, replicates=manifest["replicates"])  # as many as it ran
+    out = Path(args.out)
+    if args.workers is not None and args.workers < 1:
+        raise ValueError(f"--workers {args.workers}: give 1 or more worker processes")
+    if args.until_se is not None and not 0 < args.until_se < 0.5:
+        raise ValueError(f"--until-se {args.until_se}: give a standard error between 0 and 0.5, such as 0.01")
+    if args.max_replicates is not None and args.max_replicates < 1:
+        raise ValueError(f"--max-replicates {args.max_replicates}: give 1 or more")
+    refuse_output(out, args.force)  # before any work, not after it
+    if path.suffix == ".json":  # repeat an earlier run exactly, from the texts its manifest kept
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{path}: cannot read the manifest: {exc}") from None
+        scenario = repeat_manifest(manifest, str(path))
     else:
         scenario = read_scenario(path)
     executor = args.workers
+    local, worker_memory = max(1, args.workers or 1), None
     if args.dask:
-        from dask.distributed import Client
+        executor, worker_memory = _dask_client(args.dask)
+        local = 0
+    try:
+        return _run_on(args, scenario, out, executor, local, worker_memory)
+    finally:
+        if args.dask:
+            executor.close()
 
-        executor = Client(args.dask)
-    result = run(scenario, executor=executor, progress=True, until_se=args.until_se,
-                 max_replicates=args.max_replicates)
+
+def _run_on(args, scenario, out: Path, executor, local: int, worker_memory: int | None) -> int:
+    from .runs import run
+    from .runs.resources import check, replicates_that_fit
+    from .runs.run import ChunkStore
+
+    workers = local or max(1, len(executor.scheduler_info().get("workers", {})))
+    estimate = check(scenario, workers=workers, local_workers=local, worker_memory=worker_memory)
+    print(f"{scenario.title}: {scenario.replicates:,} replicates × {len(scenario.comparisons)} comparisons "
+          f"need {estimate.describe()}", file=sys.stderr)
+    max_replicates = args.max_replicates
+    if args.until_se is not None:
+        limit = max(max_replicates or 100 * scenario.replicates, scenario.replicates)
+        fit = replicates_that_fit(scenario, local)
+        if limit > fit:
+            print(f"--until-se: stopping at {fit:,} replicates at the latest, as many as memory holds",
+                  file=sys.stderr)
+            max_replicates = fit
+    checkpoint = out.with_name(f".{out.name}.chunks")  # completed chunks, kept until the run is written
+    store = ChunkStore(checkpoint, scenario)  # discards chunks of any other scenario
+    if store.resumed:
+        print(f"resuming from {store.resumed} completed chunk(s) kept in {checkpoint}", file=sys.stderr)
+    try:
+        result = run(scenario, executor=executor, progress=True, until_se=args.until_se,
+                     max_replicates=max_replicates, checkpoint=store, check_resources=False)
+    except KeyboardInterrupt:
+        done = len(list(checkpoint.glob("chunk-*.parquet")))
+        print(f"\nsimsuite: interrupted; the {done} completed chunk(s) are kept in {checkpoint}: "
+              f"the same command resumes from them", file=sys.stderr)
+        return 130
     from .report import analyse, write_report
 
     analysis = analyse(result)
-    out = write_report(result, args.out, analysis)
+    write_report(result, out, analysis, force=args.force)
+    shutil.rmtree(checkpoint, ignore_errors=True)
     reached = f" (largest SE {result.manifest['largest_se']:.4f})" if args.until_se else ""
     print(f"{scenario.title}: {result.manifest['replicates']} replicates × {len(scenario.comparisons)} "
           f"comparisons{reached}")
@@ -253,6 +318,21 @@ def _run(args) -> int:
         print(f"warning: {warning}")
     print(f"wrote {out}/results.parquet, summary.xlsx, manifest.json, analysis.xlsx, figures/, report.html")
     return 0
+
+
+def _dask_client(address: str):
+    """A Dask client and its smallest worker's memory, or one line saying why not."""
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise ValueError("--dask needs Dask: pip install -e \".[dask]\"") from None
+    try:
+        client = Client(address, timeout="5s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ValueError(f"--dask {address}: no Dask scheduler answers there ({type(exc).__name__}: "
+                         f"{str(exc).splitlines()[0] if str(exc) else 'no answer'})") from None
+    limits = [w.get("memory_limit") or 0 for w in client.scheduler_info().get("workers", {}).values()]
+    return client, (min(limits) or None) if limits else None
 
 
 def _simulate(args) -> int:
@@ -274,7 +354,8 @@ def _simulate(args) -> int:
 def _explore(args) -> int:
     from .explorer.serve import serve
 
-    return serve(args.rulebook, port=args.port, open_browser=not args.no_browser, replicates=args.replicates)
+    return serve(args.rulebook, port=args.port, open_browser=not args.no_browser, replicates=args.replicates,
+                 idle_timeout=args.idle_timeout)
 
 
 if __name__ == "__main__":

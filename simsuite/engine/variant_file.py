@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Callable, Mapping
 
 from .rulebook import Rulebook, VariantError
 
@@ -28,23 +29,59 @@ HEADER_KEYS = {"title", "description", "baseline", "add", "remove"}
 #: (a built-in id or a rulebook file; the engine knows neither)
 RESOLVERS: list = []
 
+#: tables nested deeper than this are refused (a parameter path is at most a few levels deep)
+MAX_DEPTH = 12
 
-def read_variant(path: str | Path, _seen: tuple[Path, ...] = (), baseline: Rulebook | None = None) -> Rulebook:
-    """A variant file as a :class:`Rulebook`; ``baseline``, when given, stands
-    for a ``baseline`` naming the same rulebook (e.g. one read from a path)."""
+
+def parse_toml(text: str, where: str, error: type[ValueError] = VariantError) -> dict:
+    """A TOML document as a dict, or ``error`` naming ``where``: bad syntax,
+    and nesting deeper than :data:`MAX_DEPTH`, are user mistakes, not crashes."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{where}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise error(f"{where}: tables nested too deeply (more than {MAX_DEPTH} levels)") from None
+    stack = [(doc, 1)]
+    while stack:  # without recursion, so any depth is measured safely
+        table, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise error(f"{where}: tables nested too deeply (more than {MAX_DEPTH} levels)")
+        children = table.values() if isinstance(table, dict) else table
+        stack += [(v, depth + 1) for v in children if isinstance(v, (dict, list))]
+    return doc
+
+
+def read_text(path: Path, what: str, error: type[ValueError] = VariantError) -> str:
+    """A UTF-8 text file, or ``error`` saying why it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: no such {what}") from None
+    except IsADirectoryError:
+        raise error(f"{path}: is a folder; give the {what} itself") from None
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not UTF-8 text (byte {exc.start}); save the {what} as UTF-8") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
+
+
+def read_variant(path: str | Path, _seen: tuple[Path, ...] = (), baseline: Rulebook | None = None,
+                 reader: Callable[[Path], str] | None = None,
+                 baselines: Mapping[str, Rulebook] | None = None) -> Rulebook:
+    """The variant a file describes. ``baseline``, when given, stands for a
+    ``baseline`` naming the same rulebook (e.g. one read from a path).
+    ``reader`` supplies a file's text (by default read from disk; a run
+    repeated from its manifest supplies the texts it kept), ``baselines``
+    rulebooks to use instead of the built-in ones of the same id."""
     path = Path(path)
     if not RESOLVERS:
         raise RuntimeError("import simsuite (or simsuite.rulebooks) to read variant files")
-    builtin, is_rulebook_file, load, load_file = RESOLVERS[0]
-    available = builtin
+    available, load, from_text = RESOLVERS[0]
     if path.resolve() in _seen:
         raise VariantError(f"{path}: variants form a cycle through {[str(p) for p in _seen]}")
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise VariantError(f"{path}: no such variant file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise VariantError(f"{path}: not valid TOML: {exc}") from None
+    text = reader(path) if reader is not None else read_text(path, "variant file")
+    doc = parse_toml(text, str(path))
     unknown = set(doc) - {"variant", "changes"}
     if unknown:
         raise VariantError(f"{path}: unknown table(s) {sorted(unknown)}; a variant file has [variant] and [changes]")
@@ -56,19 +93,24 @@ def read_variant(path: str | Path, _seen: tuple[Path, ...] = (), baseline: Ruleb
     if bad or missing:
         raise VariantError(f"{path}: [variant] has unknown keys {sorted(bad)} / lacks {sorted(missing)}; "
                            f"allowed: {sorted(HEADER_KEYS)}")
-    base_name = str(header["baseline"])
+    for key, value in header.items():
+        if key not in ("add", "remove") and not isinstance(value, str):
+            raise VariantError(f"{path}: [variant] {key} = {value!r}: expected text in quotes")
+    changes = doc.get("changes", {})
+    if not isinstance(changes, dict):
+        raise VariantError(f"{path}: changes = {changes!r}: expected a [changes] table of parameter = value")
+    base_name = header["baseline"]
     if baseline is not None and base_name in (baseline.id, baseline.root.id):
         pass
     elif base_name in available():
-        baseline = load(base_name)
+        baseline = (baselines or {}).get(base_name) or load(base_name)
     elif base_name.endswith(".toml"):
         target = path.parent / base_name
-        if not target.is_file():
-            raise VariantError(f"{path}: baseline {base_name!r}: no such file ({target})")
-        if is_rulebook_file(target):
-            baseline = load_file(target)
+        target_text = reader(target) if reader is not None else read_text(target, "baseline file")
+        if "rulebook" in parse_toml(target_text, str(target)):
+            baseline = from_text(target_text, target)
         else:
-            baseline = read_variant(target, _seen + (path.resolve(),))
+            baseline = read_variant(target, _seen + (path.resolve(),), reader=reader, baselines=baselines)
     else:
         from ..params import suggest
 
@@ -81,8 +123,7 @@ def read_variant(path: str | Path, _seen: tuple[Path, ...] = (), baseline: Ruleb
             raise VariantError(f"{path}: [variant] {key} must be a list of component names, not {value!r}")
         lists[key] = value
     try:
-        return baseline.vary(doc.get("changes", {}), title=str(header["title"]),
-                             description=str(header.get("description", "")), **lists)
+        return baseline.vary(changes, title=header["title"], description=header.get("description", ""), **lists)
     except VariantError as exc:
         raise VariantError(f"{path}: {exc}") from None
 

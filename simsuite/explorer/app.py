@@ -129,16 +129,33 @@ class Explorer(w.VBox):
             w.HBox([self.controls_box, results], layout=w.Layout(align_items="flex-start")),
             w.HTML("<b>重现本页 reproduce this screen</b>"), code_tabs,
         ]
-        self.rulebook_box.observe(lambda _: self._load(keep_changes=False), "value")
-        self.rule_box.observe(lambda change: change["new"] and self.add_rule(change["new"]), "value")
+        # every handler is guarded: a failure shows as one line on the page, never as a traceback
+        self.rulebook_box.observe(self._safely(lambda _: self._load(keep_changes=False)), "value")
+        self.rule_box.observe(self._safely(lambda change: change["new"] and self.add_rule(change["new"])), "value")
         for box in (self.units_box, self.replicates_box, self.seed_box):
-            box.observe(lambda _: self._load(keep_changes=True), "value")
-        self.population_box.observe(self._population_changed, "value")
-        self.name_box.observe(lambda _: self._show_overlay(), "value")
-        self.save_button.on_click(lambda _: self.save())
-        self.export_button.on_click(lambda _: self.export())
-        self.reset_button.on_click(lambda _: self.reset())
+            box.observe(self._safely(lambda _: self._load(keep_changes=True)), "value")
+        self.population_box.observe(self._safely(self._population_changed), "value")
+        self.name_box.observe(self._safely(lambda _: self._show_overlay()), "value")
+        self.save_button.on_click(self._safely(lambda _: self.save()))
+        self.export_button.on_click(self._safely(lambda _: self.export()))
+        self.reset_button.on_click(self._safely(lambda _: self.reset()))
         self._load(keep_changes=False)
+
+    def _safely(self, handler):
+        """``handler`` for a widget event: an unexpected error is logged in the
+        server's terminal and shown on the page as one line, without a traceback."""
+        def guarded(*args):
+            try:
+                return handler(*args)
+            except Exception as exc:  # noqa: BLE001 - the page must stay usable whatever went wrong
+                import logging
+
+                logging.getLogger("simsuite.explorer").exception("explorer event failed")
+                self._status(f"出错了 something went wrong ({type(exc).__name__}: {exc}); "
+                             f"the last good result is still shown", error=True)
+                return None
+
+        return guarded
 
     # ---- state ---------------------------------------------------------------------
     @property
@@ -171,7 +188,7 @@ class Explorer(w.VBox):
 
     def _build_panel(self, rb) -> None:
         self.panel = ControlPanel(rb)
-        self.panel.observe(lambda _path: self.refresh())
+        self.panel.observe(self._safely(lambda _path: self.refresh()))
         self.controls_box.children = [self.panel.widget]
 
     def _rule_options(self) -> None:
@@ -302,7 +319,7 @@ class Explorer(w.VBox):
         try:
             path = self.whatif.save(self.panel.changes(), self.name_box.value, self.variants_dir,
                                     title=self.name_box.value)
-        except ValueError as exc:
+        except (ValueError, OSError) as exc:
             self.files.value = f"<span style='color:#b00'>未保存 not saved: {html.escape(str(exc))}</span>"
             return None
         self.files.value = f"已保存 saved <code>{html.escape(str(path))}</code>"
@@ -314,7 +331,7 @@ class Explorer(w.VBox):
             changes = self.panel.changes()
             path = free_path(self.exports_dir, safe_name(self.name_box.value), ".xlsx")
             self.whatif.export(changes, path)
-        except ValueError as exc:
+        except (ValueError, OSError) as exc:
             self.files.value = f"<span style='color:#b00'>未导出 not exported: {html.escape(str(exc))}</span>"
             return None
         data = base64.b64encode(path.read_bytes()).decode("ascii")

@@ -271,11 +271,21 @@ class WhatIf:
         return path
 
 
+#: bytes a saved file's name may take before its suffix (file systems allow 255 with it)
+MAX_NAME_BYTES = 200
+
+
 def safe_name(name: str) -> str:
-    """A file name from a title: letters (Chinese too), digits, ``-`` and ``_``."""
+    """A file name from a title: letters (Chinese too), digits, ``-`` and ``_``;
+    ValueError if none is left or the name is too long for a file system."""
     cleaned = re.sub(r"[^\w\-]+", "-", str(name).strip(), flags=re.UNICODE).strip("-")
     if not cleaned:
         raise ValueError(f"cannot make a file name of {name!r}: use letters or digits")
+    size = len(cleaned.encode("utf-8"))
+    if size > MAX_NAME_BYTES:
+        raise ValueError(f"名称太长 the name is too long for a file: {len(cleaned)} characters ({size} bytes); "
+                         f"at most {MAX_NAME_BYTES} bytes, about {MAX_NAME_BYTES // 3} Chinese characters "
+                         f"or {MAX_NAME_BYTES} letters")
     return cleaned
 
 

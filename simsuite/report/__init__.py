@@ -8,23 +8,26 @@ from .labels import group_names
 from .workbook import with_names, write_summary, write_tables
 
 
-def write_report(result, out: str | Path, analysis: Analysis | None = None) -> Path:
+def write_report(result, out: str | Path, analysis: Analysis | None = None, force: bool = False) -> Path:
     """A run's data (:meth:`RunResult.write`) and its report beside it, for
     Excel users and readers of the brief: summary.xlsx (per comparison and
     unit, labelled and rounded), analysis.xlsx (every analysis table),
-    figures/ (each chart as PNG with the data it draws as CSV) and report.html."""
-    out = result.write(out)
+    figures/ (each chart as PNG with the data it draws as CSV) and
+    report.html. All of it appears at once, when complete."""
     analysis = analysis or analyse(result)
-    write_summary(result, out / "summary.xlsx", group_names(result))
-    write_tables(out / "analysis.xlsx", {name: with_names(table, result.results)
-                                         for name, table in analysis.tables.items()}, analysis.group_names)
-    figures = out / "figures"
-    figures.mkdir(exist_ok=True)
-    for fig in analysis.figures:
-        (figures / f"{fig.key}.png").write_bytes(fig.png)
-        fig.data.to_csv(figures / f"{fig.key}.csv", index=False, encoding="utf-8-sig")
-    (out / "report.html").write_text(render_html(result, analysis), encoding="utf-8")
-    return out
+
+    def report(folder: Path) -> None:
+        write_summary(result, folder / "summary.xlsx", group_names(result))
+        write_tables(folder / "analysis.xlsx", {name: with_names(table, result.results)
+                                                for name, table in analysis.tables.items()}, analysis.group_names)
+        figures = folder / "figures"
+        figures.mkdir(exist_ok=True)
+        for fig in analysis.figures:
+            (figures / f"{fig.key}.png").write_bytes(fig.png)
+            fig.data.to_csv(figures / f"{fig.key}.csv", index=False, encoding="utf-8-sig")
+        (folder / "report.html").write_text(render_html(result, analysis), encoding="utf-8")
+
+    return result.write(out, force=force, also=report)
 
 
 __all__ = ["Analysis", "Figure", "analyse", "render_html", "write_report"]

@@ -8,6 +8,7 @@ components (from :mod:`simsuite.rules`) it composes; see
 
 from __future__ import annotations
 
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,6 +57,27 @@ def load_file(path: str | Path) -> Rulebook:
     return _load_file(path, path.stat().st_mtime)
 
 
+def from_text(text: str, path: str | Path) -> Rulebook:
+    """The rulebook a file's text describes, read as the file at ``path``
+    would be: that file itself while it still holds this text (so what lies
+    beside it, such as its unit list, is found), else the text as kept, e.g.
+    by a run's manifest."""
+    path = Path(path)
+    if path.parent.resolve() == HERE.resolve() and path.stem in available():
+        if (HERE / path.name).read_text(encoding="utf-8") == text:
+            return load(path.stem)
+    else:
+        try:
+            if path.is_file() and path.read_text(encoding="utf-8") == text:
+                return load_file(path)
+        except (OSError, UnicodeDecodeError):
+            pass
+    with tempfile.TemporaryDirectory(prefix="simsuite-rulebook-") as folder:
+        kept = Path(folder) / path.name
+        kept.write_text(text, encoding="utf-8")
+        return read_rulebook(kept)
+
+
 def resolve(name) -> Rulebook:
     """A rulebook from what a user may give: a Rulebook, a built-in id, the
     path of a rulebook file, or the path of a variant file."""
@@ -74,6 +96,6 @@ from .. import results as _results  # noqa: E402,F401  (scoring returns its scor
 from ..engine import variant_file as _variant_file  # noqa: E402
 
 if not _variant_file.RESOLVERS:  # variant files name baselines by id or by rulebook file
-    _variant_file.RESOLVERS.append((available, is_rulebook_file, load, load_file))
+    _variant_file.RESOLVERS.append((available, load, from_text))
 
-__all__ = ["resolve", "HERE", "Rulebook", "RulebookError", "available", "is_rulebook_file", "load", "load_file"]
+__all__ = ["resolve", "from_text", "HERE", "Rulebook", "RulebookError", "available", "is_rulebook_file", "load", "load_file"]

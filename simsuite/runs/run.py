@@ -4,11 +4,16 @@ replicate histories, chunk by chunk, on any executor."""
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
+import os
+import shutil
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -30,15 +35,55 @@ class RunResult:
     def summary(self) -> pd.DataFrame:
         return summarise(self.results)
 
-    def write(self, out: str | Path) -> Path:
-        """results.parquet, manifest.json and the scenario itself: the run's data.
-        The workbooks, analyses and report are :func:`simsuite.report.write_report`'s."""
+    def write(self, out: str | Path, force: bool = False,
+              also: Callable[[Path], None] | None = None) -> Path:
+        """results.parquet, manifest.json and the scenario itself: the run's
+        data. ``also`` writes more into the same folder before it is complete
+        (:func:`simsuite.report.write_report` adds the workbooks, analyses and
+        report this way).
+
+        Everything is written into a temporary folder beside ``out`` and moved
+        into place when complete, so ``out`` never holds half a run or files
+        of an earlier one. A non-empty ``out`` is refused unless ``force``,
+        which replaces it."""
         out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        self.results.to_parquet(out / "results.parquet", index=False)
-        (out / "manifest.json").write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        (out / "scenario.toml").write_text(self.scenario.text, encoding="utf-8")
+        refuse_output(out, force)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.writing-", dir=out.parent))
+        try:
+            self.results.to_parquet(staging / "results.parquet", index=False)
+            (staging / "manifest.json").write_text(json.dumps(self.manifest, ensure_ascii=False, indent=2),
+                                                   encoding="utf-8")
+            (staging / "scenario.toml").write_text(self.scenario.text, encoding="utf-8")
+            if also is not None:
+                also(staging)
+            _move_into_place(staging, out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         return out
+
+
+def refuse_output(out: Path, force: bool) -> None:
+    """ValueError, in one line, for an output that is a file, or a folder
+    holding anything, unless ``force``."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out}: is a file; give a folder for the run's files")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise ValueError(f"--out {out}: the folder is not empty; give a new folder, or --force to replace "
+                         f"what it holds")
+
+
+def _move_into_place(staging: Path, out: Path) -> None:
+    """Replace ``out`` by the complete ``staging`` folder: the old folder is
+    renamed aside first and removed only once the new one is in place."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        out.rename(old)
+    staging.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def chunks(scenario: Scenario) -> list[range]:
@@ -46,9 +91,12 @@ def chunks(scenario: Scenario) -> list[range]:
     return [range(lo, min(lo + size, n)) for lo in range(0, n, size)]
 
 
-def run_chunk(scenario_text: str, base: str, name: str, reps: range) -> pd.DataFrame:
-    """Score every comparison of the scenario on replicates ``reps``."""
-    scenario = _scenario(scenario_text, base, name)
+def run_chunk(scenario_text: str, name: str, variant_texts: tuple, rulebook_texts: tuple,
+              reps: range) -> pd.DataFrame:
+    """Score every comparison of the scenario on replicates ``reps``. The
+    scenario arrives as texts (:attr:`Scenario.sources`), so a worker reads
+    no file and needs no working folder."""
+    scenario = _scenario(scenario_text, name, variant_texts, rulebook_texts)
     frames = []
     synthetic = {}
     for comp in scenario.comparisons:
@@ -81,12 +129,48 @@ def run_chunk(scenario_text: str, base: str, name: str, reps: range) -> pd.DataF
 
 
 @lru_cache(maxsize=4)
-def _scenario(text: str, base: str, name: str) -> Scenario:
-    return parse_scenario(text, Path(base), name)
+def _scenario(text: str, name: str, variant_texts: tuple, rulebook_texts: tuple) -> Scenario:
+    return parse_scenario(text, Path("."), name, dict(variant_texts), dict(rulebook_texts))
+
+
+class ChunkStore:
+    """Completed chunks kept as parquet files in ``folder``, so an interrupted
+    run resumes where it stopped. Chunks are kept only for the exact scenario
+    (texts of the scenario, its variants and rulebooks, package version) that
+    made them; others found there are discarded."""
+
+    def __init__(self, folder: str | Path, scenario: Scenario):
+        from ..version import VERSION as __version__
+
+        self.folder = Path(folder)
+        key = hashlib.sha256(json.dumps([scenario.sources, __version__], ensure_ascii=False).encode()).hexdigest()
+        stamp = self.folder / "scenario.sha256"
+        if self.folder.exists() and (not stamp.exists() or stamp.read_text() != key):
+            shutil.rmtree(self.folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(key)
+        self.resumed = len(list(self.folder.glob("chunk-*.parquet")))
+
+    def _path(self, reps: range) -> Path:
+        return self.folder / f"chunk-{reps.start:09d}-{reps.stop:09d}.parquet"
+
+    def load(self, reps: range) -> pd.DataFrame | None:
+        path = self._path(reps)
+        return pd.read_parquet(path) if path.exists() else None
+
+    def save(self, reps: range, frame: pd.DataFrame) -> None:
+        path = self._path(reps)
+        part = path.with_suffix(".partial")
+        frame.to_parquet(part, index=False)
+        os.replace(part, path)  # a chunk file is whole or absent, even if the run is killed while writing
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def run(scenario: Scenario, executor=None, progress: bool = False, until_se: float | None = None,
-        max_replicates: int | None = None) -> RunResult:
+        max_replicates: int | None = None, checkpoint: str | Path | ChunkStore | None = None,
+        check_resources: bool = True) -> RunResult:
     """Run a scenario. ``executor``: None (in-process), an int (a local process
     pool of that many workers), or a ``dask.distributed.Client``; results do
     not depend on it.
@@ -100,15 +184,26 @@ def run(scenario: Scenario, executor=None, progress: bool = False, until_se: flo
     ``until_se`` or ``max_replicates`` (default 100 × the scenario's) is
     reached. Replicate years are numbered from 0 whatever the stopping
     point, so the run equals a fixed run of the replicates it ended with.
+
+    With ``checkpoint`` (a folder), every completed chunk is saved there and
+    a later call with the same scenario takes it from there instead of
+    scoring it again: an interrupted run resumes from its completed chunks.
+
+    A run that cannot fit in memory raises :class:`~.resources.ResourceError`
+    before it starts (``check_resources=False`` skips the check).
     """
     from ..analytics.uncertainty import largest_se
 
-    args = (scenario.text, scenario.base, scenario.path)
+    if check_resources:
+        _check_resources(scenario, executor)
+
+    args = scenario.sources
+    store = checkpoint if isinstance(checkpoint, ChunkStore) or checkpoint is None else ChunkStore(checkpoint, scenario)
     limit = scenario.replicates if until_se is None else max(max_replicates or 100 * scenario.replicates,
                                                               scenario.replicates)
     bar = _bar(limit if until_se is not None else len(chunks(scenario)), progress)
     started = _dt.datetime.now(_dt.timezone.utc)
-    frames = _execute(chunks(scenario), args, executor, bar, per_chunk=until_se is None)
+    frames = _execute(chunks(scenario), args, executor, bar, per_chunk=until_se is None, store=store)
     done, reached = scenario.replicates, None
     if until_se is not None:
         width = scenario.chunk * _workers(executor)
@@ -116,9 +211,10 @@ def run(scenario: Scenario, executor=None, progress: bool = False, until_se: flo
         while reached > until_se and done < limit:
             more = [range(lo, min(lo + scenario.chunk, limit)) for lo in range(done, min(done + width, limit),
                                                                             scenario.chunk)]
-            frames += _execute(more, args, executor, bar, per_chunk=False)
+            frames += _execute(more, args, executor, bar, per_chunk=False, store=store)
             done = more[-1].stop
             reached = largest_se(pd.concat(frames, ignore_index=True))
+    bar.close()
     results = pd.concat(frames, ignore_index=True)
     names = [c.name for c in scenario.comparisons]
     results["comparison"] = pd.Categorical(results["comparison"], categories=names)
@@ -138,33 +234,134 @@ def run(scenario: Scenario, executor=None, progress: bool = False, until_se: flo
                                  "changes": {k: _plain(v) for k, v in c.rulebook.all_changes().items()}}
                         for c in scenario.comparisons},
         "scenario_text": scenario.text,
+        # the texts every comparison was built from, so a repeat needs no file and gets exactly these rules
+        "rulebook_files": {rid: {"parameters": _baseline(scenario, rid).parameters.digest(), "text": text}
+                           for rid, text in scenario.rulebook_texts},
+        "variant_files": {path: {"parameters": _variant_digest(scenario, path), "text": text}
+                          for path, text in scenario.variant_texts},
     }
     return RunResult(scenario, results, manifest)
 
 
-def _execute(parts: list[range], args: tuple, executor, bar, per_chunk: bool) -> list[pd.DataFrame]:
-    """Score ``parts`` (ranges of replicates) on the executor, in order."""
-    if executor is None:
-        frames = []
-        for reps in parts:  # one chunk of replicates at a time, to bound memory
-            frames.append(run_chunk(*args, reps))
+def repeat_manifest(manifest: dict, name: str = "manifest.json") -> Scenario:
+    """The scenario of an earlier run, rebuilt from the texts its manifest
+    kept (no file is read, so it works from any folder) with as many
+    replicate years as it ran."""
+    from .scenario import ScenarioError
+
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("scenario_text"), str):
+        raise ScenarioError(f"{name}: not the manifest.json of a simsuite run (no scenario_text)")
+    try:
+        return _repeat(manifest, name)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ScenarioError(f"{name}: not a complete manifest of a simsuite run ({type(exc).__name__}: {exc})") \
+            from None
+
+
+def _repeat(manifest: dict, name: str) -> Scenario:
+    import dataclasses
+
+    from .scenario import ScenarioError
+
+    file = str(manifest.get("file", name))
+    if "variant_files" in manifest:
+        variants = {k: v["text"] for k, v in manifest["variant_files"].items()}
+        rulebooks = {k: v["text"] for k, v in manifest.get("rulebook_files", {}).items()}
+        scenario = parse_scenario(manifest["scenario_text"], Path("."), file, variants, rulebooks)
+    else:  # a manifest from before the texts were kept: the files where they were
+        scenario = parse_scenario(manifest["scenario_text"], Path(file).parent, file)
+    kept = {k: v["parameters"] for k, v in manifest.get("comparisons", {}).items()}
+    for comp in scenario.comparisons:
+        if comp.name in kept and kept[comp.name] != comp.rulebook.parameters.digest():
+            raise ScenarioError(f"{name}: comparison {comp.name!r} rebuilt with parameters "
+                                f"{comp.rulebook.parameters.digest()}, but the run used {kept[comp.name]}")
+    return dataclasses.replace(scenario, replicates=int(manifest["replicates"]))
+
+
+def _baseline(scenario: Scenario, rulebook_id: str):
+    for comp in scenario.comparisons:
+        if comp.rulebook.id == rulebook_id:
+            rb = comp.rulebook
+            while rb.baseline is not None:
+                rb = rb.baseline
+            return rb
+    raise KeyError(rulebook_id)
+
+
+def _variant_digest(scenario: Scenario, path: str) -> str:
+    from ..engine.variant_file import parse_toml, read_variant
+    from .scenario import _baselines
+
+    from .scenario import variant_key
+
+    texts = dict(scenario.variant_texts)
+    if "rulebook" in parse_toml(texts[path], path):  # a rulebook file named by the scenario
+        from ..rulebooks import from_text
+
+        return from_text(texts[path], Path(scenario.base) / path).parameters.digest()
+    baselines = _baselines(dict(scenario.rulebook_texts), [])
+    return read_variant(Path(path), reader=lambda p: texts[variant_key(p)],
+                        baselines=baselines).parameters.digest()
+
+
+def _execute(parts: list[range], args: tuple, executor, bar, per_chunk: bool,
+             store: ChunkStore | None = None) -> list[pd.DataFrame]:
+    """Score ``parts`` (ranges of replicates) on the executor, in order;
+    chunks ``store`` holds are taken from it, and new ones saved to it."""
+    frames: dict[int, pd.DataFrame] = {}
+    for i, reps in enumerate(parts):
+        kept = store.load(reps) if store is not None else None
+        if kept is not None:
+            frames[i] = kept
             bar.update(1 if per_chunk else len(reps))
-        return frames
-    calls = list(zip(*[(*args, reps) for reps in parts]))
-    if isinstance(executor, int):
-        with ProcessPoolExecutor(max_workers=executor) as pool:
-            results = pool.map(run_chunk, *calls)
-            frames = []
-            for frame, reps in zip(results, parts):
-                frames.append(frame)
-                bar.update(1 if per_chunk else len(reps))
-            return frames
-    futures = executor.map(run_chunk, *calls, pure=False)  # a dask.distributed Client: chunks as tasks
-    frames = []
-    for future, reps in zip(futures, parts):
-        frames.append(future.result())
+    todo = [(i, reps) for i, reps in enumerate(parts) if i not in frames]
+
+    def done(i: int, reps: range, frame: pd.DataFrame) -> None:
+        if store is not None:
+            store.save(reps, frame)
+        frames[i] = frame
         bar.update(1 if per_chunk else len(reps))
-    return frames
+
+    if executor is None:
+        for i, reps in todo:  # one chunk of replicates at a time, to bound memory
+            done(i, reps, run_chunk(*args, reps))
+    elif todo and isinstance(executor, int):
+        pool = ProcessPoolExecutor(max_workers=executor, initializer=_leave_ctrl_c_to_the_parent)
+        try:
+            futures = [pool.submit(run_chunk, *args, reps) for _, reps in todo]
+            for (i, reps), future in zip(todo, futures):
+                done(i, reps, future.result())
+        except BaseException:  # Ctrl-C or a failure: stop now, not after every queued chunk
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+            raise
+        pool.shutdown()
+    elif todo:
+        calls = list(zip(*[(*args, reps) for _, reps in todo]))
+        futures = executor.map(run_chunk, *calls, pure=False)  # a dask.distributed Client: chunks as tasks
+        for (i, reps), future in zip(todo, futures):
+            done(i, reps, future.result())
+    return [frames[i] for i in range(len(parts))]
+
+
+def _check_resources(scenario: Scenario, executor) -> None:
+    from .resources import check
+
+    if executor is None or isinstance(executor, int):
+        n = max(1, executor or 1)
+        check(scenario, workers=n, local_workers=n)
+    else:  # a Dask client: chunks are scored on its workers, results gathered here
+        limits = [w.get("memory_limit") or 0 for w in executor.scheduler_info().get("workers", {}).values()]
+        check(scenario, workers=_workers(executor), local_workers=0, worker_memory=min(limits, default=0) or None)
+
+
+def _leave_ctrl_c_to_the_parent() -> None:
+    """In a pool worker: Ctrl-C reaches the whole process group; the parent
+    alone handles it (keeping completed chunks), so workers print nothing."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _workers(executor) -> int:

@@ -32,7 +32,7 @@ Read with ``tomllib`` only: nothing in a scenario is executed.
 
 from __future__ import annotations
 
-import tomllib
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -75,37 +75,56 @@ class Scenario:
     text: str = ""  # the file as written, kept for the manifest
     path: str = ""
     base: str = "."  # the folder variant paths are read relative to
+    #: the text of every variant file read, by its path relative to ``base``
+    variant_texts: tuple[tuple[str, str], ...] = ()
+    #: the parameter file of every built-in rulebook used, by id
+    rulebook_texts: tuple[tuple[str, str], ...] = ()
 
     def units(self, rulebook_id: str) -> pd.DataFrame:
         return self.populations[rulebook_id]
 
+    @property
+    def sources(self) -> tuple:
+        """Everything a worker needs to rebuild this scenario without reading
+        a file: scenario text, name, variant and rulebook texts."""
+        return (self.text, self.path, self.variant_texts, self.rulebook_texts)
+
 
 def read_scenario(path: str | Path) -> Scenario:
+    from ..engine.variant_file import read_text
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such scenario file") from None
+    text = read_text(path, "scenario file", ScenarioError)
     return parse_scenario(text, base=path.parent, name=str(path))
 
 
-def parse_scenario(text: str, base: Path = Path("."), name: str = "<scenario>") -> Scenario:
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{name}: not valid TOML: {exc}") from None
+def parse_scenario(text: str, base: Path = Path("."), name: str = "<scenario>",
+                   variant_texts: Mapping[str, str] | None = None,
+                   rulebook_texts: Mapping[str, str] | None = None) -> Scenario:
+    """A scenario from its text. Variant files are read relative to ``base``,
+    or taken from ``variant_texts`` (path relative to ``base`` → text) when
+    given; ``rulebook_texts`` (id → parameter file) replace the built-in
+    rulebooks' files. A run repeated from its manifest passes both, so it
+    reads no file and gives exactly the rules it ran with."""
+    from ..engine.variant_file import parse_toml
+
+    base = Path(base)
+    doc = parse_toml(text, name, ScenarioError)
     problems: list[str] = []
     _check_keys(doc, "", problems)
-    head = doc.get("scenario", {})
-    _check_keys(head, "scenario", problems)
-    pop = doc.get("population", {})
-    _check_keys(pop, "population", problems)
+    head = _table(doc, "scenario", problems)
+    pop = _table(doc, "population", problems)
+    behaviour_doc = _table(doc, "behaviour", problems)
     compare = doc.get("compare", [])
     if not isinstance(compare, list) or not compare:
         problems.append("[[compare]]: name at least one rulebook or variant to run")
         compare = []
     for i, c in enumerate(compare):
         _check_keys(c, f"compare[{i + 1}]", problems)
+    compare = [c for c in compare if isinstance(c, Mapping)]
+    for key in ("title", "description"):
+        if key in head and not isinstance(head[key], str):
+            problems.append(f"[scenario] {key} = {head[key]!r}: expected text in quotes")
 
     def number(key, lo, hi, default=None, integer=True):
         value = head.get(key, default)
@@ -124,11 +143,14 @@ def parse_scenario(text: str, base: Path = Path("."), name: str = "<scenario>") 
     if chunk % BLOCK:
         problems.append(f"[scenario] chunk = {chunk}: must be a multiple of {BLOCK}")
 
+    read: dict[str, str] = {}
+    reader = _reader(base, read, variant_texts)
+    baselines = _baselines(rulebook_texts or {}, problems)
     comparisons = []
     for i, c in enumerate(compare):
         try:
-            comparisons.append(_comparison(c, i, base))
-        except (KeyError, ValueError, FileNotFoundError) as exc:
+            comparisons.append(_comparison(c, base, reader, baselines))
+        except (KeyError, ValueError) as exc:
             problems.append(f"compare[{i + 1}]: {exc.args[0] if isinstance(exc, KeyError) else exc}")
     for comp in comparisons:  # variants are scored on their rulebook's histories of the scenario's year
         if "calendar.first_month" in comp.rulebook.all_changes():
@@ -139,8 +161,17 @@ def parse_scenario(text: str, base: Path = Path("."), name: str = "<scenario>") 
     if len(set(names)) != len(names):
         problems.append(f"[[compare]] names must differ: {names}")
 
-    behaviour_doc = dict(doc.get("behaviour", {}))
+    behaviour_doc = dict(behaviour_doc)
     groups = behaviour_doc.pop("groups", {})
+    if not isinstance(groups, Mapping) or not all(isinstance(g, Mapping) for g in groups.values()):
+        problems.append(f"[behaviour] groups = {groups!r}: expected tables [behaviour.groups.\"<group id>\"] "
+                        f"of parameter = value")
+        groups = {}
+    known = {g for comp in comparisons for g in comp.rulebook.groups}
+    for g in groups:
+        if comparisons and g not in known:
+            problems.append(f"[behaviour.groups.{g!r}]: no compared rulebook has a group {g!r} "
+                            f"(groups: {sorted(known)}){suggest(g, sorted(known))}")
     try:
         behaviour = Behaviour.make(behaviour_doc, groups)
     except (KeyError, ValueError) as exc:
@@ -153,15 +184,35 @@ def parse_scenario(text: str, base: Path = Path("."), name: str = "<scenario>") 
         if rid not in populations:
             try:
                 populations[rid] = _population(pop, comp.rulebook)
-            except (ValueError, FileNotFoundError) as exc:
+            except ValueError as exc:
                 problems.append(f"[population] for {rid}: {exc}")
     if problems:
         raise ScenarioError(f"{name}:\n  " + "\n  ".join(problems))
+    from ..rulebooks import HERE, available
+
+    # built-in rulebooks by id (a rulebook file's text is kept with the variants' texts)
+    used = sorted({c.rulebook.root.id for c in comparisons if c.rulebook.root.id in available()
+                   and Path(c.rulebook.root.file.path).resolve() == (HERE / f"{c.rulebook.root.id}.toml").resolve()}
+                  | set(rulebook_texts or {}))
+    rb_texts = {rid: (rulebook_texts or {}).get(rid) or (HERE / f"{rid}.toml").read_text(encoding="utf-8")
+                for rid in used}
     return Scenario(
-        title=str(head.get("title", name)), description=str(head.get("description", "")), year=year,
+        title=head.get("title", name), description=head.get("description", ""), year=year,
         replicates=replicates, seed=seed, chunk=chunk, behaviour=behaviour, comparisons=tuple(comparisons),
         populations=populations, text=text, path=name, base=str(base),
+        variant_texts=tuple(sorted(read.items())), rulebook_texts=tuple(sorted(rb_texts.items())),
     )
+
+
+def _table(doc: Mapping[str, Any], key: str, problems: list[str]) -> Mapping[str, Any]:
+    """``doc[key]`` if it is a table (checked for unknown keys), else {} and a problem."""
+    value = doc.get(key, {})
+    if not isinstance(value, Mapping):
+        problems.append(f"{key} = {value!r}: expected a [{key}] table")
+        return {}
+    if key in KEYS:
+        _check_keys(value, key, problems)
+    return value
 
 
 def _check_keys(table: Any, where: str, problems: list[str]) -> None:
@@ -175,22 +226,72 @@ def _check_keys(table: Any, where: str, problems: list[str]) -> None:
                             f"allowed: {sorted(allowed)}")
 
 
-def _comparison(c: Mapping[str, Any], i: int, base: Path) -> Comparison:
+def variant_key(path: Path) -> str:
+    """How a variant file is named in a run's kept texts: its path as the
+    scenario (or a stacked variant) writes it, relative to the scenario's
+    folder, normalised; the same wherever the run is repeated."""
+    return posixpath.normpath(path.as_posix())
+
+
+def _reader(base: Path, read: dict[str, str], texts: Mapping[str, str] | None):
+    """Reads variant files (named relative to ``base``) from ``texts`` if
+    given, else from disk, and keeps each text in ``read``."""
+    from ..engine.variant_file import read_text
+
+    def reader(path: Path) -> str:
+        key = variant_key(path)
+        if texts is not None:
+            if key not in texts:
+                raise ScenarioError(f"{key}: the run being repeated kept no text for this variant file")
+            text = texts[key]
+        else:
+            text = read_text(base / path, "variant file")
+        read[key] = text
+        return text
+
+    return reader
+
+
+def _baselines(texts: Mapping[str, str], problems: list[str]) -> dict[str, Rulebook]:
+    """Built-in rulebooks rebuilt from kept parameter files that differ from
+    the installed ones (a run repeated after the package changed)."""
+    from ..rulebooks import HERE, available, from_text
+
+    out = {}
+    for rid, text in texts.items():
+        if rid not in available():
+            problems.append(f"rulebook {rid!r} is not built into this version of simsuite")
+            continue
+        out[rid] = from_text(text, HERE / f"{rid}.toml")
+    return out
+
+
+def _comparison(c: Mapping[str, Any], base: Path, reader, baselines: Mapping[str, Rulebook]) -> Comparison:
     from ..rulebooks import resolve as load_rulebook
     from ..engine.variant_file import read_variant
 
+    for key in ("name", "rulebook", "variant"):
+        if key in c and not isinstance(c[key], str):
+            raise ValueError(f"{key} = {c[key]!r}: expected text in quotes")
+    if "changes" in c and not isinstance(c["changes"], Mapping):
+        raise ValueError(f"changes = {c['changes']!r}: expected a table {{ \"parameter\" = value, … }}")
     if "variant" in c:
-        rb = read_variant(base / c["variant"])
+        rb = read_variant(Path(c["variant"]), reader=reader, baselines=baselines)
         if "rulebook" in c and c["rulebook"] != rb.id:
             raise ValueError(f"variant {c['variant']} is of {rb.id}, not {c['rulebook']}")
     elif "rulebook" in c:
-        name = str(c["rulebook"])  # a rulebook id, or a rulebook file relative to the scenario
-        rb = load_rulebook(base / name if name.endswith(".toml") else name)
+        name = c["rulebook"]  # a rulebook id, or a rulebook file relative to the scenario
+        if name.endswith(".toml"):
+            from ..rulebooks import from_text
+
+            rb = from_text(reader(Path(name)), base / name)  # its text is kept like a variant's
+        else:
+            rb = baselines.get(name) or load_rulebook(name)
     else:
         raise ValueError("give a rulebook or a variant file")
     if c.get("changes"):
         rb = rb.vary(c["changes"], title=str(c.get("name", "")))
-    return Comparison(str(c.get("name", rb.name)), rb)
+    return Comparison(c.get("name", rb.name), rb)
 
 
 def _population(pop: Mapping[str, Any], rb: Rulebook) -> pd.DataFrame:
@@ -199,11 +300,20 @@ def _population(pop: Mapping[str, Any], rb: Rulebook) -> pd.DataFrame:
     if units == "real":
         own = pop.get("rulebook", rb.id)
         if own != rb.id:
-            raise ValueError(f"the real units are {own}'s; {rb.id} needs `units = N` and group sizes")
+            raise ValueError(f"the real units are {own!r}'s; {rb.id} needs `units = N` and group sizes")
         return real_units(rb)
     if isinstance(units, bool) or not isinstance(units, int) or units < 1:
         raise ValueError(f"units = {units!r}: expected 'real' or a number of units ≥ 1")
-    sizes = pop.get("groups", {}).get(rb.id, {rb.groups[0]: units})
+    groups = pop.get("groups", {})
+    if not isinstance(groups, Mapping):
+        raise ValueError(f"groups = {groups!r}: expected tables [population.groups.<rulebook id>] of "
+                         f"group = number of units")
+    sizes = groups.get(rb.id, {rb.groups[0]: units})
+    if not isinstance(sizes, Mapping):
+        raise ValueError(f"groups.{rb.id} = {sizes!r}: expected a table of group = number of units")
+    for group, n in sizes.items():
+        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            raise ValueError(f"groups.{rb.id}.{group} = {n!r}: expected a whole number of units ≥ 0")
     if sum(sizes.values()) != units:
         raise ValueError(f"group sizes {dict(sizes)} add up to {sum(sizes.values())}, not units = {units}")
     return synthetic_units(rb, sizes)

@@ -112,3 +112,35 @@ def test_add_a_rule_from_the_catalogue(tmp_path):
     e.set("year_cap.points", 20)
     assert "year_cap" in e.result.variant.component_names
     assert "whatif.add_rule('year_cap')" in e.code.value
+
+
+@pytest.fixture
+def fresh(tmp_path):
+    return Explorer(NX, replicates=16, variants_dir=tmp_path / "variants", exports_dir=tmp_path / "exports")
+
+
+def test_a_save_name_too_long_for_a_file_is_refused_cleanly(fresh):
+    explorer = fresh
+    explorer.set("quota.points", 6)
+    # 100 Chinese characters are 300 bytes as a file name; file systems allow 255
+    explorer.name_box.value = "很" * 100
+    explorer.save_button.click()
+    assert "未保存 not saved: 名称太长 the name is too long for a file: 100 characters (300 bytes)" \
+        in explorer.files.value
+    explorer.export_button.click()
+    assert "未导出 not exported: 名称太长" in explorer.files.value
+    explorer.name_box.value = "很" * 66  # 198 bytes: accepted
+    explorer.save_button.click()
+    assert (explorer.variants_dir / ("很" * 66 + ".toml")).exists()
+
+
+def test_an_unexpected_error_in_an_event_is_one_line_not_a_traceback(fresh, monkeypatch):
+    explorer = fresh
+    def broken(changes):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(explorer.whatif, "run", broken)
+    explorer.set("quota.points", 6)  # the event fires; the handler must not raise
+    assert "data-state='error'" in explorer.status.value
+    assert "出错了 something went wrong (RuntimeError: boom)" in explorer.status.value
+    assert "Traceback" not in explorer.status.value

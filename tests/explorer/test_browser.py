@@ -46,14 +46,14 @@ def explorer_url(tmp_path_factory):
         [sys.executable, "-m", "simsuite.cli", "explore", "--no-browser", "--replicates", str(REPLICATES)],
         cwd=workdir, stdout=subprocess.PIPE, stderr=open(workdir / "voila.log", "w"), text=True)
     line = process.stdout.readline()  # printed once Voilà answers
-    found = re.search(r"http://127\.0\.0\.1:\d+/", line)
+    found = re.search(r"http://127\.0\.0\.1:\d+/\?token=[0-9a-f]+", line)  # the address with its token
     if not found:
         process.terminate()
         pytest.fail(f"simsuite explore printed {line!r}; log: {(workdir / 'voila.log').read_text()[-2000:]}")
     yield found.group(0), workdir
-    process.terminate()
+    process.terminate()  # SIGTERM: simsuite explore stops Voilà and its kernels
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
 
