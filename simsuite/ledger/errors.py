@@ -8,6 +8,7 @@ run lists all the rows to fix instead of the first one only.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -69,3 +70,16 @@ class LedgerError(ValueError):
 
     def __str__(self) -> str:
         return self._render()
+
+
+class LedgerWarning(UserWarning):
+    """Something in a ledger that was read as written but deserves a look.
+
+    Its message names the file, sheet, column and rows, like a
+    :class:`Problem`; the command line prints it before the scores.
+    """
+
+
+def warn(file: str, sheet: str, column: str | None, message: str) -> None:
+    where = " › ".join([file, sheet] + ([f"column {column}"] if column else []))
+    warnings.warn(LedgerWarning(f"{where}: {message}"), stacklevel=3)

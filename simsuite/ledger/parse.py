@@ -12,14 +12,14 @@ import datetime as dt
 import difflib
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from . import codes
-from .errors import LedgerError, Problem
+from .errors import LedgerError, Problem, warn
 from .history import History, Vocabulary, empty_table
 from .schema import (
     BOOL, COUNT, DATE, DTYPES, EVENT_KIND, INSTRUCTION_KIND, ITEM_DATE, ITEM_KIND, LEVEL,
@@ -40,12 +40,28 @@ BAD = _Bad()
 
 @dataclass
 class RawSheet:
-    """A sheet as found: headers and cells as written, with Excel row numbers."""
+    """A sheet as found: every cell as read, one row per Excel row.
+
+    ``cells`` is indexed by the row number the user sees (the first row of
+    the file is row 1) with one column per sheet column (0 = A). The header
+    is found in it, so a title row above the header can be recognised.
+    ``merged`` lists merged ranges (``B1:C1``) where the file has them;
+    ``formats`` maps (row, column) → the number format of a numeric id cell,
+    and ``formulas`` lists (row, column) of formula cells with no saved value.
+    """
 
     file: str
     label: str
-    headers: list[Any]
-    rows: list[tuple[int, list[Any]]]
+    cells: pd.DataFrame
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    formats: dict[tuple[int, int], str] | None = None
+    formulas: list[tuple[int, int]] = field(default_factory=list)
+
+    @classmethod
+    def of_rows(cls, file: str, label: str, rows: list[list[Any]], first_row: int = 1, **extra) -> "RawSheet":
+        cells = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
+        cells.index = pd.RangeIndex(first_row, first_row + len(cells))
+        return cls(file, label, cells, **extra)
 
 
 @dataclass
@@ -69,6 +85,9 @@ class Table:
         """(position, row number, values) of the rows where all ``columns`` are good."""
         cols = [self.data[c] for c in columns if c in self.data]
         if len(cols) < len(columns):
+            return
+        if not any(any(v is BAD for v in c) for c in cols):
+            yield from zip(range(len(self.rows)), self.rows, zip(*cols))
             return
         for pos, row in enumerate(self.rows):
             values = tuple(c[pos] for c in cols)
@@ -265,7 +284,7 @@ def build_history(
             tables[table.name] = table
     if require_sheets:
         for name in SHEETS:
-            if SPEC[name].required and name not in tables:
+            if SPEC[name].required and name not in tables and not any(p.sheet == name for p in problems):
                 problems.append(Problem(
                     folder_file or source, name, None, None, "required sheet is missing",
                     f"a sheet named {name}" + (f" or {SPEC[name].aliases[0]}" if SPEC[name].aliases else ""),
@@ -275,7 +294,7 @@ def build_history(
         _vocabulary_check(tables, vocabulary, problems)
     if problems:
         raise LedgerError(source, _sorted(problems))
-    return History(**{name: _frame(name, tables.get(name)) for name in SHEETS}, source=source)
+    return History(**{name: _frame(name, tables.get(name)) for name in SHEETS}, source=source, checked=vocabulary)
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
@@ -291,13 +310,25 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     return [p for _, p in sorted(enumerate(problems), key=key)]
 
 
+def _texts(cells: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as the text a user would have typed (see :func:`to_text`)."""
+    out = {}
+    for c in cells.columns:
+        col = cells[c]
+        if pd.api.types.infer_dtype(col, skipna=False) == "string":
+            out[c] = col.str.strip()
+        else:
+            out[c] = col.map(to_text).astype(object)
+    return pd.DataFrame(out, index=cells.index, columns=cells.columns, dtype=object)
+
+
 def _parse_sheet(raw: RawSheet, tables: dict[str, Table], problems: list[Problem]) -> Table | None:
-    rows = [(r, [to_text(c) for c in cells]) for r, cells in raw.rows]
-    rows = [(r, cells) for r, cells in rows if any(cells)]
-    headers = [to_text(h).replace("\ufeff", "") for h in raw.headers]
+    texts = _texts(raw.cells)
+    filled = texts.ne("").to_numpy() if texts.shape[1] else np.zeros((len(texts), 0), bool)
+    nonblank = np.flatnonzero(filled.any(axis=1))
     name = SHEET_BY_NAME.get(normalise_name(raw.label))
     if name is None:
-        if not rows and not any(headers):
+        if not len(nonblank):
             return None  # a blank sheet (Excel's default "Sheet1") holds nothing to lose
         problems.append(Problem(
             raw.file, raw.label, None, None, f"unknown sheet {raw.label!r}{did_you_mean(normalise_name(raw.label), SHEET_BY_NAME)}",
@@ -305,26 +336,28 @@ def _parse_sheet(raw: RawSheet, tables: dict[str, Table], problems: list[Problem
         ))
         return None
     spec = SPEC[name]
-    table = Table(name, raw.file, raw.label, {}, [r for r, _ in rows], {})
+    table = Table(name, raw.file, raw.label, {}, [], {})
     if name in tables:
         problems.append(table.problem(None, None, f"sheet given twice (also as {tables[name].label!r})"))
         return None
-    if not rows and not any(headers):
+    if not len(nonblank):
         for col in spec.columns:
             table.data[col.name] = []
         return table
 
-    width = max([len(headers), *(len(c) for _, c in rows)])
-    headers = headers + [""] * (width - len(headers))
-    position: dict[str, int] = {}
     known = COLUMN_BY_NAME[name]
+    at = _find_header(texts, nonblank, raw, table, problems)
+    headers = [h.replace("\ufeff", "").strip() for h in texts.iloc[at]]
+    data = texts.iloc[nonblank[nonblank > at]]
+    table.rows = data.index.tolist()
+    position: dict[str, int] = {}
     for i, header in enumerate(headers):
         if not header:
-            filled = [r for r, cells in rows if i < len(cells) and cells[i]]
-            if filled:
+            empty = data.iloc[:, i].eq("").to_numpy() if len(data) else np.ones(0, bool)
+            if not empty.all():
                 letter = _column_letter(i)
                 problems.append(table.problem(
-                    None, f"#{letter}", f"column {letter} has values (rows {_rows(filled)}) but no header",
+                    None, f"#{letter}", f"column {letter} has values (rows {_rows(data.index[~empty].tolist())}) but no header",
                     f"a header from {', '.join(spec.column_names)}",
                 ))
             continue
@@ -351,25 +384,118 @@ def _parse_sheet(raw: RawSheet, tables: dict[str, Table], problems: list[Problem
     for col in spec.columns:
         if col.name not in position:
             if not col.required:
-                table.data[col.name] = [col.default] * len(rows)
+                table.data[col.name] = [col.default] * len(data)
             continue
-        i, parse, values = position[col.name], PARSERS[col.type], []
-        for r, cells in rows:
-            text = cells[i] if i < len(cells) else ""
-            if not text:
-                if col.required:
-                    problems.append(table.problem(r, col.name, "empty cell in a required column", _expected(col)))
-                    values.append(BAD)
-                else:
-                    values.append(col.default)
-                continue
-            try:
-                values.append(parse(text))
-            except CellError as exc:
-                problems.append(table.problem(r, col.name, exc.message, exc.expected))
-                values.append(BAD)
-        table.data[col.name] = values
+        i = position[col.name]
+        if raw.formats is not None and col.name in ID_COLUMNS:
+            _restore_zeros(raw, table, col.name, i, data, problems)
+        for r, c in raw.formulas:
+            if c == i and r in data.index and data.at[r, i] == "":
+                problems.append(table.problem(
+                    r, col.name, "a formula with no saved value (the file was not saved by Excel after the formula was written)",
+                    "open and save the workbook in Excel, or paste the values"))
+                data.at[r, i] = "\0formula"
+        table.data[col.name] = _parse_column(table, col, data.iloc[:, i], problems)
     return table
+
+
+#: Columns holding ids that a number cell would strip of their leading zeros.
+ID_COLUMNS = frozenset({"unit_id", "item_id"})
+
+
+def _restore_zeros(raw: RawSheet, table: Table, column: str, i: int, data: pd.DataFrame, problems: list[Problem]) -> None:
+    """Pad ids typed into number cells as their cell format shows them (``000`` → ``001``).
+
+    Where the format does not say how many digits an id has, warn: the
+    zeros, if there were any, are gone.
+    """
+    padded, unknown = {}, []
+    for (r, c), fmt in raw.formats.items():
+        if c != i or r not in data.index:
+            continue
+        digits = re.fullmatch(r"0+", fmt.strip('"'))
+        if digits and len(fmt) > 1:
+            padded[r] = data.at[r, i].zfill(len(digits.group(0)))
+        else:
+            unknown.append(r)
+    for r, text in padded.items():
+        data.at[r, i] = text
+    if unknown:
+        warn(table.file, table.label, column,
+             f"ids stored as numbers in rows {_rows(sorted(unknown))} (cell format without digits); leading zeros, "
+             "if any, were lost before simsuite read them: format the column as text and retype the ids")
+
+
+def _parse_column(table: Table, col, texts: pd.Series, problems: list[Problem]) -> list[Any]:
+    """Parse a column once per distinct text, so a large ledger costs one dict look-up a cell."""
+    parse = PARSERS[col.type]
+    values = texts.to_numpy(dtype=object)
+    cache: dict[str, Any] = {}
+    failed: dict[str, CellError] = {}
+    for text in pd.unique(values):
+        if text == "":
+            cache[text] = BAD if col.required else col.default
+        elif text == "\0formula":
+            cache[text] = BAD
+        else:
+            try:
+                cache[text] = parse(text)
+            except CellError as exc:
+                cache[text] = BAD
+                failed[text] = exc
+    if failed or (col.required and "" in cache):
+        for r, text in zip(texts.index, values):
+            if text == "" and col.required:
+                problems.append(table.problem(r, col.name, "empty cell in a required column", _expected(col)))
+            elif text in failed:
+                problems.append(table.problem(r, col.name, failed[text].message, failed[text].expected))
+    return [cache[text] for text in values]
+
+
+def _find_header(texts: pd.DataFrame, nonblank: np.ndarray, raw: RawSheet, table: Table,
+                 problems: list[Problem]) -> int:
+    """Position of the header row: the first non-blank row, unless that row is
+    a title or the top half of a two-row (merged) header, which is an error
+    that says so; the column names below it are then used to go on checking."""
+    known = COLUMN_BY_NAME[table.name]
+    spec = SPEC[table.name]
+
+    def names(pos: int) -> int:
+        return sum(normalise_name(t) in known for t in texts.iloc[pos] if t)
+
+    first = int(nonblank[0])
+    first_row = int(texts.index[first])
+    merged = [m for m in raw.merged if m[0] <= first_row <= m[2] and m[3] > m[1]]
+    best = first
+    if names(first) < min(2, len(spec.columns)):
+        for pos in nonblank[1:6]:
+            if names(int(pos)) >= max(2, names(first) + 1):
+                best = int(pos)
+                break
+    if best != first:
+        header_row = int(texts.index[best])
+        above = [int(texts.index[p]) for p in nonblank if p < best]
+        cells = [t for t in texts.iloc[first] if t]
+        if len(cells) == 1 and not merged:
+            message = (f"row {first_row} holds a title ({cells[0]!r}) above the header in row {header_row}: "
+                       "delete the title row so that the column names are the first row")
+        else:
+            message = (f"the header spans rows {_rows(above + [header_row])} (a merged or two-row header): "
+                       f"the column names of row {header_row} are used; put one header row of column names and "
+                       "unmerge the cells above it")
+        problems.append(table.problem(first_row, None, message, "one header row of column names, as in the template"))
+        return best
+    if merged:
+        spans = ", ".join(_range_name(m) for m in merged)
+        problems.append(table.problem(
+            first_row, None, f"merged header cells {spans}: each column needs its own header cell",
+            "one header row of column names, no merged cells"))
+    return first
+
+
+def _range_name(m: tuple[int, int, int, int]) -> str:
+    r0, c0, r1, c1 = m
+    return f"{_column_letter(c0)}{r0}:{_column_letter(c1)}{r1}"
 
 
 def _expected(col) -> str:
@@ -513,8 +639,16 @@ def _vocabulary_check(tables: dict[str, Table], vocab: Vocabulary, problems: lis
     outlet_of = _resolver(vocab.outlets, vocab.outlet_names)
     section_of = {o: _resolver(secs, secs) for o, secs in vocab.outlets.items()}
 
+    resolved_pairs: dict[tuple[str, str], tuple[str | None, str | None, str]] = {}
+
     def pair(outlet: str, section: str) -> tuple[str | None, str | None, str]:
-        """Resolved (outlet, section) and a message when either is unknown."""
+        """Resolved (outlet, section) and a message when either is unknown (worked out once per pair)."""
+        key = (outlet, section)
+        if key not in resolved_pairs:
+            resolved_pairs[key] = resolve_pair(outlet, section)
+        return resolved_pairs[key]
+
+    def resolve_pair(outlet: str, section: str) -> tuple[str | None, str | None, str]:
         o = outlet_of(outlet)
         if o is None:
             hint = did_you_mean(outlet, [*vocab.outlets, *vocab.outlet_names.values()])
@@ -529,8 +663,9 @@ def _vocabulary_check(tables: dict[str, Table], vocab: Vocabulary, problems: lis
     outlets_expected = f"one of {', '.join(vocab.outlets)}"
     adoptions = tables.get("adoptions")
     if adoptions is not None and "outlet" in adoptions.data:
+        sections = adoptions.data.get("section") or [BAD] * len(adoptions.rows)
         for pos, row, (outlet,) in adoptions.records("outlet"):
-            section = adoptions.data.get("section", [BAD] * len(adoptions.rows))[pos]
+            section = sections[pos]
             o, s, message = pair(outlet, section if section is not BAD else "")
             if o is None:
                 problems.append(adoptions.problem(row, "outlet", message, outlets_expected))
