@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -148,17 +149,33 @@ _PAIR = re.compile(r"[:：]")
 DATE_EXPECTED = "a date YYYY-MM-DD"
 
 
+#: Dashes and slashes a Chinese input method types in dates, as ASCII (full-width digits are NFKC's job).
+_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−﹣－"})
+#: Excel counts days from 1899-12-30 (its day 60, 1900-02-29, never was); serials 61 and up are exact.
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL = re.compile(r"^(\d{2,6})(?:\.\d+)?$")
+
+
 def parse_date(text: str) -> pd.Timestamp:
+    """A date as Chinese offices type it: ISO, 年月日, full-width digits and
+    dashes, or the day number Excel shows when a date cell lost its format."""
+    written, text = text, unicodedata.normalize("NFKC", text).translate(_DASHES)
+    serial = _SERIAL.match(text)
+    if serial:
+        days = int(serial.group(1))
+        if not 61 <= days <= 109_572:  # 1900-03-01 … 2199-12-31
+            raise CellError(f"not a date: {written!r} (as an Excel day number it is outside 1900–2199)", DATE_EXPECTED)
+        return pd.Timestamp(_EXCEL_EPOCH + dt.timedelta(days=days))
     m = _DATE.match(text)
     if not m:
-        raise CellError(f"not a date: {text!r}", DATE_EXPECTED)
+        raise CellError(f"not a date: {written!r}", DATE_EXPECTED)
     y, mo, d = (int(g) for g in m.groups())
     try:
         day = dt.date(y, mo, d)
     except ValueError:
-        raise CellError(f"no such day: {text!r}", DATE_EXPECTED) from None
+        raise CellError(f"no such day: {written!r}", DATE_EXPECTED) from None
     if not 1900 <= y <= 2199:
-        raise CellError(f"year {y} out of range: {text!r}", "a year between 1900 and 2199")
+        raise CellError(f"year {y} out of range: {written!r}", "a year between 1900 and 2199")
     return pd.Timestamp(day)
 
 
@@ -210,6 +227,10 @@ def parse_quality(text: str) -> float:
     return value
 
 
+#: The largest count one event row may give: no unit seconds 100 staff or is late 100 times in one row.
+MAX_COUNT = 100
+
+
 def parse_count(text: str) -> int:
     m = re.fullmatch(r"[+]?(\d+)(?:\.0*)?", text)
     if not m:
@@ -217,6 +238,8 @@ def parse_count(text: str) -> int:
     value = int(m.group(1))
     if value < 1:
         raise CellError(f"count {value} is below 1", "a whole number ≥ 1")
+    if value > MAX_COUNT:
+        raise CellError(f"count {value:,} is implausible for one row", f"a whole number from 1 to {MAX_COUNT}")
     return value
 
 
@@ -289,9 +312,14 @@ def build_history(
                     folder_file or source, name, None, None, "required sheet is missing",
                     f"a sheet named {name}" + (f" or {SPEC[name].aliases[0]}" if SPEC[name].aliases else ""),
                 ))
+    units = tables.get("units")
+    if units is not None and not units.rows:
+        problems.append(units.problem(None, None, "the ledger lists no units, so there is nothing to score",
+                                      "one row per assessed unit"))
     _cross_check(tables, problems)
     if vocabulary is not None:
         _vocabulary_check(tables, vocabulary, problems)
+    _repeated_rows(tables, problems)
     if problems:
         raise LedgerError(source, _sorted(problems))
     return History(**{name: _frame(name, tables.get(name)) for name in SHEETS}, source=source, checked=vocabulary)
@@ -573,6 +601,13 @@ def _cross_check(tables: dict[str, Table], problems: list[Problem]) -> None:
                     row, "item_id", f"unknown item {item!r}{did_you_mean(item, item_ids)}", "an item_id of the items sheet"))
             elif dates[pos] is ITEM_DATE:  # an empty date means the item's own date
                 dates[pos] = items.data["date"][item_ids[item]] if "date" in items.data else BAD
+            elif dates[pos] is not BAD and "date" in items.data:
+                item_date = items.data["date"][item_ids[item]]
+                if item_date is not BAD and dates[pos] < item_date:
+                    problems.append(table.problem(
+                        row, "date", f"{dates[pos]:%Y-%m-%d} is before item {item!r} was submitted "
+                        f"({item_date:%Y-%m-%d}, items row {items.rows[item_ids[item]]})",
+                        "a date on or after the item's date, or empty for the item's date"))
 
     checklist = tables.get("checklist")
     if checklist is not None and "period" in checklist.data:
@@ -584,6 +619,45 @@ def _cross_check(tables: dict[str, Table], problems: list[Problem]) -> None:
                     "one row per unit, line and period"))
             else:
                 first[key] = row
+
+
+#: Rows that repeat an earlier row exactly. A repeated adoption is an error: an
+#: item is published once in a section, so the copy can only be a pasted row,
+#: which would count twice. Two leaders of one level may both write on an
+#: item, and a unit may be late twice on one day, so repeated instruction and
+#: event rows are counted as given, with a warning listing them.
+REPEATS = {
+    "adoptions": (("item_id", "outlet", "section", "date"), True),
+    "instructions": (("item_id", "level", "kind", "date"), False),
+    "unit_events": (("unit_id", "date", "kind", "count"), False),
+}
+
+
+def _repeated_rows(tables: dict[str, Table], problems: list[Problem]) -> None:
+    for name, (columns, is_error) in REPEATS.items():
+        table = tables.get(name)
+        if table is None:
+            continue
+        first: dict[tuple, int] = {}
+        repeats: list[tuple[int, int]] = []
+        for _, row, key in table.records(*columns):
+            if key in first:
+                repeats.append((row, first[key]))
+            else:
+                first[key] = row
+        if not repeats:
+            continue
+        if is_error:
+            for row, earlier in repeats:
+                problems.append(table.problem(
+                    row, None, f"the same adoption as row {earlier} (same item, outlet, section and date): "
+                    "a copied row would count twice", "each adoption once"))
+        else:
+            listed = ", ".join(f"row {r} = row {e}" for r, e in repeats[:10]) + (" …" if len(repeats) > 10 else "")
+            warn(table.file, table.label, None,
+                 f"{len(repeats)} row{'s' if len(repeats) > 1 else ''} repeat an earlier row exactly ({listed}; "
+                 f"same {', '.join(columns)}); each is counted — delete the copies unless they record separate "
+                 f"{'instructions' if name == 'instructions' else 'events'}")
 
 
 def _unique(table: Table, column: str, problems: list[Problem]) -> dict[str, int]:

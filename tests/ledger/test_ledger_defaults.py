@@ -49,13 +49,17 @@ def test_blank_optional_cells_in_a_file_take_defaults(tmp_path, make_workbook):
 @pytest.mark.parametrize("text, expected", [
     ("2018-01-02", "2018-01-02"), ("2018/1/2", "2018-01-02"), ("2018.01.02", "2018-01-02"),
     ("2018年1月2日", "2018-01-02"), ("2018-01-02 00:00:00", "2018-01-02"), ("2018-01-02T13:45", "2018-01-02"),
+    # full-width digits and dashes, as a Chinese input method types them
+    ("２０１８－０１－０２", "2018-01-02"), ("2018—1—2", "2018-01-02"), ("２０１８年１月２日", "2018-01-02"),
+    # Excel's day number of a date cell that lost its format: 2018-01-01 is day 43101
+    ("43102", "2018-01-02"), ("43102.75", "2018-01-02"), (43102, "2018-01-02"), (43102.0, "2018-01-02"),
 ])
 def test_date_spellings(text, expected):
     h = history_from_records(UNITS, [dict(ITEM, date=text)])
     assert h.items["date"].tolist() == [pd.Timestamp(expected)]
 
 
-@pytest.mark.parametrize("text", ["02/01/2018", "20180102", "2018-1", "0218-01-02", "43102"])
+@pytest.mark.parametrize("text", ["02/01/2018", "20180102", "2018-1", "0218-01-02", "60", "109573", "２０１８－１"])
 def test_not_dates(text):
     with pytest.raises(LedgerError) as info:
         history_from_records(UNITS, [dict(ITEM, date=text)])
