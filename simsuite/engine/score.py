@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from ..ledger import History, read_history
+from ..ledger import History, LedgerError, LedgerWarning, Problem, read_history
 from .batch import Batch, compile_histories
 from .context import Context
 from .outcome import Outcome
@@ -36,9 +37,35 @@ def score_histories(rulebook, history, year: int | None = None):
     histories = as_histories(rulebook, history)
     if year is None:
         year = infer_year(rulebook, histories[0].items["date"])
+    if len(histories) == 1:
+        check_year(rulebook, histories[0], year)
     batch = compile_histories(histories, rulebook.calendar(year), rulebook.groups, rulebook.pairs,
                               rulebook.checklist_lines)
     return scores_of_batch(rulebook, batch)
+
+
+def check_year(rulebook, history: History, year: int) -> None:
+    """Refuse a year that holds none of a ledger's items, naming the years it
+    covers; warn when the year holds fewer than half of them."""
+    cal = rulebook.calendar(year)
+    dates = history.items["date"]
+    years = dates.dt.year + ((cal.first_month != 1) & (dates.dt.month >= cal.first_month)).astype(int)
+    counts = years.value_counts().sort_index()
+    inside = int(counts.get(year, 0))
+    covers = ", ".join(f"{y} ({n} item{'s' if n != 1 else ''})" for y, n in counts.items())
+    period = f"{year} ({cal.describe()})"
+    if not len(dates):
+        raise LedgerError(history.source, [Problem(history.source, "items", None, None,
+                                                   "the ledger has no items, so there is nothing to score")])
+    if inside == 0:
+        raise LedgerError(history.source, [Problem(
+            history.source, "items", None, "date",
+            f"none of the ledger's {len(dates)} items fall in the assessment year {period}; the ledger covers {covers}",
+            "--year set to a year the ledger covers")])
+    if inside * 2 < len(dates):
+        warnings.warn(LedgerWarning(
+            f"{history.source}: only {inside} of the ledger's {len(dates)} items fall in the assessment year "
+            f"{period}; the ledger covers {covers}; check --year"), stacklevel=3)
 
 
 def scores_of_batch(rulebook, batch: Batch):

@@ -8,7 +8,7 @@ problem. The accepted Chinese sheet names, headers and values are listed in
 """
 
 from .codes import EVENT_KINDS, INSTRUCTION_KINDS, INSTRUCTION_LEVELS, ITEM_KINDS
-from .errors import LedgerError, Problem
+from .errors import LedgerError, LedgerWarning, Problem
 from .history import History, Vocabulary, empty_table
 from .read import history_from_records, read_history
 from .schema import SHEETS
@@ -22,6 +22,7 @@ __all__ = [
     "SHEETS",
     "History",
     "LedgerError",
+    "LedgerWarning",
     "Problem",
     "Vocabulary",
     "empty_table",

@@ -621,20 +621,21 @@ def _cross_check(tables: dict[str, Table], problems: list[Problem]) -> None:
                 first[key] = row
 
 
-#: Rows that repeat an earlier row exactly. A repeated adoption is an error: an
-#: item is published once in a section, so the copy can only be a pasted row,
-#: which would count twice. Two leaders of one level may both write on an
-#: item, and a unit may be late twice on one day, so repeated instruction and
-#: event rows are counted as given, with a warning listing them.
+#: Rows that repeat an earlier row exactly. A repeated adoption or instruction
+#: is an error: an item is published once in a section, and a leader's
+#: instruction is recorded once, so an identical row can only be a pasted copy,
+#: and it would count twice (one copied Ningxia instruction moves a unit from
+#: 36 to 46 points). A unit can be late twice on one day, so a repeated event
+#: row is counted as given, with a warning listing it.
 REPEATS = {
-    "adoptions": (("item_id", "outlet", "section", "date"), True),
-    "instructions": (("item_id", "level", "kind", "date"), False),
-    "unit_events": (("unit_id", "date", "kind", "count"), False),
+    "adoptions": (("item_id", "outlet", "section", "date"), "adoption"),
+    "instructions": (("item_id", "level", "kind", "date"), "instruction"),
+    "unit_events": (("unit_id", "date", "kind", "count"), None),
 }
 
 
 def _repeated_rows(tables: dict[str, Table], problems: list[Problem]) -> None:
-    for name, (columns, is_error) in REPEATS.items():
+    for name, (columns, what) in REPEATS.items():
         table = tables.get(name)
         if table is None:
             continue
@@ -647,17 +648,17 @@ def _repeated_rows(tables: dict[str, Table], problems: list[Problem]) -> None:
                 first[key] = row
         if not repeats:
             continue
-        if is_error:
+        if what:
             for row, earlier in repeats:
                 problems.append(table.problem(
-                    row, None, f"the same adoption as row {earlier} (same item, outlet, section and date): "
-                    "a copied row would count twice", "each adoption once"))
+                    row, None, f"the same {what} as row {earlier} (same {', '.join(columns)}): "
+                    "a copied row would count twice", f"each {what} once"))
         else:
             listed = ", ".join(f"row {r} = row {e}" for r, e in repeats[:10]) + (" …" if len(repeats) > 10 else "")
             warn(table.file, table.label, None,
                  f"{len(repeats)} row{'s' if len(repeats) > 1 else ''} repeat an earlier row exactly ({listed}; "
-                 f"same {', '.join(columns)}); each is counted — delete the copies unless they record separate "
-                 f"{'instructions' if name == 'instructions' else 'events'}")
+                 f"same {', '.join(columns)}); each is counted: delete the copies unless they record separate "
+                 "events, or give one row with the count")
 
 
 def _unique(table: Table, column: str, problems: list[Problem]) -> dict[str, int]:

@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import re
+import warnings
 import zipfile
 from xml.etree import ElementTree
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from .errors import LedgerError, Problem
+from .errors import LedgerError, LedgerWarning, Problem
 from .history import History, Vocabulary
 from .parse import ID_COLUMNS, RawSheet, build_history, to_text
 from .schema import COLUMN_BY_NAME, SHEET_BY_NAME, SHEETS, normalise_name
@@ -40,6 +41,11 @@ def read_history(path: str | Path, vocabulary: Vocabulary | None = None) -> Hist
         sheets, problems, encodings = _read_folder(path)
         history = build_history(sheets, source, vocabulary, problems)
         history.encodings = encodings
+        other = {e for e in encodings.values() if e != "UTF-8"}
+        if other:
+            files = ", ".join(f"{Path(f).name}: {e}" for f, e in encodings.items() if e != "UTF-8")
+            warnings.warn(LedgerWarning(f"{source}: read as {files} (Chinese text should look right below; "
+                                        "if not, save the files as “CSV UTF-8”)"), stacklevel=2)
         return history
     if not path.exists():
         raise LedgerError(source, [Problem(source, None, None, None, "no such file or folder", EXPECTED_SOURCE)])

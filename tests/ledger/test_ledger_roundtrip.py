@@ -129,10 +129,13 @@ def histories(draw):
             item = draw(st.sampled_from(item_ids))
             instructions.append({"item_id": item, "level": draw(st.sampled_from(INSTRUCTION_LEVELS)),
                                  "kind": draw(st.sampled_from(INSTRUCTION_KINDS)), "date": on_or_after(item)})
-    seen = set()  # a repeated adoption is an error too
+    seen = set()  # a repeated adoption or instruction is an error too
     adoptions = [a for a in adoptions
                  if (k := (a["item_id"], a["outlet"], a["section"], a["date"] or item_date[a["item_id"]])) not in seen
                  and not seen.add(k)]
+    instructions = [a for a in instructions
+                    if (k := (a["item_id"], a["level"], a["kind"], a["date"] or item_date[a["item_id"]])) not in seen
+                    and not seen.add(k)]
     events = [{"unit_id": draw(st.sampled_from(unit_ids)), "date": draw(_dates),
                "kind": draw(st.sampled_from(EVENT_KINDS)), "count": draw(st.integers(1, 5))}
               for _ in range(draw(st.integers(0, 3)))]
