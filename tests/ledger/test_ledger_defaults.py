@@ -72,11 +72,12 @@ def test_every_alias_of_every_code_is_accepted():
             h = history_from_records(UNITS, [dict(ITEM, kind=alias)])
             assert h.items["kind"].tolist() == [kind]
     for level, aliases in codes.INSTRUCTION_LEVEL_ALIASES.items():
-        rows = [{"item_id": "a", "level": a, "kind": "read"} for a in aliases]
+        # one day apart: the same instruction twice is refused as a copied row
+        rows = [{"item_id": "a", "level": a, "kind": "read", "date": f"2018-04-{i + 1:02d}"} for i, a in enumerate(aliases)]
         h = history_from_records(UNITS, [ITEM], instructions=rows)
         assert set(h.instructions["level"]) == {level}
     for kind, aliases in codes.INSTRUCTION_KIND_ALIASES.items():
-        rows = [{"item_id": "a", "level": "city", "kind": a} for a in aliases]
+        rows = [{"item_id": "a", "level": "city", "kind": a, "date": f"2018-04-{i + 1:02d}"} for i, a in enumerate(aliases)]
         assert set(history_from_records(UNITS, [ITEM], instructions=rows).instructions["kind"]) == {kind}
     for kind, aliases in codes.EVENT_KIND_ALIASES.items():
         rows = [{"unit_id": "1", "date": "2018-01-01", "kind": a} for a in aliases]
