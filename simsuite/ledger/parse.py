@@ -374,8 +374,7 @@ def _parse_sheet(raw: RawSheet, tables: dict[str, Table], problems: list[Problem
         return table
 
     known = COLUMN_BY_NAME[name]
-    at = _find_header(texts, nonblank, raw, table, problems)
-    headers = [h.replace("\ufeff", "").strip() for h in texts.iloc[at]]
+    at, headers = _find_header(texts, nonblank, raw, table, problems)
     data = texts.iloc[nonblank[nonblank > at]]
     table.rows = data.index.tolist()
     position: dict[str, int] = {}
@@ -481,44 +480,54 @@ def _parse_column(table: Table, col, texts: pd.Series, problems: list[Problem]) 
 
 
 def _find_header(texts: pd.DataFrame, nonblank: np.ndarray, raw: RawSheet, table: Table,
-                 problems: list[Problem]) -> int:
-    """Position of the header row: the first non-blank row, unless that row is
-    a title or the top half of a two-row (merged) header, which is an error
-    that says so; the column names below it are then used to go on checking."""
-    known = COLUMN_BY_NAME[table.name]
-    spec = SPEC[table.name]
+                 problems: list[Problem]) -> tuple[int, list[str]]:
+    """Position of the (last) header row and the column names.
 
-    def names(pos: int) -> int:
-        return sum(normalise_name(t) in known for t in texts.iloc[pos] if t)
+    The header is the first non-blank row, unless that row is a title above
+    the header or the top half of a two-row (merged) header. Both are errors
+    that say so; the column names found are then used to go on checking.
+    """
+    known = COLUMN_BY_NAME[table.name]
+
+    def cells(pos: int) -> list[str]:
+        return [t.replace("\ufeff", "").strip() for t in texts.iloc[pos]]
+
+    def is_name(text: str) -> bool:
+        return normalise_name(text) in known
 
     first = int(nonblank[0])
     first_row = int(texts.index[first])
+    top = cells(first)
     merged = [m for m in raw.merged if m[0] <= first_row <= m[2] and m[3] > m[1]]
-    best = first
-    if names(first) < min(2, len(spec.columns)):
+    filled = [t for t in top if t]
+    if len(filled) == 1 and not is_name(filled[0]):  # a title, e.g. 2021年度信息报送台账
         for pos in nonblank[1:6]:
-            if names(int(pos)) >= max(2, names(first) + 1):
-                best = int(pos)
-                break
-    if best != first:
-        header_row = int(texts.index[best])
-        above = [int(texts.index[p]) for p in nonblank if p < best]
-        cells = [t for t in texts.iloc[first] if t]
-        if len(cells) == 1 and not merged:
-            message = (f"row {first_row} holds a title ({cells[0]!r}) above the header in row {header_row}: "
-                       "delete the title row so that the column names are the first row")
-        else:
-            message = (f"the header spans rows {_rows(above + [header_row])} (a merged or two-row header): "
-                       f"the column names of row {header_row} are used; put one header row of column names and "
-                       "unmerge the cells above it")
-        problems.append(table.problem(first_row, None, message, "one header row of column names, as in the template"))
-        return best
+            if sum(map(is_name, cells(int(pos)))) >= 2:
+                row = int(texts.index[pos])
+                problems.append(table.problem(
+                    first_row, None, f"row {first_row} holds a title ({filled[0]!r}) above the header in row {row}: "
+                    "delete the title row so that the column names are the first row",
+                    "one header row of column names, as in the template"))
+                return int(pos), cells(int(pos))
+    if len(nonblank) > 1:
+        second = int(nonblank[1])
+        below = cells(second)
+        names_below = [i for i, t in enumerate(below) if t]
+        if names_below and all(is_name(below[i]) for i in names_below) and \
+                any(i >= len(top) or not is_name(top[i]) for i in names_below):
+            row = int(texts.index[second])
+            problems.append(table.problem(
+                first_row, None, f"the header spans rows {first_row}, {row} (a merged or two-row header): "
+                "give each column one header cell, all in one row",
+                "one header row of column names, no merged cells"))
+            combined = [b if is_name(b) else t for t, b in zip(top + [""] * len(below), below)]
+            return second, combined
     if merged:
         spans = ", ".join(_range_name(m) for m in merged)
         problems.append(table.problem(
             first_row, None, f"merged header cells {spans}: each column needs its own header cell",
             "one header row of column names, no merged cells"))
-    return first
+    return first, top
 
 
 def _range_name(m: tuple[int, int, int, int]) -> str:
