@@ -35,6 +35,10 @@ def score_histories(rulebook, history, year: int | None = None):
     from .rulebook import infer_year
 
     histories = as_histories(rulebook, history)
+    if len(histories) == 1 and not len(histories[0].items):
+        source = histories[0].source
+        raise LedgerError(source, [Problem(source, "items", None, None,
+                                           "the ledger has no items, so there is nothing to score")])
     if year is None:
         year = infer_year(rulebook, histories[0].items["date"])
     if len(histories) == 1:
@@ -54,9 +58,6 @@ def check_year(rulebook, history: History, year: int) -> None:
     inside = int(counts.get(year, 0))
     covers = ", ".join(f"{y} ({n} item{'s' if n != 1 else ''})" for y, n in counts.items())
     period = f"{year} ({cal.describe()})"
-    if not len(dates):
-        raise LedgerError(history.source, [Problem(history.source, "items", None, None,
-                                                   "the ledger has no items, so there is nothing to score")])
     if inside == 0:
         raise LedgerError(history.source, [Problem(
             history.source, "items", None, "date",
