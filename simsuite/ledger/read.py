@@ -78,7 +78,7 @@ def _read_workbook(path: Path) -> list[RawSheet]:
     details = None
     for raw in sheets:
         numeric = _numeric_id_cells(raw)
-        if not numeric and raw.label not in formulas:
+        if not numeric and raw.label not in formulas and "*" not in formulas:
             continue
         if details is None:
             import openpyxl
@@ -128,16 +128,20 @@ def _sheets_with_formulas(path: Path) -> set[str]:
         holding = {n for n in parts if re.search(rb"<(?:\w+:)?f[ >/]", z.read(n))}
         if not holding:
             return set()
-        ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-              "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
-        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-        target = {r.get("Id"): "xl/" + r.get("Target", "").lstrip("/").removeprefix("xl/") for r in rels}
-        book = ElementTree.fromstring(z.read("xl/workbook.xml"))
-        names = set()
-        for sheet in book.iter(f"{{{ns['m']}}}sheet"):
-            if target.get(sheet.get(f"{{{ns['r']}}}id")) in holding:
-                names.add(sheet.get("name"))
-        return names
+        try:
+            return _sheet_names(z, holding)
+        except (KeyError, ElementTree.ParseError):  # parts named unusually: look at every sheet
+            return {"*"}
+
+
+def _sheet_names(z: zipfile.ZipFile, parts: set[str]) -> set[str]:
+    """The names of the sheets stored in the given parts of a workbook."""
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    target = {r.get("Id"): "xl/" + r.get("Target", "").lstrip("/").removeprefix("xl/") for r in rels}
+    book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    return {sheet.get("name") for sheet in book.iter(f"{main}sheet") if target.get(sheet.get(rel_id)) in parts}
 
 
 #: Text files a folder may hold a sheet in: CSV, or tab-separated "Unicode text".

@@ -197,3 +197,17 @@ def test_a_clean_example_loads_without_warnings():
         for folder in sorted((ROOT / "data" / "examples").iterdir()):
             if folder.is_dir():
                 read_history(folder)
+
+
+def test_scoring_a_ledger_checks_it_against_the_rulebook_once(monkeypatch):
+    from simsuite.ledger import parse
+
+    calls = []
+    check = parse._vocabulary_check
+    monkeypatch.setattr(parse, "_vocabulary_check", lambda *a: calls.append(1) or check(*a))
+    simsuite.score(RB, NINGXIA)
+    assert len(calls) == 1  # while reading; scoring the checked history does not check it again
+    h = read_history(NINGXIA)  # read without a rulebook: checked when first scored, then never again
+    simsuite.score(RB, h)
+    simsuite.score(RB, h)
+    assert len(calls) == 2
