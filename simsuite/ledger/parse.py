@@ -87,7 +87,7 @@ class Table:
         cols = [self.data[c] for c in columns if c in self.data]
         if len(cols) < len(columns):
             return
-        if not any(any(v is BAD for v in c) for c in cols):
+        if not any(BAD in c for c in cols):  # the common case, compared in C
             yield from zip(range(len(self.rows)), self.rows, zip(*cols))
             return
         for pos, row in enumerate(self.rows):
@@ -342,11 +342,11 @@ def _texts(cells: pd.DataFrame) -> pd.DataFrame:
     """Every cell as the text a user would have typed (see :func:`to_text`)."""
     out = {}
     for c in cells.columns:
-        col = cells[c]
-        if pd.api.types.infer_dtype(col, skipna=False) == "string":
-            out[c] = col.str.strip()
+        values = cells[c].to_numpy(dtype=object)
+        if pd.api.types.infer_dtype(values, skipna=False) == "string":
+            out[c] = [v.strip() for v in values]  # a CSV's cells: four times faster than .str.strip()
         else:
-            out[c] = col.map(to_text).astype(object)
+            out[c] = [to_text(v) for v in values]
     return pd.DataFrame(out, index=cells.index, columns=cells.columns, dtype=object)
 
 
@@ -604,19 +604,21 @@ def _cross_check(tables: dict[str, Table], problems: list[Problem]) -> None:
         dates = table.data.setdefault("date", [ITEM_DATE] * len(table.rows))
         if item_ids is None:
             continue
+        item_dates = items.data.get("date") or [BAD] * len(items.rows)
         for pos, row, (item,) in table.records("item_id"):
-            if item not in item_ids:
+            at = item_ids.get(item)
+            if at is None:
                 problems.append(table.problem(
                     row, "item_id", f"unknown item {item!r}{did_you_mean(item, item_ids)}", "an item_id of the items sheet"))
-            elif dates[pos] is ITEM_DATE:  # an empty date means the item's own date
-                dates[pos] = items.data["date"][item_ids[item]] if "date" in items.data else BAD
-            elif dates[pos] is not BAD and "date" in items.data:
-                item_date = items.data["date"][item_ids[item]]
-                if item_date is not BAD and dates[pos] < item_date:
-                    problems.append(table.problem(
-                        row, "date", f"{dates[pos]:%Y-%m-%d} is before item {item!r} was submitted "
-                        f"({item_date:%Y-%m-%d}, items row {items.rows[item_ids[item]]})",
-                        "a date on or after the item's date, or empty for the item's date"))
+                continue
+            date, item_date = dates[pos], item_dates[at]
+            if date is ITEM_DATE:  # an empty date means the item's own date
+                dates[pos] = item_date
+            elif date is not item_date and date is not BAD and item_date is not BAD and date < item_date:
+                problems.append(table.problem(
+                    row, "date", f"{date:%Y-%m-%d} is before item {item!r} was submitted "
+                    f"({item_date:%Y-%m-%d}, items row {items.rows[at]})",
+                    "a date on or after the item's date, or empty for the item's date"))
 
     checklist = tables.get("checklist")
     if checklist is not None and "period" in checklist.data:
@@ -648,13 +650,7 @@ def _repeated_rows(tables: dict[str, Table], problems: list[Problem]) -> None:
         table = tables.get(name)
         if table is None:
             continue
-        first: dict[tuple, int] = {}
-        repeats: list[tuple[int, int]] = []
-        for _, row, key in table.records(*columns):
-            if key in first:
-                repeats.append((row, first[key]))
-            else:
-                first[key] = row
+        repeats = _repeats(table, columns)
         if not repeats:
             continue
         if what:
@@ -668,6 +664,36 @@ def _repeated_rows(tables: dict[str, Table], problems: list[Problem]) -> None:
                  f"{len(repeats)} row{'s' if len(repeats) > 1 else ''} repeat an earlier row exactly ({listed}; "
                  f"same {', '.join(columns)}); each is counted: delete the copies unless they record separate "
                  "events, or give one row with the count")
+
+
+def _repeats(table: Table, columns: Sequence[str]) -> list[tuple[int, int]]:
+    """(row, earlier row) of each row whose ``columns`` repeat an earlier row's.
+
+    Each column is turned into integer codes first (pandas hashes in C), so
+    a sheet of 500,000 rows costs no Python tuple of dates a row.
+    """
+    if not table.rows or any(c not in table.data for c in columns):
+        return []
+    values = [np.asarray(table.data[c] + [None], dtype=object)[:-1] for c in columns]  # + None: never 2-D
+    codes = pd.DataFrame({i: pd.factorize(v)[0] for i, v in enumerate(values)})
+    valid = np.ones(len(codes), bool)
+    for v in values:
+        if any(x is BAD for x in v):
+            valid &= np.fromiter((x is not BAD for x in v), bool, len(v))
+    again = codes.duplicated(keep="first").to_numpy() & valid
+    if not again.any():
+        return []
+    involved = codes.duplicated(keep=False).to_numpy() & valid
+    first: dict[tuple, int] = {}
+    repeats = []
+    matrix = codes.to_numpy()
+    for pos in np.flatnonzero(involved):
+        key = tuple(matrix[pos])
+        if key in first:
+            repeats.append((table.rows[pos], table.rows[first[key]]))
+        else:
+            first[key] = pos
+    return repeats
 
 
 def _unique(table: Table, column: str, problems: list[Problem]) -> dict[str, int]:

@@ -166,9 +166,22 @@ def _read_folder(path: Path) -> tuple[list[RawSheet], list[Problem], dict[str, s
         first = next((line for line in text.splitlines() if line.strip()), "")
         tabs = first.count("\t") > first.count(",")
         encodings[str(file)] = encoding + (", tab-separated" if tabs else "")
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t" if tabs else ","))
-        sheets.append(RawSheet.of_rows(str(file), file.stem, records))
+        sheets.append(_csv_sheet(str(file), file.stem, text, "\t" if tabs else ","))
     return sheets, problems, encodings
+
+
+def _csv_sheet(file: str, label: str, text: str, sep: str) -> RawSheet:
+    """pandas' C reader, every cell as text; Python's csv module for what it
+    refuses (a row longer than the first)."""
+    try:
+        cells = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=object, na_filter=False,
+                            skip_blank_lines=False, engine="c")
+    except pd.errors.EmptyDataError:
+        return RawSheet.of_rows(file, label, [])
+    except pd.errors.ParserError:
+        return RawSheet.of_rows(file, label, list(csv.reader(io.StringIO(text, newline=""), delimiter=sep)))
+    cells.index = pd.RangeIndex(1, len(cells) + 1)
+    return RawSheet(file, label, cells)
 
 
 def decode(data: bytes) -> tuple[str, str]:
