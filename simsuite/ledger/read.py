@@ -86,7 +86,12 @@ def _read_workbook(path: Path) -> list[RawSheet]:
             details = openpyxl.load_workbook(path, read_only=True, data_only=False)
         ws = details[raw.label]
         raw.formats = {}
-        for row in ws.iter_rows():
+        if raw.label in formulas or "*" in formulas:
+            rows = ws.iter_rows()
+        else:  # only the id columns: openpyxl builds no cell for the others
+            columns = [c for _, c in numeric]
+            rows = ws.iter_rows(min_col=min(columns) + 1, max_col=max(columns) + 1)
+        for row in rows:
             for cell in row:
                 if not hasattr(cell, "column"):
                     continue  # an empty cell of a read-only sheet
