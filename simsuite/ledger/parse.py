@@ -345,9 +345,26 @@ def _texts(cells: pd.DataFrame) -> pd.DataFrame:
         values = cells[c].to_numpy(dtype=object)
         if pd.api.types.infer_dtype(values, skipna=False) == "string":
             out[c] = [v.strip() for v in values]  # a CSV's cells: four times faster than .str.strip()
-        else:
-            out[c] = [to_text(v) for v in values]
+        else:  # a workbook's dates, numbers and booleans: each distinct value once
+            try:
+                codes, uniques = pd.factorize(values)
+            except TypeError:  # records may hold lists (co_units), which do not hash
+                out[c] = [to_text(v) for v in values]
+                continue
+            if _merges_bools_and_numbers(values, codes, uniques):  # True == 1, yet reads "true", not "1"
+                out[c] = [to_text(v) for v in values]
+                continue
+            texts = np.array([to_text(u) for u in uniques] + [""], dtype=object)  # code -1 (empty) → ""
+            out[c] = texts[codes].tolist()
     return pd.DataFrame(out, index=cells.index, columns=cells.columns, dtype=object)
+
+
+def _merges_bools_and_numbers(values: np.ndarray, codes: np.ndarray, uniques) -> bool:
+    for k, u in enumerate(uniques):
+        if isinstance(u, (bool, int, float, np.number)) and u in (0, 1):
+            if len({type(v) for v in values[codes == k]}) > 1:
+                return True
+    return False
 
 
 def _parse_sheet(raw: RawSheet, tables: dict[str, Table], problems: list[Problem]) -> Table | None:

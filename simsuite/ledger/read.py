@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 import warnings
 import zipfile
 from xml.etree import ElementTree
@@ -126,11 +125,15 @@ def _numeric_id_cells(raw: RawSheet) -> set[tuple[int, int]]:
     return found
 
 
+#: How a formula element starts in a sheet's XML, with or without a namespace prefix.
+FORMULA_TAGS = (b"<f>", b"<f ", b":f>", b":f ")
+
+
 def _sheets_with_formulas(path: Path) -> set[str]:
     """Names of the sheets whose XML holds a formula (read without openpyxl)."""
     with zipfile.ZipFile(path) as z:
         parts = [n for n in z.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        holding = {n for n in parts if re.search(rb"<(?:\w+:)?f[ >/]", z.read(n))}
+        holding = {n for n, xml in ((n, z.read(n)) for n in parts) if any(tag in xml for tag in FORMULA_TAGS)}
         if not holding:
             return set()
         try:
