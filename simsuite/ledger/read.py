@@ -7,7 +7,9 @@ aliases and report problems in the same words and row numbers.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import gc
 import io
 import warnings
 import zipfile
@@ -25,6 +27,23 @@ from .schema import COLUMN_BY_NAME, SHEET_BY_NAME, SHEETS, normalise_name
 EXPECTED_SOURCE = "an .xlsx workbook or a folder of NAME.csv files"
 
 
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """Pause Python's cycle collector while a ledger's millions of cells are built.
+
+    The loader makes no reference cycles, yet every list it allocates counts
+    toward the next full collection, which walks every live object: on a
+    700,000-row ledger those walks cost a third of the load.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_history(path: str | Path, vocabulary: Vocabulary | None = None) -> History:
     """Load and check a ledger: an ``.xlsx`` workbook or a folder of CSV files.
 
@@ -34,6 +53,11 @@ def read_history(path: str | Path, vocabulary: Vocabulary | None = None) -> Hist
     :class:`LedgerError` listing every problem found; things read as written
     that deserve a look are :class:`LedgerWarning` warnings.
     """
+    with _no_cycle_collection():
+        return _read_history(path, vocabulary)
+
+
+def _read_history(path: str | Path, vocabulary: Vocabulary | None = None) -> History:
     path = Path(path)
     source = str(path)
     if path.is_dir():
