@@ -3,7 +3,8 @@
 A ledger is an ``.xlsx`` workbook or a folder of CSV files with the sheets
 :data:`SHEETS`; :func:`read_history` loads it into a :class:`History` of
 canonical DataFrames or raises one :class:`LedgerError` listing every
-problem. The accepted Chinese sheet names, headers and values are listed in
+problem; what it reads as written but flags (repeated event rows, ids that
+were numbers, a CSV not in UTF-8) is a :class:`LedgerWarning`. The accepted Chinese sheet names, headers and values are listed in
 :mod:`simsuite.ledger.schema` and ``docs/ledger-format.md``.
 """
 
