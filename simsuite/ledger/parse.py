@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import codes
-from .errors import LedgerError, Problem, warn
+from .errors import LedgerError, Problem, one_line, warn
 from .history import History, Vocabulary, empty_table
 from .schema import (
     BOOL, COUNT, DATE, DTYPES, EVENT_KIND, INSTRUCTION_KIND, ITEM_DATE, ITEM_KIND, LEVEL,
@@ -407,8 +407,11 @@ def _parse_sheet(raw: RawSheet, tables: dict[str, Table], problems: list[Problem
             continue
         col = known.get(normalise_name(header))
         if col is None:
+            hint = did_you_mean(normalise_name(header), known)
+            if "\n" in header or "\r" in header:
+                hint = ": the header cell holds line breaks, as when a quote (\") is opened and never closed"
             problems.append(Problem(
-                raw.file, name, None, header, f"unknown column {header!r}{did_you_mean(normalise_name(header), known)}",
+                raw.file, name, None, header, f"unknown column {one_line(header)!r}{hint}",
                 f"one of {', '.join(spec.column_names)}", sheet_label=raw.label,
             ))
             continue
@@ -492,7 +495,7 @@ def _parse_column(table: Table, col, texts: pd.Series, problems: list[Problem]) 
             if text == "" and col.required:
                 problems.append(table.problem(r, col.name, "empty cell in a required column", _expected(col)))
             elif text in failed:
-                problems.append(table.problem(r, col.name, failed[text].message, failed[text].expected))
+                problems.append(table.problem(r, col.name, one_line(failed[text].message, 200), failed[text].expected))
     return [cache[text] for text in values]
 
 

@@ -173,3 +173,28 @@ def test_a_folder_copy_with_other_files_still_reads(tmp_path):
     folder = Path(shutil.copytree(NINGXIA, tmp_path / "n"))
     (folder / "notes.txt").write_text("备注", encoding="utf-8")
     assert read_history(folder).equals(read_history(NINGXIA))
+
+
+@pytest.mark.parametrize("data, text, encoding", [
+    ("单位".encode("utf-8"), "单位", "UTF-8"),
+    (b"\xef\xbb\xbf" + "单位".encode("utf-8"), "单位", "UTF-8"),  # Excel's "CSV UTF-8"
+    ("单位".encode("gbk"), "单位", "GB18030 (GBK)"),
+    ("𠀀".encode("gb18030"), "𠀀", "GB18030 (GBK)"),  # beyond GBK: four bytes in GB18030
+    ("单位\tA".encode("utf-16"), "单位\tA", "UTF-16"),  # with its byte-order mark
+    ("unit_id\tname".encode("utf-16-le"), "unit_id\tname", "UTF-16"),  # without: found by its zero bytes
+])
+def test_decode_names_the_encoding(data, text, encoding):
+    from simsuite.ledger.read import decode
+
+    assert decode(data) == (text, encoding)
+
+
+def test_a_quote_left_open_is_explained_on_one_line(tmp_path):
+    # a stray " before the header makes the rest of the file one cell, line breaks and all
+    folder = Path(shutil.copytree(NINGXIA, tmp_path / "n"))
+    (folder / "adoptions.csv").write_text('"' + (NINGXIA / "adoptions.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(LedgerError) as info:
+        read_history(folder)
+    first = str(info.value).splitlines()[1]
+    assert "the header cell holds line breaks, as when a quote (\") is opened and never closed" in first
+    assert str(info.value).count("\n") == len(info.value.problems)  # one line a problem
