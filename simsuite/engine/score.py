@@ -35,14 +35,15 @@ def score_histories(rulebook, history, year: int | None = None):
     from .rulebook import infer_year
 
     histories = as_histories(rulebook, history)
-    if len(histories) == 1 and not len(histories[0].items):
-        source = histories[0].source
-        raise LedgerError(source, [Problem(source, "items", None, None,
-                                           "the ledger has no items, so there is nothing to score")])
+    single = histories[0] if len(histories) == 1 else None
+    if single is not None and not any(len(t) for name, t in single.tables().items() if name != "units"):
+        raise LedgerError(single.source, [Problem(
+            single.source, None, None, None, "the ledger has units but no items, adoptions, instructions, events "
+            "or checklist rows, so there is nothing to score")])
     if year is None:
         year = infer_year(rulebook, histories[0].items["date"])
-    if len(histories) == 1:
-        check_year(rulebook, histories[0], year)
+    if single is not None and len(single.items):  # a checklist-only ledger has no items to place in a year
+        check_year(rulebook, single, year)
     batch = compile_histories(histories, rulebook.calendar(year), rulebook.groups, rulebook.pairs,
                               rulebook.checklist_lines)
     return scores_of_batch(rulebook, batch)
