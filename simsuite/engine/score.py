@@ -50,24 +50,33 @@ def score_histories(rulebook, history, year: int | None = None):
 
 
 def check_year(rulebook, history: History, year: int) -> None:
-    """Refuse a year that holds none of a ledger's items, naming the years it
-    covers; warn when the year holds fewer than half of them."""
+    """Refuse a year in which nothing of a ledger falls, naming the years its
+    items cover; warn when the year holds fewer than half of its items.
+
+    Only rows dated in the year score, so a wrong ``--year`` gives every unit
+    the points of an empty year. Items of one year adopted early in the next
+    are real, so adoptions, instructions or events in the year are enough to
+    score it (with the warning).
+    """
     cal = rulebook.calendar(year)
-    dates = history.items["date"]
-    years = dates.dt.year + ((cal.first_month != 1) & (dates.dt.month >= cal.first_month)).astype(int)
-    counts = years.value_counts().sort_index()
-    inside = int(counts.get(year, 0))
-    covers = ", ".join(f"{y} ({n} item{'s' if n != 1 else ''})" for y, n in counts.items())
+
+    def years(dates):
+        return dates.dt.year + ((cal.first_month != 1) & (dates.dt.month >= cal.first_month)).astype(int)
+
+    counts = years(history.items["date"]).value_counts().sort_index()
+    n, inside = int(counts.sum()), int(counts.get(year, 0))
+    covers = ", ".join(f"{y} ({k} item{'s' if k != 1 else ''})" for y, k in counts.items())
     period = f"{year} ({cal.describe()})"
-    if inside == 0:
+    if inside == 0 and not any((years(t["date"]) == year).any()
+                               for t in (history.adoptions, history.instructions, history.unit_events)):
         raise LedgerError(history.source, [Problem(
             history.source, "items", None, "date",
-            f"none of the ledger's {len(dates)} items fall in the assessment year {period}; the ledger covers {covers}",
-            "--year set to a year the ledger covers")])
-    if inside * 2 < len(dates):
+            f"none of the ledger's {n} items fall in the assessment year {period}, nor any adoption, instruction "
+            f"or event; the ledger covers {covers}", "--year set to a year the ledger covers")])
+    if inside * 2 < n:
         warnings.warn(LedgerWarning(
-            f"{history.source}: only {inside} of the ledger's {len(dates)} items fall in the assessment year "
-            f"{period}; the ledger covers {covers}; check --year"), stacklevel=3)
+            f"{history.source}: only {inside} of the ledger's {n} items fall in the assessment year {period}; "
+            f"the ledger covers {covers}; check --year"), stacklevel=3)
 
 
 def scores_of_batch(rulebook, batch: Batch):
