@@ -149,3 +149,15 @@ def test_a_copied_row_is_one_clear_error_with_its_row(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "instructions.csv › instructions › row 7: the same instruction as row 2" in err
     assert "Traceback" not in err
+
+
+def test_an_empty_ledger_is_an_error_not_an_empty_table(tmp_path, capsys):
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    (folder / "units.csv").write_text("unit_id,name,group\n", encoding="utf-8")
+    (folder / "items.csv").write_text("item_id,unit_id,date,kind\n", encoding="utf-8")
+    out = tmp_path / "x.csv"
+    assert main(["score", "--rulebook", "ningxia-transport-2021", "--history", str(folder), "--year", "2021",
+                 "--out", str(out)]) == 2
+    assert "the ledger lists no units, so there is nothing to score" in capsys.readouterr().err
+    assert not out.exists()

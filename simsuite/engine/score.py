@@ -37,9 +37,9 @@ def score_histories(rulebook, history, year: int | None = None):
     histories = as_histories(rulebook, history)
     single = histories[0] if len(histories) == 1 else None
     if single is not None and not any(len(t) for name, t in single.tables().items() if name != "units"):
-        raise LedgerError(single.source, [Problem(
-            single.source, None, None, None, "the ledger has units but no items, adoptions, instructions, events "
-            "or checklist rows, so there is nothing to score")])
+        warnings.warn(LedgerWarning(
+            f"{single.source}: the ledger has units but no items, adoptions, instructions, events or checklist "
+            "rows: every unit gets the points of an empty year"), stacklevel=2)
     if year is None:
         year = infer_year(rulebook, histories[0].items["date"])
     if single is not None and len(single.items):  # a checklist-only ledger has no items to place in a year

@@ -181,17 +181,19 @@ def test_a_ledger_with_no_units_is_refused(tmp_path):
         read_history(folder)
 
 
-def test_a_ledger_with_units_but_no_items_cannot_be_scored(tmp_path):
+def test_a_ledger_with_units_but_nothing_else_is_scored_with_a_warning(tmp_path, recwarn):
     folder = tmp_path / "no-items"
     folder.mkdir()
     (folder / "units.csv").write_text("unit_id,name,group\n001,甲,1\n", encoding="utf-8")
     (folder / "items.csv").write_text("item_id,unit_id,date,kind\n", encoding="utf-8")
     read_history(folder)  # a template with its units is a valid ledger …
-    with pytest.raises(LedgerError, match="the ledger has units but no items, adoptions, instructions, events or "
-                                          "checklist rows, so there is nothing to score"):
-        simsuite.score(RB, folder, year=2021)  # … but there is nothing to score
+    with pytest.warns(LedgerWarning, match="the ledger has units but no items, adoptions, instructions, events or "
+                                           "checklist rows: every unit gets the points of an empty year"):
+        simsuite.score(RB, folder, year=2021)  # … whose scores say nothing
     (folder / "unit_events.csv").write_text("unit_id,date,kind\n001,2021-03-01,late_submission\n", encoding="utf-8")
-    assert len(simsuite.score(RB, folder, year=2021).table) == 1  # an event alone can be scored
+    recwarn.clear()
+    assert len(simsuite.score(RB, folder, year=2021).table) == 1  # an event alone is something to score
+    assert not [w for w in recwarn.list if "empty year" in str(w.message)]
 
 
 def test_a_clean_example_loads_without_warnings():
