@@ -189,11 +189,16 @@ def _behaviour(args) -> int:
 def _scores(args):
     from . import score
 
+    from .ledger import LedgerWarning
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        scores = score(args.rulebook, Path(args.history), year=args.year, variant=args.variant)
-    for w in caught:
-        print(f"simsuite: note: {w.message}", file=sys.stderr)
+        try:
+            scores = score(args.rulebook, Path(args.history), year=args.year, variant=args.variant)
+        finally:  # a ledger's warnings are shown even when another problem stops it
+            for w in caught:
+                kind = "warning" if issubclass(w.category, LedgerWarning) else "note"
+                print(f"simsuite: {kind}: {w.message}", file=sys.stderr)
     return scores
 
 

@@ -44,7 +44,9 @@ def random_records(rulebook_id: str, seed: int, n_units: int = 7, n_items: int =
         for _ in range(int(rng.integers(0, 3))):
             o, s = rb.pairs[int(rng.integers(len(rb.pairs)))]
             d = np.datetime64(it["date"]) + np.timedelta64(int(rng.integers(0, 60)), "D")
-            adoptions.append({"item_id": it["item_id"], "outlet": o, "section": s, "date": str(d)})
+            adoption = {"item_id": it["item_id"], "outlet": o, "section": s, "date": str(d)}
+            if adoption not in adoptions[-2:]:  # a repeated adoption row is an error in a ledger
+                adoptions.append(adoption)
     instructions = [
         {"item_id": it["item_id"], "level": INSTRUCTION_LEVELS[int(rng.integers(6))],
          "kind": INSTRUCTION_KINDS[int(rng.integers(4))],

@@ -204,3 +204,74 @@ def test_awards_read_in_chinese_while_the_file_keeps_the_codes(tmp_path, capsys)
     assert "deduction-1" in set(written["award"])  # the score table's contract: codes
     assert "扣分第一档 deduction-1" in printed
     assert "扣分第一档 deduction-1" in simsuite.score("jiande-2018", jiande, year=2018)._repr_html_()
+
+
+NINGXIA = ROOT / "data" / "examples" / "ningxia-transport-2021"
+
+
+def test_a_year_with_none_of_the_ledgers_items_is_an_error_naming_the_years_it_covers(tmp_path, capsys):
+    # the Ningxia example has 1 item in 2020 and 48 in 2021, none in 2019
+    out = tmp_path / "x.csv"
+    assert main(["score", "--rulebook", "ningxia-transport-2021", "--history", str(NINGXIA), "--year", "2019",
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "none of the ledger's 49 items fall in the assessment year 2019" in err
+    assert "the ledger covers 2020 (1 item), 2021 (48 items)" in err
+    assert not out.exists()
+
+
+def test_a_year_with_fewer_than_half_of_the_items_is_a_warning(tmp_path, capsys):
+    assert main(["score", "--rulebook", "ningxia-transport-2021", "--history", str(NINGXIA), "--year", "2020",
+                 "--out", str(tmp_path / "x.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "simsuite: warning:" in err
+    assert "only 1 of the ledger's 49 items fall in the assessment year 2020" in err and "check --year" in err
+
+
+def test_the_ledgers_own_year_gives_no_year_warning(tmp_path, capsys):
+    assert main(["score", "--rulebook", "ningxia-transport-2021", "--history", str(NINGXIA),
+                 "--out", str(tmp_path / "x.csv")]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_explain_refuses_a_wrong_year_too(capsys):
+    assert main(["explain", "--rulebook", "ningxia-transport-2021", "--history", str(NINGXIA), "--year", "2022",
+                 "--unit", "001"]) == 2
+    assert "none of the ledger's 49 items fall in the assessment year 2022" in capsys.readouterr().err
+
+
+def test_a_gbk_ledger_scores_and_its_encoding_is_printed(tmp_path, capsys):
+    gbk = tmp_path / "gbk"
+    gbk.mkdir()
+    for csv in NINGXIA.glob("*.csv"):
+        (gbk / csv.name).write_bytes(csv.read_text(encoding="utf-8").encode("gbk"))
+    assert main(["score", "--rulebook", "ningxia-transport-2021", "--history", str(gbk),
+                 "--out", str(tmp_path / "x.csv")]) == 0
+    captured = capsys.readouterr()
+    assert "simsuite: warning:" in captured.err and "units.csv: GB18030 (GBK)" in captured.err
+    assert "银川市交通运输局" in captured.out
+
+
+def test_a_copied_row_is_one_clear_error_with_its_row(tmp_path, capsys):
+    import shutil
+
+    folder = Path(shutil.copytree(NINGXIA, tmp_path / "n"))
+    with (folder / "instructions.csv").open("a", encoding="utf-8") as f:
+        f.write("a07,province,affirm,2021-05-10\n")
+    assert main(["score", "--rulebook", "ningxia-transport-2021", "--history", str(folder),
+                 "--out", str(tmp_path / "x.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "instructions.csv › instructions › row 7: the same instruction as row 2" in err
+    assert "Traceback" not in err
+
+
+def test_an_empty_ledger_is_an_error_not_an_empty_table(tmp_path, capsys):
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    (folder / "units.csv").write_text("unit_id,name,group\n", encoding="utf-8")
+    (folder / "items.csv").write_text("item_id,unit_id,date,kind\n", encoding="utf-8")
+    out = tmp_path / "x.csv"
+    assert main(["score", "--rulebook", "ningxia-transport-2021", "--history", str(folder), "--year", "2021",
+                 "--out", str(out)]) == 2
+    assert "the ledger lists no units, so there is nothing to score" in capsys.readouterr().err
+    assert not out.exists()

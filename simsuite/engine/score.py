@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from ..ledger import History, read_history
+from ..ledger import History, LedgerError, LedgerWarning, Problem, read_history
 from .batch import Batch, compile_histories
 from .context import Context
 from .outcome import Outcome
@@ -35,8 +36,15 @@ def score_histories(rulebook, history, year: int | None = None):
     from .rulebook import infer_year
 
     histories = as_histories(rulebook, history)
+    single = histories[0] if len(histories) == 1 else None
+    if single is not None and not any(len(t) for name, t in single.tables().items() if name != "units"):
+        warnings.warn(LedgerWarning(
+            f"{single.source}: the ledger has units but no items, adoptions, instructions, events or checklist "
+            "rows: every unit gets the points of an empty year"), stacklevel=2)
     if year is None:
         year = infer_year(rulebook, histories[0].items["date"])
+    if single is not None and len(single.items):  # a checklist-only ledger has no items to place in a year
+        check_year(rulebook, single, year)
     batch = compile_histories(histories, rulebook.calendar(year), rulebook.groups, rulebook.pairs,
                               rulebook.checklist_lines)
     return scores_of_batch(rulebook, batch)
@@ -45,6 +53,36 @@ def score_histories(rulebook, history, year: int | None = None):
 #: what scoring returns: set by :mod:`simsuite.results` (the score table and
 #: explanations live above the engine, which only computes)
 PRESENT: list = []
+
+
+def check_year(rulebook, history: History, year: int) -> None:
+    """Refuse a year in which nothing of a ledger falls, naming the years its
+    items cover; warn when the year holds fewer than half of its items.
+
+    Only rows dated in the year score, so a wrong ``--year`` gives every unit
+    the points of an empty year. Items of one year adopted early in the next
+    are real, so adoptions, instructions or events in the year are enough to
+    score it (with the warning).
+    """
+    cal = rulebook.calendar(year)
+
+    def years(dates):
+        return dates.dt.year + ((cal.first_month != 1) & (dates.dt.month >= cal.first_month)).astype(int)
+
+    counts = years(history.items["date"]).value_counts().sort_index()
+    n, inside = int(counts.sum()), int(counts.get(year, 0))
+    covers = ", ".join(f"{y} ({k} item{'s' if k != 1 else ''})" for y, k in counts.items())
+    period = f"{year} ({cal.describe()})"
+    if inside == 0 and not any((years(t["date"]) == year).any()
+                               for t in (history.adoptions, history.instructions, history.unit_events)):
+        raise LedgerError(history.source, [Problem(
+            history.source, "items", None, "date",
+            f"none of the ledger's {n} items fall in the assessment year {period}, nor any adoption, instruction "
+            f"or event; the ledger covers {covers}", "--year set to a year the ledger covers")])
+    if inside * 2 < n:
+        warnings.warn(LedgerWarning(
+            f"{history.source}: only {inside} of the ledger's {n} items fall in the assessment year {period}; "
+            f"the ledger covers {covers}; check --year"), stacklevel=3)
 
 
 def scores_of_batch(rulebook, batch: Batch):

@@ -3,12 +3,13 @@
 A ledger is an ``.xlsx`` workbook or a folder of CSV files with the sheets
 :data:`SHEETS`; :func:`read_history` loads it into a :class:`History` of
 canonical DataFrames or raises one :class:`LedgerError` listing every
-problem. The accepted Chinese sheet names, headers and values are listed in
+problem; what it reads as written but flags (repeated event rows, ids that
+were numbers, a CSV not in UTF-8) is a :class:`LedgerWarning`. The accepted Chinese sheet names, headers and values are listed in
 :mod:`simsuite.ledger.schema` and ``docs/ledger-format.md``.
 """
 
 from .codes import EVENT_KINDS, INSTRUCTION_KINDS, INSTRUCTION_LEVELS, ITEM_KINDS
-from .errors import LedgerError, Problem
+from .errors import LedgerError, LedgerWarning, Problem
 from .history import History, Vocabulary, empty_table
 from .read import history_from_records, read_history
 from .schema import SHEETS
@@ -22,6 +23,7 @@ __all__ = [
     "SHEETS",
     "History",
     "LedgerError",
+    "LedgerWarning",
     "Problem",
     "Vocabulary",
     "empty_table",

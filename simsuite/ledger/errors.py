@@ -8,6 +8,7 @@ run lists all the rows to fix instead of the first one only.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -32,7 +33,7 @@ class Problem:
     column_label: str = ""
 
     def where(self) -> str:
-        parts = [self.file]
+        parts = [one_line(self.file, limit=None)]
         if self.sheet is not None:
             parts.append(_label(self.sheet, self.sheet_label))
         if self.row is not None:
@@ -45,10 +46,20 @@ class Problem:
         text = f"{self.where()}: {self.message}"
         if self.expected:
             text += f" (expected {self.expected})"
-        return text
+        return one_line(text, limit=None)
+
+
+def one_line(text: str, limit: int | None = 60) -> str:
+    """Text as one line (a cell may hold line breaks, e.g. after a quote left
+    open), cut to ``limit`` characters so one problem stays one line."""
+    text = str(text).replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + f"… ({len(text):,} characters)"
+    return text
 
 
 def _label(canonical: str, as_written: str) -> str:
+    canonical, as_written = one_line(canonical), one_line(as_written)
     if as_written and as_written != canonical:
         return f"{as_written} ({canonical})"
     return canonical
@@ -69,3 +80,16 @@ class LedgerError(ValueError):
 
     def __str__(self) -> str:
         return self._render()
+
+
+class LedgerWarning(UserWarning):
+    """Something in a ledger that was read as written but deserves a look.
+
+    Its message names the file, sheet, column and rows, like a
+    :class:`Problem`; the command line prints it before the scores.
+    """
+
+
+def warn(file: str, sheet: str, column: str | None, message: str) -> None:
+    where = " › ".join([file, sheet] + ([f"column {column}"] if column else []))
+    warnings.warn(LedgerWarning(f"{where}: {message}"), stacklevel=3)

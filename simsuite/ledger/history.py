@@ -52,6 +52,10 @@ class History:
     unit_events: pd.DataFrame = field(default_factory=lambda: empty_table("unit_events"))
     checklist: pd.DataFrame = field(default_factory=lambda: empty_table("checklist"))
     source: str = "<records>"
+    #: The vocabulary this history was last checked against (so it is checked once).
+    checked: Vocabulary | None = field(default=None, repr=False, compare=False)
+    #: For a CSV folder: each file and the encoding it was read in (``GB18030 (GBK)``, ``UTF-16, tab-separated``).
+    encodings: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The six tables by sheet name, in :data:`SHEETS` order."""
@@ -76,7 +80,11 @@ class History:
         """
         from .parse import check_vocabulary
 
-        return check_vocabulary(self, vocabulary)
+        if self.checked is not None and self.checked == vocabulary:
+            return self
+        check_vocabulary(self, vocabulary)
+        self.checked = vocabulary
+        return self
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(t)}" for name, t in self.tables().items())

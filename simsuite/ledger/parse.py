@@ -12,14 +12,15 @@ import datetime as dt
 import difflib
 import math
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from . import codes
-from .errors import LedgerError, Problem
+from .errors import LedgerError, Problem, one_line, warn
 from .history import History, Vocabulary, empty_table
 from .schema import (
     BOOL, COUNT, DATE, DTYPES, EVENT_KIND, INSTRUCTION_KIND, ITEM_DATE, ITEM_KIND, LEVEL,
@@ -40,12 +41,28 @@ BAD = _Bad()
 
 @dataclass
 class RawSheet:
-    """A sheet as found: headers and cells as written, with Excel row numbers."""
+    """A sheet as found: every cell as read, one row per Excel row.
+
+    ``cells`` is indexed by the row number the user sees (the first row of
+    the file is row 1) with one column per sheet column (0 = A). The header
+    is found in it, so a title row above the header can be recognised.
+    ``merged`` lists merged ranges (``B1:C1``) where the file has them;
+    ``formats`` maps (row, column) → the number format of a numeric id cell,
+    and ``formulas`` lists (row, column) of formula cells with no saved value.
+    """
 
     file: str
     label: str
-    headers: list[Any]
-    rows: list[tuple[int, list[Any]]]
+    cells: pd.DataFrame
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    formats: dict[tuple[int, int], str] | None = None
+    formulas: list[tuple[int, int]] = field(default_factory=list)
+
+    @classmethod
+    def of_rows(cls, file: str, label: str, rows: list[list[Any]], first_row: int = 1, **extra) -> "RawSheet":
+        cells = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
+        cells.index = pd.RangeIndex(first_row, first_row + len(cells))
+        return cls(file, label, cells, **extra)
 
 
 @dataclass
@@ -69,6 +86,9 @@ class Table:
         """(position, row number, values) of the rows where all ``columns`` are good."""
         cols = [self.data[c] for c in columns if c in self.data]
         if len(cols) < len(columns):
+            return
+        if not any(BAD in c for c in cols):  # the common case, compared in C
+            yield from zip(range(len(self.rows)), self.rows, zip(*cols))
             return
         for pos, row in enumerate(self.rows):
             values = tuple(c[pos] for c in cols)
@@ -129,17 +149,33 @@ _PAIR = re.compile(r"[:：]")
 DATE_EXPECTED = "a date YYYY-MM-DD"
 
 
+#: Dashes and slashes a Chinese input method types in dates, as ASCII (full-width digits are NFKC's job).
+_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−﹣－"})
+#: Excel counts days from 1899-12-30 (its day 60, 1900-02-29, never was); serials 61 and up are exact.
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL = re.compile(r"^(\d{2,6})(?:\.\d+)?$")
+
+
 def parse_date(text: str) -> pd.Timestamp:
+    """A date as Chinese offices type it: ISO, 年月日, full-width digits and
+    dashes, or the day number Excel shows when a date cell lost its format."""
+    written, text = text, unicodedata.normalize("NFKC", text).translate(_DASHES)
+    serial = _SERIAL.match(text)
+    if serial:
+        days = int(serial.group(1))
+        if not 61 <= days <= 109_572:  # 1900-03-01 … 2199-12-31
+            raise CellError(f"not a date: {written!r} (as an Excel day number it is outside 1900–2199)", DATE_EXPECTED)
+        return pd.Timestamp(_EXCEL_EPOCH + dt.timedelta(days=days))
     m = _DATE.match(text)
     if not m:
-        raise CellError(f"not a date: {text!r}", DATE_EXPECTED)
+        raise CellError(f"not a date: {written!r}", DATE_EXPECTED)
     y, mo, d = (int(g) for g in m.groups())
     try:
         day = dt.date(y, mo, d)
     except ValueError:
-        raise CellError(f"no such day: {text!r}", DATE_EXPECTED) from None
+        raise CellError(f"no such day: {written!r}", DATE_EXPECTED) from None
     if not 1900 <= y <= 2199:
-        raise CellError(f"year {y} out of range: {text!r}", "a year between 1900 and 2199")
+        raise CellError(f"year {y} out of range: {written!r}", "a year between 1900 and 2199")
     return pd.Timestamp(day)
 
 
@@ -191,6 +227,10 @@ def parse_quality(text: str) -> float:
     return value
 
 
+#: The largest count one event row may give: no unit seconds 100 staff or is late 100 times in one row.
+MAX_COUNT = 100
+
+
 def parse_count(text: str) -> int:
     m = re.fullmatch(r"[+]?(\d+)(?:\.0*)?", text)
     if not m:
@@ -198,6 +238,8 @@ def parse_count(text: str) -> int:
     value = int(m.group(1))
     if value < 1:
         raise CellError(f"count {value} is below 1", "a whole number ≥ 1")
+    if value > MAX_COUNT:
+        raise CellError(f"count {value:,} is implausible for one row", f"a whole number from 1 to {MAX_COUNT}")
     return value
 
 
@@ -265,17 +307,22 @@ def build_history(
             tables[table.name] = table
     if require_sheets:
         for name in SHEETS:
-            if SPEC[name].required and name not in tables:
+            if SPEC[name].required and name not in tables and not any(p.sheet == name for p in problems):
                 problems.append(Problem(
                     folder_file or source, name, None, None, "required sheet is missing",
                     f"a sheet named {name}" + (f" or {SPEC[name].aliases[0]}" if SPEC[name].aliases else ""),
                 ))
+    units = tables.get("units")
+    if units is not None and not units.rows:
+        problems.append(units.problem(None, None, "the ledger lists no units, so there is nothing to score",
+                                      "one row per assessed unit"))
     _cross_check(tables, problems)
     if vocabulary is not None:
         _vocabulary_check(tables, vocabulary, problems)
+    _repeated_rows(tables, problems)
     if problems:
         raise LedgerError(source, _sorted(problems))
-    return History(**{name: _frame(name, tables.get(name)) for name in SHEETS}, source=source)
+    return History(**{name: _frame(name, tables.get(name)) for name in SHEETS}, source=source, checked=vocabulary)
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
@@ -291,13 +338,42 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     return [p for _, p in sorted(enumerate(problems), key=key)]
 
 
+def _texts(cells: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as the text a user would have typed (see :func:`to_text`)."""
+    out = {}
+    for c in cells.columns:
+        values = cells[c].to_numpy(dtype=object)
+        if pd.api.types.infer_dtype(values, skipna=False) == "string":
+            out[c] = [v.strip() for v in values]  # a CSV's cells: four times faster than .str.strip()
+        else:  # a workbook's dates, numbers and booleans: each distinct value once
+            try:
+                codes, uniques = pd.factorize(values)
+            except TypeError:  # records may hold lists (co_units), which do not hash
+                out[c] = [to_text(v) for v in values]
+                continue
+            if _merges_bools_and_numbers(values, codes, uniques):  # True == 1, yet reads "true", not "1"
+                out[c] = [to_text(v) for v in values]
+                continue
+            texts = np.array([to_text(u) for u in uniques] + [""], dtype=object)  # code -1 (empty) → ""
+            out[c] = texts[codes].tolist()
+    return pd.DataFrame(out, index=cells.index, columns=cells.columns, dtype=object)
+
+
+def _merges_bools_and_numbers(values: np.ndarray, codes: np.ndarray, uniques) -> bool:
+    for k, u in enumerate(uniques):
+        if isinstance(u, (bool, int, float, np.number)) and u in (0, 1):
+            if len({type(v) for v in values[codes == k]}) > 1:
+                return True
+    return False
+
+
 def _parse_sheet(raw: RawSheet, tables: dict[str, Table], problems: list[Problem]) -> Table | None:
-    rows = [(r, [to_text(c) for c in cells]) for r, cells in raw.rows]
-    rows = [(r, cells) for r, cells in rows if any(cells)]
-    headers = [to_text(h).replace("\ufeff", "") for h in raw.headers]
+    texts = _texts(raw.cells)
+    filled = texts.ne("").to_numpy() if texts.shape[1] else np.zeros((len(texts), 0), bool)
+    nonblank = np.flatnonzero(filled.any(axis=1))
     name = SHEET_BY_NAME.get(normalise_name(raw.label))
     if name is None:
-        if not rows and not any(headers):
+        if not len(nonblank):
             return None  # a blank sheet (Excel's default "Sheet1") holds nothing to lose
         problems.append(Problem(
             raw.file, raw.label, None, None, f"unknown sheet {raw.label!r}{did_you_mean(normalise_name(raw.label), SHEET_BY_NAME)}",
@@ -305,33 +381,37 @@ def _parse_sheet(raw: RawSheet, tables: dict[str, Table], problems: list[Problem
         ))
         return None
     spec = SPEC[name]
-    table = Table(name, raw.file, raw.label, {}, [r for r, _ in rows], {})
+    table = Table(name, raw.file, raw.label, {}, [], {})
     if name in tables:
         problems.append(table.problem(None, None, f"sheet given twice (also as {tables[name].label!r})"))
         return None
-    if not rows and not any(headers):
+    if not len(nonblank):
         for col in spec.columns:
             table.data[col.name] = []
         return table
 
-    width = max([len(headers), *(len(c) for _, c in rows)])
-    headers = headers + [""] * (width - len(headers))
-    position: dict[str, int] = {}
     known = COLUMN_BY_NAME[name]
+    at, headers = _find_header(texts, nonblank, raw, table, problems)
+    data = texts.iloc[nonblank[nonblank > at]]
+    table.rows = data.index.tolist()
+    position: dict[str, int] = {}
     for i, header in enumerate(headers):
         if not header:
-            filled = [r for r, cells in rows if i < len(cells) and cells[i]]
-            if filled:
+            empty = data.iloc[:, i].eq("").to_numpy() if len(data) else np.ones(0, bool)
+            if not empty.all():
                 letter = _column_letter(i)
                 problems.append(table.problem(
-                    None, f"#{letter}", f"column {letter} has values (rows {_rows(filled)}) but no header",
+                    None, f"#{letter}", f"column {letter} has values (rows {_rows(data.index[~empty].tolist())}) but no header",
                     f"a header from {', '.join(spec.column_names)}",
                 ))
             continue
         col = known.get(normalise_name(header))
         if col is None:
+            hint = did_you_mean(normalise_name(header), known)
+            if "\n" in header or "\r" in header:
+                hint = ": the header cell holds line breaks, as when a quote (\") is opened and never closed"
             problems.append(Problem(
-                raw.file, name, None, header, f"unknown column {header!r}{did_you_mean(normalise_name(header), known)}",
+                raw.file, name, None, header, f"unknown column {one_line(header)!r}{hint}",
                 f"one of {', '.join(spec.column_names)}", sheet_label=raw.label,
             ))
             continue
@@ -351,25 +431,128 @@ def _parse_sheet(raw: RawSheet, tables: dict[str, Table], problems: list[Problem
     for col in spec.columns:
         if col.name not in position:
             if not col.required:
-                table.data[col.name] = [col.default] * len(rows)
+                table.data[col.name] = [col.default] * len(data)
             continue
-        i, parse, values = position[col.name], PARSERS[col.type], []
-        for r, cells in rows:
-            text = cells[i] if i < len(cells) else ""
-            if not text:
-                if col.required:
-                    problems.append(table.problem(r, col.name, "empty cell in a required column", _expected(col)))
-                    values.append(BAD)
-                else:
-                    values.append(col.default)
-                continue
-            try:
-                values.append(parse(text))
-            except CellError as exc:
-                problems.append(table.problem(r, col.name, exc.message, exc.expected))
-                values.append(BAD)
-        table.data[col.name] = values
+        i = position[col.name]
+        if raw.formats is not None and col.name in ID_COLUMNS:
+            _restore_zeros(raw, table, col.name, i, data, problems)
+        for r, c in raw.formulas:
+            if c == i and r in data.index and data.at[r, i] == "":
+                problems.append(table.problem(
+                    r, col.name, "a formula with no saved value (the file was not saved by Excel after the formula was written)",
+                    "open and save the workbook in Excel, or paste the values"))
+                data.at[r, i] = "\0formula"
+        table.data[col.name] = _parse_column(table, col, data.iloc[:, i], problems)
     return table
+
+
+#: Columns holding ids that a number cell would strip of their leading zeros.
+ID_COLUMNS = frozenset({"unit_id", "item_id"})
+
+
+def _restore_zeros(raw: RawSheet, table: Table, column: str, i: int, data: pd.DataFrame, problems: list[Problem]) -> None:
+    """Pad ids typed into number cells as their cell format shows them (``000`` → ``001``).
+
+    Where the format does not say how many digits an id has, warn: the
+    zeros, if there were any, are gone.
+    """
+    padded, unknown = {}, []
+    for (r, c), fmt in raw.formats.items():
+        if c != i or r not in data.index:
+            continue
+        digits = re.fullmatch(r"0+", fmt.strip('"'))
+        if digits and len(fmt) > 1:
+            padded[r] = data.at[r, i].zfill(len(digits.group(0)))
+        else:
+            unknown.append(r)
+    for r, text in padded.items():
+        data.at[r, i] = text
+    if unknown:
+        warn(table.file, table.label, column,
+             f"ids stored as numbers in rows {_rows(sorted(unknown))} (cell format without digits); leading zeros, "
+             "if any, were lost before simsuite read them: format the column as text and retype the ids")
+
+
+def _parse_column(table: Table, col, texts: pd.Series, problems: list[Problem]) -> list[Any]:
+    """Parse a column once per distinct text, so a large ledger costs one dict look-up a cell."""
+    parse = PARSERS[col.type]
+    values = texts.to_numpy(dtype=object)
+    cache: dict[str, Any] = {}
+    failed: dict[str, CellError] = {}
+    for text in pd.unique(values):
+        if text == "":
+            cache[text] = BAD if col.required else col.default
+        elif text == "\0formula":
+            cache[text] = BAD
+        else:
+            try:
+                cache[text] = parse(text)
+            except CellError as exc:
+                cache[text] = BAD
+                failed[text] = exc
+    if failed or (col.required and "" in cache):
+        for r, text in zip(texts.index, values):
+            if text == "" and col.required:
+                problems.append(table.problem(r, col.name, "empty cell in a required column", _expected(col)))
+            elif text in failed:
+                problems.append(table.problem(r, col.name, one_line(failed[text].message, 200), failed[text].expected))
+    return [cache[text] for text in values]
+
+
+def _find_header(texts: pd.DataFrame, nonblank: np.ndarray, raw: RawSheet, table: Table,
+                 problems: list[Problem]) -> tuple[int, list[str]]:
+    """Position of the (last) header row and the column names.
+
+    The header is the first non-blank row, unless that row is a title above
+    the header or the top half of a two-row (merged) header. Both are errors
+    that say so; the column names found are then used to go on checking.
+    """
+    known = COLUMN_BY_NAME[table.name]
+
+    def cells(pos: int) -> list[str]:
+        return [t.replace("\ufeff", "").strip() for t in texts.iloc[pos]]
+
+    def is_name(text: str) -> bool:
+        return normalise_name(text) in known
+
+    first = int(nonblank[0])
+    first_row = int(texts.index[first])
+    top = cells(first)
+    merged = [m for m in raw.merged if m[0] <= first_row <= m[2] and m[3] > m[1]]
+    filled = [t for t in top if t]
+    if len(filled) == 1 and not is_name(filled[0]):  # a title, e.g. 2021年度信息报送台账
+        for pos in nonblank[1:6]:
+            if sum(map(is_name, cells(int(pos)))) >= 2:
+                row = int(texts.index[pos])
+                problems.append(table.problem(
+                    first_row, None, f"row {first_row} holds a title ({filled[0]!r}) above the header in row {row}: "
+                    "delete the title row so that the column names are the first row",
+                    "one header row of column names, as in the template"))
+                return int(pos), cells(int(pos))
+    if len(nonblank) > 1:
+        second = int(nonblank[1])
+        below = cells(second)
+        names_below = [i for i, t in enumerate(below) if t]
+        if names_below and all(is_name(below[i]) for i in names_below) and \
+                any(i >= len(top) or not is_name(top[i]) for i in names_below):
+            row = int(texts.index[second])
+            problems.append(table.problem(
+                first_row, None, f"the header spans rows {first_row}, {row} (a merged or two-row header): "
+                "give each column one header cell, all in one row",
+                "one header row of column names, no merged cells"))
+            combined = [b if is_name(b) else t for t, b in zip(top + [""] * len(below), below)]
+            return second, combined
+    if merged:
+        spans = ", ".join(_range_name(m) for m in merged)
+        problems.append(table.problem(
+            first_row, None, f"merged header cells {spans}: each column needs its own header cell",
+            "one header row of column names, no merged cells"))
+    return first, top
+
+
+def _range_name(m: tuple[int, int, int, int]) -> str:
+    r0, c0, r1, c1 = m
+    return f"{_column_letter(c0)}{r0}:{_column_letter(c1)}{r1}"
 
 
 def _expected(col) -> str:
@@ -441,12 +624,21 @@ def _cross_check(tables: dict[str, Table], problems: list[Problem]) -> None:
         dates = table.data.setdefault("date", [ITEM_DATE] * len(table.rows))
         if item_ids is None:
             continue
+        item_dates = items.data.get("date") or [BAD] * len(items.rows)
         for pos, row, (item,) in table.records("item_id"):
-            if item not in item_ids:
+            at = item_ids.get(item)
+            if at is None:
                 problems.append(table.problem(
                     row, "item_id", f"unknown item {item!r}{did_you_mean(item, item_ids)}", "an item_id of the items sheet"))
-            elif dates[pos] is ITEM_DATE:  # an empty date means the item's own date
-                dates[pos] = items.data["date"][item_ids[item]] if "date" in items.data else BAD
+                continue
+            date, item_date = dates[pos], item_dates[at]
+            if date is ITEM_DATE:  # an empty date means the item's own date
+                dates[pos] = item_date
+            elif date is not item_date and date is not BAD and item_date is not BAD and date < item_date:
+                problems.append(table.problem(
+                    row, "date", f"{date:%Y-%m-%d} is before item {item!r} was submitted "
+                    f"({item_date:%Y-%m-%d}, items row {items.rows[at]})",
+                    "a date on or after the item's date, or empty for the item's date"))
 
     checklist = tables.get("checklist")
     if checklist is not None and "period" in checklist.data:
@@ -458,6 +650,70 @@ def _cross_check(tables: dict[str, Table], problems: list[Problem]) -> None:
                     "one row per unit, line and period"))
             else:
                 first[key] = row
+
+
+#: Rows that repeat an earlier row exactly. A repeated adoption or instruction
+#: is an error: an item is published once in a section, and a leader's
+#: instruction is recorded once, so an identical row can only be a pasted copy,
+#: and it would count twice (one copied Ningxia instruction moves a unit from
+#: 36 to 46 points). A unit can be late twice on one day, so a repeated event
+#: row is counted as given, with a warning listing it.
+REPEATS = {
+    "adoptions": (("item_id", "outlet", "section", "date"), "adoption"),
+    "instructions": (("item_id", "level", "kind", "date"), "instruction"),
+    "unit_events": (("unit_id", "date", "kind", "count"), None),
+}
+
+
+def _repeated_rows(tables: dict[str, Table], problems: list[Problem]) -> None:
+    for name, (columns, what) in REPEATS.items():
+        table = tables.get(name)
+        if table is None:
+            continue
+        repeats = _repeats(table, columns)
+        if not repeats:
+            continue
+        if what:
+            for row, earlier in repeats:
+                problems.append(table.problem(
+                    row, None, f"the same {what} as row {earlier} (same {', '.join(columns)}): "
+                    "a copied row would count twice", f"each {what} once"))
+        else:
+            listed = ", ".join(f"row {r} = row {e}" for r, e in repeats[:10]) + (" …" if len(repeats) > 10 else "")
+            warn(table.file, table.label, None,
+                 f"{len(repeats)} row{'s' if len(repeats) > 1 else ''} repeat an earlier row exactly ({listed}; "
+                 f"same {', '.join(columns)}); each is counted: delete the copies unless they record separate "
+                 "events, or give one row with the count")
+
+
+def _repeats(table: Table, columns: Sequence[str]) -> list[tuple[int, int]]:
+    """(row, earlier row) of each row whose ``columns`` repeat an earlier row's.
+
+    Each column is turned into integer codes first (pandas hashes in C), so
+    a sheet of 500,000 rows costs no Python tuple of dates a row.
+    """
+    if not table.rows or any(c not in table.data for c in columns):
+        return []
+    values = [np.asarray(table.data[c] + [None], dtype=object)[:-1] for c in columns]  # + None: never 2-D
+    codes = pd.DataFrame({i: pd.factorize(v)[0] for i, v in enumerate(values)})
+    valid = np.ones(len(codes), bool)
+    for v in values:
+        if any(x is BAD for x in v):
+            valid &= np.fromiter((x is not BAD for x in v), bool, len(v))
+    again = codes.duplicated(keep="first").to_numpy() & valid
+    if not again.any():
+        return []
+    involved = codes.duplicated(keep=False).to_numpy() & valid
+    first: dict[tuple, int] = {}
+    repeats = []
+    matrix = codes.to_numpy()
+    for pos in np.flatnonzero(involved):
+        key = tuple(matrix[pos])
+        if key in first:
+            repeats.append((table.rows[pos], table.rows[first[key]]))
+        else:
+            first[key] = pos
+    return repeats
 
 
 def _unique(table: Table, column: str, problems: list[Problem]) -> dict[str, int]:
@@ -513,8 +769,16 @@ def _vocabulary_check(tables: dict[str, Table], vocab: Vocabulary, problems: lis
     outlet_of = _resolver(vocab.outlets, vocab.outlet_names)
     section_of = {o: _resolver(secs, secs) for o, secs in vocab.outlets.items()}
 
+    resolved_pairs: dict[tuple[str, str], tuple[str | None, str | None, str]] = {}
+
     def pair(outlet: str, section: str) -> tuple[str | None, str | None, str]:
-        """Resolved (outlet, section) and a message when either is unknown."""
+        """Resolved (outlet, section) and a message when either is unknown (worked out once per pair)."""
+        key = (outlet, section)
+        if key not in resolved_pairs:
+            resolved_pairs[key] = resolve_pair(outlet, section)
+        return resolved_pairs[key]
+
+    def resolve_pair(outlet: str, section: str) -> tuple[str | None, str | None, str]:
         o = outlet_of(outlet)
         if o is None:
             hint = did_you_mean(outlet, [*vocab.outlets, *vocab.outlet_names.values()])
@@ -529,8 +793,9 @@ def _vocabulary_check(tables: dict[str, Table], vocab: Vocabulary, problems: lis
     outlets_expected = f"one of {', '.join(vocab.outlets)}"
     adoptions = tables.get("adoptions")
     if adoptions is not None and "outlet" in adoptions.data:
+        sections = adoptions.data.get("section") or [BAD] * len(adoptions.rows)
         for pos, row, (outlet,) in adoptions.records("outlet"):
-            section = adoptions.data.get("section", [BAD] * len(adoptions.rows))[pos]
+            section = sections[pos]
             o, s, message = pair(outlet, section if section is not BAD else "")
             if o is None:
                 problems.append(adoptions.problem(row, "outlet", message, outlets_expected))

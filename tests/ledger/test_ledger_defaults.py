@@ -49,13 +49,17 @@ def test_blank_optional_cells_in_a_file_take_defaults(tmp_path, make_workbook):
 @pytest.mark.parametrize("text, expected", [
     ("2018-01-02", "2018-01-02"), ("2018/1/2", "2018-01-02"), ("2018.01.02", "2018-01-02"),
     ("2018年1月2日", "2018-01-02"), ("2018-01-02 00:00:00", "2018-01-02"), ("2018-01-02T13:45", "2018-01-02"),
+    # full-width digits and dashes, as a Chinese input method types them
+    ("２０１８－０１－０２", "2018-01-02"), ("2018—1—2", "2018-01-02"), ("２０１８年１月２日", "2018-01-02"),
+    # Excel's day number of a date cell that lost its format: 2018-01-01 is day 43101
+    ("43102", "2018-01-02"), ("43102.75", "2018-01-02"), (43102, "2018-01-02"), (43102.0, "2018-01-02"),
 ])
 def test_date_spellings(text, expected):
     h = history_from_records(UNITS, [dict(ITEM, date=text)])
     assert h.items["date"].tolist() == [pd.Timestamp(expected)]
 
 
-@pytest.mark.parametrize("text", ["02/01/2018", "20180102", "2018-1", "0218-01-02", "43102"])
+@pytest.mark.parametrize("text", ["02/01/2018", "20180102", "2018-1", "0218-01-02", "60", "109573", "２０１８－１"])
 def test_not_dates(text):
     with pytest.raises(LedgerError) as info:
         history_from_records(UNITS, [dict(ITEM, date=text)])
@@ -68,11 +72,12 @@ def test_every_alias_of_every_code_is_accepted():
             h = history_from_records(UNITS, [dict(ITEM, kind=alias)])
             assert h.items["kind"].tolist() == [kind]
     for level, aliases in codes.INSTRUCTION_LEVEL_ALIASES.items():
-        rows = [{"item_id": "a", "level": a, "kind": "read"} for a in aliases]
+        # one day apart: the same instruction twice is refused as a copied row
+        rows = [{"item_id": "a", "level": a, "kind": "read", "date": f"2018-04-{i + 1:02d}"} for i, a in enumerate(aliases)]
         h = history_from_records(UNITS, [ITEM], instructions=rows)
         assert set(h.instructions["level"]) == {level}
     for kind, aliases in codes.INSTRUCTION_KIND_ALIASES.items():
-        rows = [{"item_id": "a", "level": "city", "kind": a} for a in aliases]
+        rows = [{"item_id": "a", "level": "city", "kind": a, "date": f"2018-04-{i + 1:02d}"} for i, a in enumerate(aliases)]
         assert set(history_from_records(UNITS, [ITEM], instructions=rows).instructions["kind"]) == {kind}
     for kind, aliases in codes.EVENT_KIND_ALIASES.items():
         rows = [{"unit_id": "1", "date": "2018-01-01", "kind": a} for a in aliases]

@@ -163,15 +163,17 @@ def test_malformed_files_raise_ledger_error(tmp_path, name, content):
     assert info.value.problems[0].file == str(path)
 
 
-def test_csv_not_utf8(tmp_path):
+def test_csv_in_no_known_encoding(tmp_path):
+    # 0xFF 0xFF is neither UTF-8 nor GB18030, and there is no UTF-16 mark
     folder = tmp_path / "f"
     folder.mkdir()
-    (folder / "units.csv").write_bytes("unit_id,name,group\n1,办公室,g\n".encode("gbk"))
+    (folder / "units.csv").write_bytes(b"unit_id,name,group\n1,\xff\xff,g\n")
     (folder / "items.csv").write_text("item_id,unit_id,date,kind\n", encoding="utf-8")
     with pytest.raises(LedgerError) as info:
         read_history(folder)
-    messages = [p.message for p in info.value.problems]
-    assert any("not UTF-8" in m for m in messages)
+    [problem] = info.value.problems  # and no misleading "required sheet is missing"
+    assert problem.file.endswith("units.csv") and problem.row == 2
+    assert "not text in a known encoding (byte 22 of the file" in problem.message  # 19 + len("1,") + 1
 
 
 def test_dates_outside_any_year_are_not_errors():

@@ -114,14 +114,28 @@ def histories(draw):
             "sent_to": [f"{a}:{b}" for a, b in draw(st.lists(st.tuples(_text, _text), max_size=2))],
         })
     adoptions, instructions = [], []
+    item_date = {it["item_id"]: it["date"] for it in items}
+    later = st.none() | st.integers(0, 90).map(dt.timedelta)  # never before the item: that is an error
+
+    def on_or_after(item):
+        delay = draw(later)
+        return None if delay is None else item_date[item] + delay
+
     if item_ids:
         for _ in range(draw(st.integers(0, 3))):
-            adoptions.append({"item_id": draw(st.sampled_from(item_ids)), "outlet": draw(_text),
-                              "section": draw(_text), "date": draw(st.none() | _dates)})
+            item = draw(st.sampled_from(item_ids))
+            adoptions.append({"item_id": item, "outlet": draw(_text), "section": draw(_text), "date": on_or_after(item)})
         for _ in range(draw(st.integers(0, 3))):
-            instructions.append({"item_id": draw(st.sampled_from(item_ids)),
-                                 "level": draw(st.sampled_from(INSTRUCTION_LEVELS)),
-                                 "kind": draw(st.sampled_from(INSTRUCTION_KINDS)), "date": draw(st.none() | _dates)})
+            item = draw(st.sampled_from(item_ids))
+            instructions.append({"item_id": item, "level": draw(st.sampled_from(INSTRUCTION_LEVELS)),
+                                 "kind": draw(st.sampled_from(INSTRUCTION_KINDS)), "date": on_or_after(item)})
+    seen = set()  # a repeated adoption or instruction is an error too
+    adoptions = [a for a in adoptions
+                 if (k := (a["item_id"], a["outlet"], a["section"], a["date"] or item_date[a["item_id"]])) not in seen
+                 and not seen.add(k)]
+    instructions = [a for a in instructions
+                    if (k := (a["item_id"], a["level"], a["kind"], a["date"] or item_date[a["item_id"]])) not in seen
+                    and not seen.add(k)]
     events = [{"unit_id": draw(st.sampled_from(unit_ids)), "date": draw(_dates),
                "kind": draw(st.sampled_from(EVENT_KINDS)), "count": draw(st.integers(1, 5))}
               for _ in range(draw(st.integers(0, 3)))]
