@@ -488,14 +488,14 @@ def left_out_report(b: Batch, n_checklist_other: int = 0) -> pd.DataFrame:
         "adoptions",
         b.ad_month,
         f"dated before {year}: score nothing in this year; where only an item's highest "
-        "adoption counts they set the highest so far (RULES.md C-8)",
+        "adoption counts they set the highest so far (decision C-8)",
         f"dated after {year}: left out",
     )
     add(
         "instructions",
         b.ins_month,
         f"dated before {year}: score nothing in this year; where only an item's highest "
-        "instruction counts they set the highest so far (RULES.md C-8)",
+        "instruction counts they set the highest so far (decision C-8)",
         f"dated after {year}: left out",
     )
     add("unit_events", b.ev_month, f"dated before {year}: left out", f"dated after {year}: left out")

@@ -1,6 +1,6 @@
 """Rows that share a key (an item's adoptions, a unit's events), in date order.
 
-Where only an item's highest adoption counts (RULES.md C-8), or a unit's
+Where only an item's highest adoption counts (decision C-8), or a unit's
 first event, rules walk each key's rows in date order. That order is a
 property of the histories, not of any parameter, so a batch works it out
 once (:class:`Runs`) and every variant scored on it reuses it.

@@ -25,7 +25,7 @@ class Step:
 
 @dataclass
 class Outcome:
-    points: np.ndarray  # (R, U) the year's raw points (FORMAT.md `points`)
+    points: np.ndarray  # (R, U) the year's raw points (the score table's `points`)
     quarters: np.ndarray  # (R, U, 4) raw points landing in each quarter
     annual: np.ndarray  # (R, U) raw points of the year as a whole (checklists)
     final: np.ndarray  # (R, U)

@@ -433,7 +433,7 @@ def _assemble(d: dict, units: pd.DataFrame, group_code: np.ndarray, calendar: Ca
 
 
 def to_history(synthetic: Synthetic, rulebook: Rulebook, replicate: int = 0):
-    """One replicate as a ledger in the FORMAT.md layout, through the ledger
+    """One replicate as a ledger in the ledger format (docs/ledger-format.md), through the ledger
     loader's checks (so a generated history is valid by the same rules as a
     bureau's)."""
     from ..ledger import history_from_records
