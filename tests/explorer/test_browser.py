@@ -5,7 +5,6 @@ and the page must not fetch anything from outside this computer."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -13,29 +12,14 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from browser import CHROMIUM, require_playwright
 
 from simsuite.explorer import WhatIf, ranking_table
 
-CHROMIUM = "/usr/bin/chromium"
 REPLICATES = 96
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
-#: CI sets SIMSUITE_REQUIRE_BROWSER=1: there a missing browser is a failure, not a skip
-REQUIRED = os.environ.get("SIMSUITE_REQUIRE_BROWSER") == "1"
-
-
-def _unavailable(reason: str) -> None:
-    if REQUIRED:
-        raise RuntimeError(f"SIMSUITE_REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(reason, allow_module_level=True)
-
-
-if not Path(CHROMIUM).exists():
-    _unavailable(f"there is no Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
-try:
-    import playwright.sync_api as playwright
-except ImportError:
-    _unavailable("the playwright package is not installed (pip install -e '.[test]')")
+playwright = require_playwright()  # CI requires the browser: there a missing one fails
 
 
 @pytest.fixture(scope="module")

@@ -4,33 +4,19 @@ printing gives A4 pages. The screenshots and the PDF are saved for a look."""
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, require_playwright
 
 from simsuite.report import write_report
 from simsuite.runs import parse_scenario, run
 
-CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).parents[2]
 SCREENSHOTS = Path(__file__).parent / "screenshots"
-REQUIRED = os.environ.get("SIMSUITE_REQUIRE_BROWSER") == "1"  # CI: a missing browser fails
 
-
-def _unavailable(reason: str) -> None:
-    if REQUIRED:
-        raise RuntimeError(f"SIMSUITE_REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(reason, allow_module_level=True)
-
-
-if not Path(CHROMIUM).exists():
-    _unavailable(f"there is no Chromium at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
-try:
-    import playwright.sync_api as playwright
-except ImportError:
-    _unavailable("the playwright package is not installed (pip install -e '.[test]')")
+playwright = require_playwright()
 
 pytestmark = pytest.mark.filterwarnings("ignore::simsuite.engine.rulebook.RedundantChange")
 
