@@ -303,8 +303,9 @@ class Explorer(w.VBox):
 
     def _charts(self, result: WhatIfResult) -> tuple[str, str]:
         """Both charts as inline SVG (see :mod:`simsuite.explorer.svg` for why not matplotlib)."""
-        return (rank_shift_svg(result.comparison.units, names=("基准", "变体")),
-                rank_intervals_svg(result.distributions, by="comparison"))
+        names = {g.id: g.name for g in self.whatif.rulebook.file.groups.values()}
+        return (rank_shift_svg(result.comparison.units, names=("基准", "变体"), group_names=names),
+                rank_intervals_svg(result.distributions, by="comparison", group_names=names))
 
     def _status(self, text: str, error: bool = False, busy: bool = False) -> None:
         colour = "#b00" if error else ("#666" if busy else "#064")

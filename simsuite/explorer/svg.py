@@ -17,7 +17,7 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from ..plots.charts import IMPROVED, MUTED, NOTABLE_RANK_SHIFT, PALETTE, WORSENED, spread_labels
+from ..plots.charts import IMPROVED, MUTED, PALETTE, WORSENED, mover_threshold, spread_labels
 
 FONT = "'Noto Sans CJK SC','Microsoft YaHei','PingFang SC','WenQuanYi Micro Hei','Simsuite Sans CJK SC',sans-serif"
 ROW = 15  # pixels per rank
@@ -25,35 +25,63 @@ WIDTH = 640
 
 
 def rank_shift_svg(units: pd.DataFrame, *, label: str = "name", before: str = "rank_base",
-                   after: str = "rank_variant", group: str = "group", names: tuple[str, str] = ("基准", "变体")) -> str:
-    """Slope chart, one panel per ranking group: each unit's mean rank under
-    the baseline (left) and the variant (right); moves of two places or
-    more in blue (up) or red (down), the rest grey."""
+                   after: str = "rank_variant", group: str = "group", names: tuple[str, str] = ("基准", "变体"),
+                   group_names: dict[str, str] | None = None) -> str:
+    """Slope chart, one panel per group, each on its own rank axis: each
+    unit's mean rank under the baseline (left) and the variant (right);
+    movers (a tenth of the group, at least one place: see
+    :func:`~simsuite.plots.charts.mover_threshold`) in blue (up) or red
+    (down), the rest grey. Panels are headed by the group's name."""
     groups = list(dict.fromkeys(units[group].astype(str))) if group in units else [""]
     parts, y0 = [], 0
     for g in groups:
         part = units[units[group].astype(str) == g] if g else units
-        svg, height = _slope_panel(part, label, before, after, names, f"第 {g} 组 group {g}" if len(groups) > 1 else "",
-                                   y0)
+        svg, height = _slope_panel(part, label, before, after, names, _group_title(g, group_names)
+                                   if len(groups) > 1 else "", y0)
         parts.append(svg)
         y0 += height
     return _svg(WIDTH, y0, "".join(parts), "simsuite-svg-shift")
 
 
+def _group_title(group: str, group_names: dict[str, str] | None) -> str:
+    name = (group_names or {}).get(group)
+    return f"{name} (group {group})" if name else f"第 {group} 组 group {group}"
+
+
 def rank_intervals_svg(distribution: pd.DataFrame, *, label: str = "name", median: str = "median_rank",
-                       low: str = "rank_p5", high: str = "rank_p95", by: str = "comparison") -> str:
+                       low: str = "rank_p5", high: str = "rank_p95", by: str = "comparison", group: str = "group",
+                       group_names: dict[str, str] | None = None) -> str:
     """Each unit's 5–95 % rank interval with a dot at the median, one row per
-    unit (sorted by the first series' median), the series side by side."""
+    unit (sorted by the first series' median), the series side by side; one
+    panel per group, each on its own rank axis (ranks of different groups
+    are not on one scale)."""
     series = list(dict.fromkeys(distribution[by].astype(str)))
+    groups = list(dict.fromkeys(distribution[group].astype(str))) if group in distribution else [""]
+    parts, y0 = [], 0
+    for g in groups:
+        part = distribution[distribution[group].astype(str) == g] if g else distribution
+        svg, height = _intervals_panel(part, series, label, median, low, high, by,
+                                       _group_title(g, group_names) if len(groups) > 1 else "", y0)
+        parts.append(svg)
+        y0 += height
+    return _svg(WIDTH, y0, "".join(parts), "simsuite-svg-intervals")
+
+
+def _intervals_panel(distribution: pd.DataFrame, series: list[str], label, median, low, high, by,
+                     title: str, y0: int) -> tuple[str, int]:
     first = distribution[distribution[by].astype(str) == series[0]].set_index(label)[median]
     order = first.sort_values(kind="stable").index.tolist()
     row = {u: i for i, u in enumerate(order)}
-    top, left, right = 34, 190, WIDTH - 20
+    top, left, right = y0 + (52 if title else 34), 190, WIDTH - 20
     worst = float(distribution[high].max())
     x = lambda r: left + (np.asarray(r, float) - 1) / max(worst - 1, 1) * (right - left)  # noqa: E731
     colours = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(series)}
     offsets = np.linspace(-3.5, 3.5, len(series)) if len(series) > 1 else [0.0]
-    body = [_legend([(s, colours[s]) for s in series], left, 14)]
+    body = []
+    if title:
+        body.append(f"<text x='{WIDTH / 2}' y='{y0 + 16}' font-size='12' text-anchor='middle' "
+                    f"fill='#222'>{escape(title)}</text>")
+    body.append(_legend([(s, colours[s]) for s in series], left, top - 20))
     for tick in _ticks(worst):
         body.append(f"<line x1='{x(tick):.1f}' x2='{x(tick):.1f}' y1='{top - 6}' y2='{top + ROW * len(order)}' "
                     f"stroke='#e6e6e6'/><text x='{x(tick):.1f}' y='{top - 9}' font-size='10' fill='#666' "
@@ -69,14 +97,14 @@ def rank_intervals_svg(distribution: pd.DataFrame, *, label: str = "name", media
                         f"<line x1='{lo:.1f}' x2='{hi:.1f}' y1='{y:.1f}' y2='{y:.1f}' stroke='{colours[s]}' "
                         f"stroke-width='2.2' opacity='0.8'/><circle cx='{mid:.1f}' cy='{y:.1f}' r='3' "
                         f"fill='{colours[s]}' stroke='white' stroke-width='0.6'/></g>")
-    return _svg(WIDTH, top + ROW * len(order) + 10, "".join(body), "simsuite-svg-intervals")
+    return "".join(body), top + ROW * len(order) + 10 - y0
 
 
 def _slope_panel(units: pd.DataFrame, label, before, after, names, title: str, y0: int) -> tuple[str, int]:
     b = units[before].to_numpy(float)
     a = units[after].to_numpy(float)
     shift = a - b
-    notable = np.abs(shift) >= NOTABLE_RANK_SHIFT
+    notable = np.abs(shift) >= mover_threshold(len(units))
     colour = np.where(~notable, MUTED, np.where(shift < 0, IMPROVED, WORSENED))
     top = y0 + (44 if title else 30)
     best = min(b.min(), a.min())

@@ -25,11 +25,6 @@ from simsuite.rules.registry import source_labels
 
 PNG_DPI = 110
 
-# Units whose rank moves by at least this many places stand out in a chart of
-# one fixed threshold (the explorer's); the report's slope chart uses
-# mover_threshold, which suits the group's size.
-NOTABLE_RANK_SHIFT = 2
-
 
 def mover_threshold(n_units: int) -> int:
     """Places a unit must move, on average, to count as a mover: a tenth of
