@@ -177,8 +177,14 @@ def _check_points_match_catalogue(params: Parameters, outlets: Mapping[str, Outl
         return
     table = params.table("adoption.points")
     for oid, outlet in outlets.items():
-        got = set(table.get(oid, {}))
+        sections = table.get(oid, {})
         want = set(outlet.sections)
+        if not isinstance(sections, Mapping):
+            shown = f"{sections:g}" if isinstance(sections, (int, float)) else repr(sections)
+            example = ", ".join(f"{s} = {shown}" for s in outlet.sections)
+            raise ValueError(f"adoption.points.{oid} = {shown}: expected points by section of the outlet, "
+                             f"e.g. {oid} = {{ {example} }}")
+        got = set(sections)
         if got != want:
             raise ValueError(
                 f"adoption.points.{oid} has sections {sorted(got)}, the catalogue {sorted(want)}"
