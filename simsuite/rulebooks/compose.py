@@ -122,6 +122,8 @@ def _all_whole(value: Any) -> bool:
 
 
 def _check_keys(spec: Spec, leaf: str, vocab) -> str | None:
+    if spec.keys is None and leaf != spec.path:  # a table where the component reads one value
+        return f"{spec.path}: one value ({spec.type}), not a table: found {leaf}"
     if spec.keys is None or leaf == spec.path:
         return None if spec.keys is None else f"{leaf}: a table keyed by {spec.keys} ({', '.join(vocab[spec.keys])})"
     key = leaf[len(spec.path) + 1:].split(".")[0]

@@ -103,6 +103,9 @@ def test_co_submission_is_a_component_the_engine_does_not_know():
     (("value = { township = 30, A = 30, B = 20, C = 10 }", "value = { township = 30, A = 30, B = 20, D = 10 }"),
      r"rank_points\.target\.D: 'D' is not one of the groups .*\(did you mean 'A'\?\)|no entry for group\(s\) \['C'\]"),
     (("[rulebook]\nid", "[rulebook]\nseed = \"x.txt\"\nid"), r"\[rulebook\] has unknown key 'seed'"),
+    # a table where the component reads one value
+    (("[award.later_tiers]\nvalue = 3", "[award.later_tiers]\nvalue = { A = 3 }"),
+     r"award\.later_tiers: one value \(number\), not a table: found award\.later_tiers\.A"),
     # points by outlet but not by section: a mistake a new bureau's file makes, named with the fix
     (("jd-special = { item = 8 }", "jd-special = 8"),
      r"adoption\.points\.jd-special = 8: expected points by section of the outlet, e\.g\. jd-special = \{ item = 8 \}"),
