@@ -105,7 +105,7 @@ def test_co_submission_is_a_component_the_engine_does_not_know():
     (("[rulebook]\nid", "[rulebook]\nseed = \"x.txt\"\nid"), r"\[rulebook\] has unknown key 'seed'"),
     # a table where the component reads one value
     (("[award.later_tiers]\nvalue = 3", "[award.later_tiers]\nvalue = { A = 3 }"),
-     r"award\.later_tiers: one value \(number\), not a table: found award\.later_tiers\.A"),
+     r"award\.later_tiers: one value \(integer\), not a table: found award\.later_tiers\.A"),
     # points by outlet but not by section: a mistake a new bureau's file makes, named with the fix
     (("jd-special = { item = 8 }", "jd-special = 8"),
      r"adoption\.points\.jd-special = 8: expected points by section of the outlet, e\.g\. jd-special = \{ item = 8 \}"),
