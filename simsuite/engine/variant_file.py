@@ -108,7 +108,13 @@ def read_variant(path: str | Path, _seen: tuple[Path, ...] = (), baseline: Ruleb
         target = path.parent / base_name
         target_text = reader(target) if reader is not None else read_text(target, "baseline file")
         if "rulebook" in parse_toml(target_text, str(target)):
-            baseline = from_text(target_text, target)
+            units = None
+            if reader is not None:  # a kept rulebook file's unit list is kept with it
+                try:
+                    units = reader(target.with_suffix(".units.csv"))
+                except ValueError:
+                    pass
+            baseline = from_text(target_text, target, units)
         else:
             baseline = read_variant(target, _seen + (path.resolve(),), reader=reader, baselines=baselines)
     else:

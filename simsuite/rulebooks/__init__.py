@@ -8,6 +8,8 @@ components (from :mod:`simsuite.rules`) it composes; see
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -57,11 +59,12 @@ def load_file(path: str | Path) -> Rulebook:
     return _load_file(path, path.stat().st_mtime)
 
 
-def from_text(text: str, path: str | Path) -> Rulebook:
+def from_text(text: str, path: str | Path, units: str | None = None) -> Rulebook:
     """The rulebook a file's text describes, read as the file at ``path``
     would be: that file itself while it still holds this text (so what lies
     beside it, such as its unit list, is found), else the text as kept, e.g.
-    by a run's manifest."""
+    by a run's manifest, with ``units``, the text of the unit list that lay
+    beside it (``<file>.units.csv``), if any."""
     path = Path(path)
     if path.parent.resolve() == HERE.resolve() and path.stem in available():
         if (HERE / path.name).read_text(encoding="utf-8") == text:
@@ -72,10 +75,20 @@ def from_text(text: str, path: str | Path) -> Rulebook:
                 return load_file(path)
         except (OSError, UnicodeDecodeError):
             pass
-    with tempfile.TemporaryDirectory(prefix="simsuite-rulebook-") as folder:
-        kept = Path(folder) / path.name
-        kept.write_text(text, encoding="utf-8")
-        return read_rulebook(kept)
+    kept = Path(tempfile.mkdtemp(prefix="rulebook-", dir=_kept_folder())) / path.name
+    kept.write_text(text, encoding="utf-8")
+    if units is not None:
+        kept.with_suffix(".units.csv").write_text(units, encoding="utf-8")
+    return read_rulebook(kept)
+
+
+@lru_cache(maxsize=None)
+def _kept_folder() -> Path:
+    """Where kept rulebook texts live while this process runs (their unit
+    lists are read when a population is drawn, after the file is read)."""
+    folder = Path(tempfile.mkdtemp(prefix="simsuite-kept-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def resolve(name) -> Rulebook:

@@ -288,13 +288,15 @@ def _baseline(scenario: Scenario, rulebook_id: str):
     raise KeyError(rulebook_id)
 
 
-def _variant_digest(scenario: Scenario, path: str) -> str:
+def _variant_digest(scenario: Scenario, path: str) -> str | None:
     from ..engine.variant_file import parse_toml, read_variant
     from .scenario import _baselines
 
     from .scenario import variant_key
 
     texts = dict(scenario.variant_texts)
+    if not path.endswith(".toml"):  # a unit list kept beside a rulebook file: data, not parameters
+        return None
     if "rulebook" in parse_toml(texts[path], path):  # a rulebook file named by the scenario
         from ..rulebooks import from_text
 
