@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -31,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine.rulebook import Rulebook
-from ..ledger import EVENT_KINDS, INSTRUCTION_LEVELS, ITEM_KINDS, History
+from ..ledger import EVENT_KINDS, ITEM_KINDS, History, LedgerWarning
 from ..params import OUTLET_LEVELS
 from .behaviour import Behaviour
 
@@ -58,13 +59,16 @@ def gamma_poisson(counts: np.ndarray, exposure: np.ndarray) -> tuple[np.ndarray,
     return rate, m, a
 
 
-def dirichlet_multinomial(counts: np.ndarray, prior: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float]:
+def dirichlet_multinomial(counts: np.ndarray, prior: np.ndarray | None = None,
+                          noise: float = 0.0) -> tuple[np.ndarray, np.ndarray, float]:
     """Posterior mean shares of category counts ``(U, K)``: (shares (U, K),
     pooled shares (K,), concentration α).
 
     With pooled shares p, E Σ_k (c_k − n p_k)² / (n p_k) = (K − 1)(1 + (n − 1)/(α + 1))
     for a unit of n items, so summing over units with n ≥ 2 gives α + 1.
-    ``prior`` replaces the pooled shares (e.g. months weighted by exposure)."""
+    ``prior`` replaces the pooled shares (e.g. months weighted by exposure);
+    ``noise`` is χ² expected from passing chance beyond the multinomial's (a
+    month's over-dispersion), taken out before the units' real differences."""
     c = np.asarray(counts, float)
     n = c.sum(axis=1)
     p = prior if prior is not None else c.sum(axis=0) / max(c.sum(), 1e-12)
@@ -76,7 +80,7 @@ def dirichlet_multinomial(counts: np.ndarray, prior: np.ndarray | None = None) -
     else:
         cc, nn = c[several][:, live], n[several]
         chi = ((cc - nn[:, None] * p[live]) ** 2 / (nn[:, None] * p[live])).sum()
-        excess = chi - (K - 1) * several.sum()
+        excess = chi - (K - 1) * several.sum() - noise
         alpha = float(np.clip((K - 1) * (nn - 1).sum() / excess - 1, 1e-3, POOLED)) if excess > 0 else POOLED
     shares = (c + alpha * p) / (n + alpha)[:, None]
     return shares, p, alpha
@@ -107,6 +111,22 @@ class Calibration:
                     for path, v in self.values.items()}
         params = base.parameters.updated({"activity.month_shape": self.shared["month_shape"]})
         return Behaviour(params, dict(base.groups), per_unit)
+
+    def summary(self) -> str:
+        """A few lines for the terminal: what was fitted and how much it was pooled."""
+        act = self.values["activity.mean"][:, 0]
+        own = self.values["adoption.chance"][:, 0]
+        years = ", ".join(str(y) for y in self.years)
+        return (f"calibrated {len(self.units)} units of {self.rulebook_id} from {self.source} ({years}; {self.date})\n"
+                f"  单位月均报送条数 items a unit submits a month: mean {act.mean():.1f}, "
+                f"from {act.min():.1f} to {act.max():.1f}\n"
+                f"  本级采用概率 chance an item is adopted by the own outlet: mean {own.mean():.2f}, "
+                f"from {own.min():.2f} to {own.max():.2f}\n"
+                f"  收缩强度 pooling: a unit's own record outweighs the jurisdiction's mean once it has about "
+                f"{self.pooling['activity.mean']:.1f} items' worth of evidence for activity and "
+                f"{min(self.pooling['adoption.chance.own'], POOLED):.0f} items for the own-level adoption chance "
+                f"(a large number means the units' differences are within chance, so all get the mean)\n"
+                f"  月度波动 month-to-month shape: {self.shared['month_shape']:.1f} (smaller = more irregular months)")
 
     def to_toml(self) -> str:
         """The calibrated population file: a header, then one table per unit."""
@@ -185,25 +205,35 @@ def calibrate(rulebook: Rulebook, history: History, date: str | None = None) -> 
     n_items = np.bincount(iu, minlength=U).astype(float)
     rate, m, a = gamma_poisson(n_items[:, None], exposure)
     values["activity.mean"], pooling["activity.mean"] = rate, float(a[0])
+    # each unit-month's items, by assessment year and calendar month
+    unit_months = np.zeros((U, n_years, 12))
+    np.add.at(unit_months, (iu, np.searchsorted(years, year_no), cal_month), 1)
+    live = np.zeros((n_years, 12), bool)
+    for j in range(n_years):  # the calendar months each assessment year covers (all twelve)
+        live[j, (np.arange(12) + offset) % 12] = True
+    by_month = unit_months.sum(axis=1)
+    covered = live.sum(axis=0)
+    pooled = _normalise(by_month.sum(axis=0) / np.maximum(covered, 1))
+    # month-to-month over-dispersion (Var = μ + μ² / k, jurisdiction-wide). With several years,
+    # from each (unit, calendar month)'s spread across years, which a unit's own profile does
+    # not touch; with one year, around rate × the jurisdiction's profile
+    if n_years >= 2:
+        ybar, s2 = unit_months.mean(axis=1), unit_months.var(axis=1, ddof=1)
+        num, excess = (ybar ** 2 - s2 / n_years).sum(), (s2 - ybar).sum()
+    else:
+        mu = (rate * pooled * 12)[:, None, :]
+        num, excess = (mu ** 2).sum(), ((unit_months - mu) ** 2 - mu).sum()
+    month_shape = float(np.clip(num / excess, 0.1, 1000)) if excess > 0 and num > 0 else 1000.0
     # month profile by calendar month. In one year a unit's own profile cannot be told from
     # month-to-month chance, so it is the jurisdiction's; with several years each unit's shares
-    # are shrunk toward it
-    by_month = np.bincount(iu * 12 + cal_month, minlength=U * 12).reshape(U, 12).astype(float)
-    covered = np.bincount(((years[:, None] * 12 + offset + np.arange(12)) % 12).ravel(), minlength=12)
-    shares, p, alpha = dirichlet_multinomial(by_month, _normalise(by_month.sum(axis=0) / covered))
-    if n_years < 2:
-        shares, alpha = np.broadcast_to(p, (U, 12)), POOLED
+    # are shrunk toward it, the chance spread of k-shaped months taken out first
+    if n_years >= 2:
+        noise = float((by_month.sum(axis=1) * (1 - (pooled ** 2).sum())).sum() / (n_years * month_shape))
+        shares, _, alpha = dirichlet_multinomial(by_month, pooled, noise)
+    else:
+        shares, alpha = np.broadcast_to(pooled, (U, 12)), POOLED
     profile = shares * 12
     values["activity.month_profile"], pooling["activity.month_profile"] = profile, alpha
-    # over-dispersion of a unit's months around rate × profile (jurisdiction-wide): Var = μ + μ² / k
-    unit_months = np.zeros((U, n_years * 12))
-    np.add.at(unit_months, (iu, np.searchsorted(years, year_no) * 12 + cal_month), 1)
-    live = np.zeros(n_years * 12, bool)
-    for j, y in enumerate(years):  # the calendar months each assessment year covers
-        live[j * 12 + (np.arange(12) + offset) % 12] = True
-    mu = (rate * profile)[:, np.tile(np.arange(12), n_years)][:, live]
-    excess = ((unit_months[:, live] - mu) ** 2 - mu).sum()
-    month_shape = float(np.clip((mu ** 2).sum() / excess, 0.1, 1000)) if excess > 0 else 1000.0
     # quality as the item marks show it (0–10 → 0–1): normal means shrunk by their precision
     values["quality.mean"], pooling["quality.mean"] = _quality(items, iu, U)
     # kinds
@@ -405,7 +435,10 @@ def predictive_check(calibration: Calibration, rulebook: Rulebook, history: Hist
     level_table = _band("adoptions_per_level", list(OUTLET_LEVELS), obs_ad, sim_ad)
     # points by group: mean and spread of units' points
     _, o, _ = score_batch(rulebook, b.under(cal))
-    observed = rulebook.score(history, year).table.set_index("unit_id").reindex(units["unit_id"])
+    with warnings.catch_warnings():  # one year of a ledger of several is scored on purpose
+        warnings.simplefilter("ignore", LedgerWarning)
+        scored = rulebook.score(history, year)
+    observed = scored.table.set_index("unit_id").reindex(units["unit_id"])
     rows = []
     for g in rulebook.groups:
         mask = (units["group"] == g).to_numpy()
@@ -431,3 +464,34 @@ def _row(statistic: str, value: str, observed: float, simulated: np.ndarray) -> 
 
 def _band(statistic: str, labels: list[str], observed: np.ndarray, simulated: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame([_row(statistic, lab, observed[k], simulated[:, k]) for k, lab in enumerate(labels)])
+
+
+#: what each check shows, in Chinese and English, and what it means
+CHECKS = {
+    "items_per_unit_month": ("单位月报送条数分布", "unit-months with this many items (share)",
+                             "how often a unit files 0, 1, 2 … items in a month: real ledger against simulated years"),
+    "adoptions_per_level": ("各级采用条数", "adoptions at each outlet level in the year",
+                            "how many items the outlets of each level took: real ledger against simulated years"),
+    "points_by_group": ("分组得分", "units' points in each group",
+                        "the mean, median, highest and share at 0 of units' points: real against simulated"),
+}
+
+
+def check_table(check: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The predictive check as one table for staff: labels in Chinese and
+    English, what it means, the observed value, the simulated mean and 90 %
+    band, and whether the observed value lies inside it. Shares are rounded
+    to 3 decimals, counts and points to 1."""
+    numbers = ["observed", "simulated_mean", "simulated_p05", "simulated_p95"]
+    frames = []
+    for key, frame in check.items():
+        zh, en, meaning = CHECKS[key]
+        f = frame.copy()
+        f["inside"] = (f["observed"] >= f["simulated_p05"]) & (f["observed"] <= f["simulated_p95"])
+        share = np.full(len(f), key == "items_per_unit_month") | f["value"].str.endswith("share_zero").to_numpy()
+        f[numbers] = np.where(share[:, None], f[numbers].round(3), f[numbers].round(1))
+        f.insert(0, "meaning", meaning)
+        f.insert(0, "label_en", en)
+        f.insert(0, "label_zh", zh)
+        frames.append(f)
+    return pd.concat(frames, ignore_index=True)
