@@ -49,9 +49,10 @@ def score(rulebook_: str | Path | Rulebook, history, year: int | None = None,
     return rb.score(history, year)
 
 
-def calibrate(rulebook_: str | Path | Rulebook, history, date: str | None = None):
+def calibrate(rulebook_: str | Path | Rulebook, history, date: str | None = None, years=None):
     """Fit each unit's behaviour from its ledger (a path or a History, one or
-    several years): a :class:`~simsuite.synthetic.calibrate.Calibration`,
+    several years; ``years`` to choose them): a
+    :class:`~simsuite.synthetic.calibrate.Calibration`,
     whose ``write(path)`` gives the file a scenario's
     ``[population] calibrated = "…"`` takes."""
     from .ledger import History, read_history
@@ -62,7 +63,7 @@ def calibrate(rulebook_: str | Path | Rulebook, history, date: str | None = None
         history = read_history(history, rb.vocabulary)
     else:
         history = history.validate(rb.vocabulary)
-    return fit(rb, history, date)
+    return fit(rb, history, date, years)
 
 
 def compare_rulebooks(ids=None) -> pd.DataFrame:

@@ -100,6 +100,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rulebook", required=True, help="rulebook id, as simsuite rulebooks lists them, or a rulebook file")
     p.add_argument("--history", required=True, help="ledger of one or several years: .xlsx workbook or folder of CSVs")
     p.add_argument("--out", required=True, help="FILE.toml for the calibrated population")
+    p.add_argument("--years", type=int, nargs="+", metavar="YEAR",
+                   help="the assessment years to fit on (default: every year of the ledger but stray ones)")
     p.add_argument("--check", metavar="FOLDER", help="also write the predictive check (table and figure) here")
     p.add_argument("--year", type=int, help="with --check: the year simulated against the ledger "
                    "(default: its last)")
@@ -378,11 +380,11 @@ def _calibrate(args) -> int:
         warnings.simplefilter("always")
         try:
             history = read_history(Path(args.history), rb.vocabulary)
+            calibration = api.calibrate(rb, history, years=args.years)
         finally:
             for w in caught:
                 kind = "warning" if issubclass(w.category, LedgerWarning) else "note"
                 print(f"simsuite: {kind}: {w.message}", file=sys.stderr)
-    calibration = api.calibrate(rb, history)
     calibration.write(out)
     print(_wrap(calibration.summary()))
     print(f"wrote {out}")
@@ -397,7 +399,14 @@ def _calibrate(args) -> int:
         table = check_table(check)
         table.to_csv(folder / "predictive-check.csv", index=False, encoding="utf-8")
         predictive_check_chart(check).savefig(folder / "predictive-check.png", dpi=120)
-        print(_table(table, args))
+        print(f"predictive check, {year}: the ledger against 200 simulated years of the calibrated units")
+        for (zh, en, meaning), part in table.groupby(["label_zh", "label_en", "meaning"], sort=False):
+            print(_wrap(f"{zh} {en}: {meaning}"))
+            shown = part[["value", "observed", "simulated_mean", "simulated_p05", "simulated_p95", "inside"]]
+            print(_table(shown.rename(columns={"value": "取值 value", "observed": "台账 ledger",
+                                               "simulated_mean": "模拟均值 simulated",
+                                               "simulated_p05": "5%", "simulated_p95": "95%",
+                                               "inside": "区间内 inside"}), args))
         print(f"wrote {folder / 'predictive-check.csv'} and {folder / 'predictive-check.png'}")
     return 0
 

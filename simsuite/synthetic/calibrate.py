@@ -26,7 +26,7 @@ import tomllib
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -172,14 +172,20 @@ _KEYS = {
     "instruction.chance": OUTLET_LEVELS,
     "events.rate": EVENT_KINDS,
 }
+#: paths fitted only where the rulebook has what they describe (basic-work checklist lines)
+OPTIONAL = ("checklist.basic_met",)
 #: paths set to a constant for calibrated units: their chances are fitted as observed, so the latent
 #: quality and the research boost add nothing on top
 FIXED = {"adoption.quality_effect": 0.0, "adoption.research_boost": 0.0}
 
 
-def calibrate(rulebook: Rulebook, history: History, date: str | None = None) -> Calibration:
+def calibrate(rulebook: Rulebook, history: History, date: str | None = None,
+              years: Sequence[int] | None = None) -> Calibration:
     """Fit every unit's behaviour from ``history`` (one or several assessment
-    years of ``rulebook``'s jurisdiction)."""
+    years of ``rulebook``'s jurisdiction). ``years`` are the assessment years
+    to fit on; by default every year holding at least a quarter of the
+    busiest year's items (a few stray rows of another year would otherwise
+    count as a whole year without items), with a warning naming any left out."""
     units = history.units[["unit_id", "name", "group"]].reset_index(drop=True).astype(str)
     U = len(units)
     if U == 0:
@@ -188,12 +194,29 @@ def calibrate(rulebook: Rulebook, history: History, date: str | None = None) -> 
     items = history.items
     if items.empty:
         raise ValueError(f"{history.source}: the ledger has no items, so there is nothing to calibrate on")
-    iu = code.get_indexer(items["unit_id"].astype(str))
-    day = pd.to_datetime(items["date"]).to_numpy("datetime64[D]")
-    month_no = day.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
     # assessment year Y starts in month (Y − 1970) × 12 + offset (months since 1970-01)
     offset = rulebook.calendar(2000).start_month - (2000 - 1970) * 12
-    year_no = (month_no - offset) // 12  # assessment years since the one named 1970
+    month_all = pd.to_datetime(items["date"]).to_numpy("datetime64[M]").astype(np.int64)
+    year_all = (month_all - offset) // 12 + 1970
+    held = pd.Series(year_all).value_counts().sort_index()
+    covers = ", ".join(f"{y} ({n} items)" for y, n in held.items())
+    if years is None:
+        keep = held[held >= held.max() / 4]
+        dropped = held.drop(keep.index)
+        if len(dropped):
+            left = ", ".join(f"{y} ({n} {'items' if n > 1 else 'item'})" for y, n in dropped.items())
+            warnings.warn(LedgerWarning(
+                f"{history.source}: calibrated on {', '.join(str(y) for y in keep.index)}; left out {left}, "
+                f"too few items to be a year of the ledger (give the years to calibrate on to include them)"))
+        years = keep.index.tolist()
+    missing = sorted(set(int(y) for y in years) - set(held.index))
+    if missing:
+        raise ValueError(f"{history.source}: no items in {missing[0]}; the ledger covers {covers}")
+    inside = np.isin(year_all, np.asarray(years, dtype=np.int64))
+    items = items[inside]
+    iu = code.get_indexer(items["unit_id"].astype(str))
+    month_no = month_all[inside]
+    year_no = year_all[inside] - 1970  # assessment years since the one named 1970
     years = np.unique(year_no)
     n_years = len(years)
     exposure = np.full(U, 12.0 * n_years)
@@ -240,25 +263,27 @@ def calibrate(rulebook: Rulebook, history: History, date: str | None = None) -> 
     kind = pd.Categorical(items["kind"], categories=ITEM_KINDS).codes
     counts = np.bincount(iu * len(ITEM_KINDS) + kind, minlength=U * len(ITEM_KINDS)).reshape(U, -1)
     values["kinds.share"], _, pooling["kinds.share"] = dirichlet_multinomial(counts)
-    # adoption: how far each item climbs, a chance per level given the level below
+    # adoption: a chance per level given the level below, as the generator climbs. An item can
+    # reach a higher outlet without the one below (sent there directly), so a level's chance is its
+    # adoptions over the level below's, which keeps the number of adoptions at every level
     level = _adoption_levels(rulebook, history, items)  # (N, 4) adopted at each level
-    climb = [lv for lv in range(len(OUTLET_LEVELS)) if len(_pairs(rulebook, lv))]
     chance = np.zeros((U, len(OUTLET_LEVELS)))
-    reached = np.ones(len(items), bool)
+    below = n_items
     for lv in range(len(OUTLET_LEVELS)):
-        if lv not in climb:
-            chance[:, lv] = 0.0
+        if not _pairs(rulebook, lv):  # a level without outlets is skipped in the climb
             continue
-        tried = np.bincount(iu[reached], minlength=U)
-        took = np.bincount(iu[reached & level[:, lv]], minlength=U)
+        took = np.bincount(iu[level[:, lv]], minlength=U).astype(float)
+        tried = np.maximum(below, took)
         s, _, alpha = dirichlet_multinomial(np.stack([took, tried - took], axis=1))
         chance[:, lv], pooling[f"adoption.chance.{OUTLET_LEVELS[lv]}"] = s[:, 0], alpha
-        reached = reached & level[:, lv]
+        below = took
     values["adoption.chance"] = chance
     # instructions: a chance per adoption by its level
     values["instruction.chance"] = _instruction_chance(rulebook, history, items, iu, level, U, pooling)
     # events a year (a mean-reliability unit: calibrated units have reliability 0.5, so a multiplier of 1)
     ev = history.unit_events
+    ev_year = (pd.to_datetime(ev["date"]).to_numpy("datetime64[M]").astype(np.int64) - offset) // 12
+    ev = ev[np.isin(ev_year, years)]
     eu = code.get_indexer(ev["unit_id"].astype(str))
     ek = pd.Categorical(ev["kind"], categories=EVENT_KINDS).codes
     ok = (eu >= 0) & (ek >= 0)
@@ -277,6 +302,16 @@ def calibrate(rulebook: Rulebook, history: History, date: str | None = None) -> 
         yes = np.bincount(iu[has], minlength=U)
         s, _, alpha = dirichlet_multinomial(np.stack([yes, n_items - yes], axis=1))
         values[path], pooling[path] = s[:, 0], alpha
+    # basic-work checklist: the share of basic lines met (a line not listed is met)
+    basic = [line for line in rulebook.checklist_lines if line.startswith("basic")]
+    if basic:
+        ck = history.checklist
+        unmet = ~ck["met"].to_numpy(bool) & ck["item"].astype(str).isin(basic).to_numpy()
+        missed = np.bincount(code.get_indexer(ck["unit_id"].astype(str))[unmet].clip(0), minlength=U)
+        lines = np.full(U, len(basic) * n_years, float)
+        s, _, alpha = dirichlet_multinomial(np.stack([lines - np.minimum(missed, lines), np.minimum(missed, lines)],
+                                                     axis=1))
+        values["checklist.basic_met"], pooling["checklist.basic_met"] = s[:, 0], alpha
     values = {k: np.asarray(v, float).reshape(U, -1) for k, v in values.items()}
     for path, x in FIXED.items():
         values[path] = np.full((U, 1), x)
@@ -373,7 +408,7 @@ def read_calibration(text: str, name: str = "<calibration>") -> Calibration:
                 raise ValueError(f"{where}: missing {key!r}")
         rows.append({"unit_id": str(uid), "name": str(u["name"]), "group": str(u["group"]),
                      "items": int(u.get("items", 0)), "months": int(u.get("months", 0))})
-        for path in paths:
+        for path in paths + [p for p in OPTIONAL if p in u]:
             keys = _KEYS.get(path)
             v = u[path]
             try:

@@ -150,7 +150,8 @@ class _Model:
         self.q_mean, self.q_conc = per("quality.mean"), per("quality.concentration")
         self.r_mean, self.r_conc = per("reliability.mean"), per("reliability.concentration")
         chance = per("adoption.chance")  # (U, 4) by level
-        self.adopt_logit = np.log(chance / np.clip(1 - chance, 1e-12, None))
+        with np.errstate(divide="ignore"):  # a chance of 0 is a logit of −inf: never adopted
+            self.adopt_logit = np.log(chance / np.clip(1 - chance, 1e-12, None))
         self.quality_effect = per("adoption.quality_effect")
         self.research_boost = per("adoption.research_boost")
         self.delay = per("adoption.delay_days")

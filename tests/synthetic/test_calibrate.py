@@ -268,3 +268,29 @@ def test_command_line_calibrates_and_checks(tmp_path, capsys):
     # a wrong output name is one clear line, not a traceback
     assert main(["calibrate", "--rulebook", RB, "--history", str(ledger), "--out", str(tmp_path / "p.csv")]) == 2
     assert "give a .toml file" in capsys.readouterr().err
+
+
+EXAMPLES = Path(__file__).parents[2] / "data" / "examples"
+
+
+def test_a_stray_year_is_left_out_with_a_warning_and_years_can_be_chosen():
+    # the example ledger holds 48 items of 2021 and one of December 2020
+    with pytest.warns(LedgerWarning, match=r"calibrated on 2021; left out 2020 \(1 item\)"):
+        c = simsuite.calibrate(RB, EXAMPLES / RB)
+    assert c.years == (2021,) and c.units["items"].sum() == 48 and (c.units["months"] == 12).all()
+    both = simsuite.calibrate(RB, EXAMPLES / RB, years=[2020, 2021])
+    assert both.years == (2020, 2021) and both.units["items"].sum() == 49 and (both.units["months"] == 24).all()
+    with pytest.raises(ValueError, match=r"no items in 2019; the ledger covers 2020 \(1 items\), 2021 \(48 items\)"):
+        simsuite.calibrate(RB, EXAMPLES / RB, years=[2019])
+
+
+def test_basic_work_checklist_is_fitted_where_the_rulebook_has_it():
+    rb = simsuite.rulebook("harbin-2008")
+    c = simsuite.calibrate(rb, EXAMPLES / "harbin-2008", years=[2008])
+    met = pd.Series(c.values["checklist.basic_met"][:, 0], index=c.units["unit_id"])
+    # unit 003 missed one basic line in the example ledger; the others none
+    assert met["003"] < met["001"] <= 1
+    assert (met > 0.5).all()
+    back = read_calibration(c.to_toml())
+    np.testing.assert_allclose(back.values["checklist.basic_met"], c.values["checklist.basic_met"], rtol=1e-5)
+    assert "checklist.basic_met" not in simsuite.calibrate(RB, EXAMPLES / RB, years=[2021]).values
