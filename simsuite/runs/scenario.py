@@ -318,9 +318,9 @@ def _calibrated(pop: Mapping[str, Any], reader):
     if "units" in pop or "groups" in pop:
         raise ValueError("give either calibrated units or `units` and group sizes, not both")
     try:
-        text = reader(Path(name))
-    except FileNotFoundError as exc:
-        raise ValueError(str(exc)) from None
+        text = reader(Path(name))  # kept with the variant texts, so a repeat reads no file
+    except ValueError as exc:  # the reader speaks of variant files
+        raise ValueError(str(exc).replace("variant file", "calibrated population file")) from None
     return read_calibration(text, name)
 
 

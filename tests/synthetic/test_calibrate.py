@@ -245,7 +245,7 @@ rulebook = "{RB}"
     bad = (tmp_path / "next.toml").read_text(encoding="utf-8").replace('calibrated = "population.toml"',
                                                                        'calibrated = "none.toml"')
     (tmp_path / "bad.toml").write_text(bad, encoding="utf-8")
-    with pytest.raises(ValueError, match=r"\[population\] calibrated: .*none.toml"):
+    with pytest.raises(ValueError, match=r"\[population\] calibrated: .*none.toml: no such calibrated population file"):
         read_scenario(tmp_path / "bad.toml")
 
 
