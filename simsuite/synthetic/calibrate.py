@@ -226,17 +226,13 @@ def calibrate(rulebook: Rulebook, history: History, date: str | None = None,
     pooling: dict[str, float] = {}
     # activity: items a month
     n_items = np.bincount(iu, minlength=U).astype(float)
-    rate, m, a = gamma_poisson(n_items[:, None], exposure)
+    rate, _, a = gamma_poisson(n_items[:, None], exposure)
     values["activity.mean"], pooling["activity.mean"] = rate, float(a[0])
     # each unit-month's items, by assessment year and calendar month
     unit_months = np.zeros((U, n_years, 12))
     np.add.at(unit_months, (iu, np.searchsorted(years, year_no), cal_month), 1)
-    live = np.zeros((n_years, 12), bool)
-    for j in range(n_years):  # the calendar months each assessment year covers (all twelve)
-        live[j, (np.arange(12) + offset) % 12] = True
     by_month = unit_months.sum(axis=1)
-    covered = live.sum(axis=0)
-    pooled = _normalise(by_month.sum(axis=0) / np.maximum(covered, 1))
+    pooled = _normalise(by_month.sum(axis=0))  # every assessment year holds each calendar month once
     # month-to-month over-dispersion (Var = μ + μ² / k, jurisdiction-wide). With several years,
     # from each (unit, calendar month)'s spread across years, which a unit's own profile does
     # not touch; with one year, around rate × the jurisdiction's profile
