@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from .version import VERSION as __version__
 
-from .api import compare_rulebooks, list_rulebooks, load_variant, rulebook, run_scenario, score  # noqa: E402
+from .api import calibrate, compare_rulebooks, list_rulebooks, load_variant, rulebook, run_scenario, score  # noqa: E402
 
-__all__ = ["__version__", "compare_rulebooks", "list_rulebooks", "load_variant", "rulebook", "run_scenario", "score"]
+__all__ = ["__version__", "calibrate", "compare_rulebooks", "list_rulebooks", "load_variant", "rulebook", "run_scenario", "score"]

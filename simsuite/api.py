@@ -49,6 +49,23 @@ def score(rulebook_: str | Path | Rulebook, history, year: int | None = None,
     return rb.score(history, year)
 
 
+def calibrate(rulebook_: str | Path | Rulebook, history, date: str | None = None, years=None):
+    """Fit each unit's behaviour from its ledger (a path or a History, one or
+    several years; ``years`` to choose them): a
+    :class:`~simsuite.synthetic.calibrate.Calibration`,
+    whose ``write(path)`` gives the file a scenario's
+    ``[population] calibrated = "…"`` takes."""
+    from .ledger import History, read_history
+    from .synthetic.calibrate import calibrate as fit
+
+    rb = rulebook(rulebook_)
+    if not isinstance(history, History):
+        history = read_history(history, rb.vocabulary)
+    else:
+        history = history.validate(rb.vocabulary)
+    return fit(rb, history, date, years)
+
+
 def compare_rulebooks(ids=None) -> pd.DataFrame:
     """The rulebooks' features side by side, read from their own parameters."""
     from .rulebooks.features import feature_table

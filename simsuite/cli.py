@@ -96,6 +96,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="FILE.xlsx or a folder for CSVs")
     p.set_defaults(run=_simulate)
 
+    p = sub.add_parser("calibrate", help="fit each unit's behaviour from a ledger into a population file for scenarios")
+    p.add_argument("--rulebook", required=True, help="rulebook id, as simsuite rulebooks lists them, or a rulebook file")
+    p.add_argument("--history", required=True, help="ledger of one or several years: .xlsx workbook or folder of CSVs")
+    p.add_argument("--out", required=True, help="FILE.toml for the calibrated population")
+    p.add_argument("--years", type=int, nargs="+", metavar="YEAR",
+                   help="the assessment years to fit on (default: every year of the ledger but stray ones)")
+    p.add_argument("--check", metavar="FOLDER", help="also write the predictive check (table and figure) here")
+    p.add_argument("--year", type=int, help="with --check: the year simulated against the ledger "
+                   "(default: its last)")
+    p.set_defaults(run=_calibrate)
+
     p = sub.add_parser("explore", help="the what-if explorer as a web page on this computer (Voilà)")
     p.add_argument("--rulebook", default="ningxia-transport-2021", help="the rulebook it opens on")
     p.add_argument("--port", type=int, help="the port to serve on (default: a free one)")
@@ -353,6 +364,50 @@ def _simulate(args) -> int:
     write_history(history, out)
     print(f"wrote a synthetic {rb.id} ledger for {args.year} ({len(history.items)} items, "
           f"{len(history.adoptions)} adoptions) to {out}")
+    return 0
+
+
+def _calibrate(args) -> int:
+    from . import api
+    from .ledger import LedgerWarning, read_history
+
+    out = Path(args.out)
+    _check_out_file(out)
+    if out.suffix.lower() != ".toml":
+        raise ValueError(f"--out {out}: give a .toml file")
+    rb = api.rulebook(args.rulebook)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            history = read_history(Path(args.history), rb.vocabulary)
+            calibration = api.calibrate(rb, history, years=args.years)
+        finally:
+            for w in caught:
+                kind = "warning" if issubclass(w.category, LedgerWarning) else "note"
+                print(f"simsuite: {kind}: {w.message}", file=sys.stderr)
+    calibration.write(out)
+    print(_wrap(calibration.summary()))
+    print(f"wrote {out}")
+    if args.check:
+        from .plots.calibration import predictive_check_chart
+        from .synthetic.calibrate import check_table, predictive_check
+
+        folder = Path(args.check)
+        folder.mkdir(parents=True, exist_ok=True)
+        year = args.year or calibration.years[-1]
+        check = predictive_check(calibration, rb, history, year)
+        table = check_table(check)
+        table.to_csv(folder / "predictive-check.csv", index=False, encoding="utf-8")
+        predictive_check_chart(check).savefig(folder / "predictive-check.png", dpi=120)
+        print(f"predictive check, {year}: the ledger against 200 simulated years of the calibrated units")
+        for (zh, en, meaning), part in table.groupby(["label_zh", "label_en", "meaning"], sort=False):
+            print(_wrap(f"{zh} {en}: {meaning}"))
+            shown = part[["value", "observed", "simulated_mean", "simulated_p05", "simulated_p95", "inside"]]
+            print(_table(shown.rename(columns={"value": "取值 value", "observed": "台账 ledger",
+                                               "simulated_mean": "模拟均值 simulated",
+                                               "simulated_p05": "5%", "simulated_p95": "95%",
+                                               "inside": "区间内 inside"}), args))
+        print(f"wrote {folder / 'predictive-check.csv'} and {folder / 'predictive-check.png'}")
     return 0
 
 

@@ -234,6 +234,8 @@ def run(scenario: Scenario, executor=None, progress: bool = False, until_se: flo
                                  "changes": {k: _plain(v) for k, v in c.rulebook.all_changes().items()}}
                         for c in scenario.comparisons},
         "scenario_text": scenario.text,
+        # a calibrated population: its file, ledger and date (its text is kept with the variant files)
+        "calibration": dict(scenario.calibration) or None,
         # the texts every comparison was built from, so a repeat needs no file and gets exactly these rules
         "rulebook_files": {rid: {"parameters": _baseline(scenario, rid).parameters.digest(), "text": text}
                            for rid, text in scenario.rulebook_texts},
@@ -297,7 +299,10 @@ def _variant_digest(scenario: Scenario, path: str) -> str | None:
     texts = dict(scenario.variant_texts)
     if not path.endswith(".toml"):  # a unit list kept beside a rulebook file: data, not parameters
         return None
-    if "rulebook" in parse_toml(texts[path], path):  # a rulebook file named by the scenario
+    doc = parse_toml(texts[path], path)
+    if "calibration" in doc:  # a calibrated population: its text's digest
+        return hashlib.sha256(texts[path].encode("utf-8")).hexdigest()[:16]
+    if "rulebook" in doc:  # a rulebook file named by the scenario
         from ..rulebooks import from_text
 
         return from_text(texts[path], Path(scenario.base) / path).parameters.digest()

@@ -10,6 +10,8 @@ variants to compare, how many replicate years, and the seed.
     [population]
     rulebook = "ningxia-transport-2021"   # the jurisdiction's real units (data/units)
     # or: units = 60, with [population.groups.<rulebook id>] sizes per group
+    # or: calibrated = "population.toml"  # units fitted from a ledger (simsuite calibrate):
+    #     replicates are next year for these units
 
     [behaviour]                           # changes to the behaviour model's defaults
     activity.mean = 3.0
@@ -46,7 +48,7 @@ from ..synthetic import BLOCK, Behaviour, real_units, synthetic_units
 KEYS = {
     "": {"scenario", "population", "behaviour", "compare"},
     "scenario": {"title", "description", "year", "replicates", "seed", "chunk"},
-    "population": {"rulebook", "units", "groups"},
+    "population": {"rulebook", "units", "groups", "calibrated"},
     "compare": {"name", "rulebook", "variant", "changes"},
 }
 
@@ -79,6 +81,8 @@ class Scenario:
     variant_texts: tuple[tuple[str, str], ...] = ()
     #: the parameter file of every built-in rulebook used, by id
     rulebook_texts: tuple[tuple[str, str], ...] = ()
+    #: a calibrated population's file, rulebook, ledger and date (empty when traits are drawn at random)
+    calibration: tuple[tuple[str, str], ...] = ()
 
     def units(self, rulebook_id: str) -> pd.DataFrame:
         return self.populations[rulebook_id]
@@ -179,11 +183,18 @@ def parse_scenario(text: str, base: Path = Path("."), name: str = "<scenario>",
         behaviour = Behaviour.make()
 
     populations = {}
+    calibration = None
+    if "calibrated" in pop:
+        try:
+            calibration = _calibrated(pop, reader)
+            behaviour = calibration.behaviour(behaviour)
+        except ValueError as exc:
+            problems.append(f"[population] calibrated: {exc}")
     for comp in comparisons:
         rid = comp.rulebook.id
         if rid not in populations:
             try:
-                populations[rid] = _population(pop, comp.rulebook)
+                populations[rid] = _population(pop, comp.rulebook, calibration)
             except ValueError as exc:
                 problems.append(f"[population] for {rid}: {exc}")
     if problems:
@@ -201,6 +212,9 @@ def parse_scenario(text: str, base: Path = Path("."), name: str = "<scenario>",
         replicates=replicates, seed=seed, chunk=chunk, behaviour=behaviour, comparisons=tuple(comparisons),
         populations=populations, text=text, path=name, base=str(base),
         variant_texts=tuple(sorted(read.items())), rulebook_texts=tuple(sorted(rb_texts.items())),
+        calibration=() if calibration is None else (
+            ("file", pop["calibrated"]), ("rulebook", calibration.rulebook_id), ("ledger", calibration.source),
+            ("date", calibration.date), ("years", ", ".join(str(y) for y in calibration.years))),
     )
 
 
@@ -303,8 +317,31 @@ def _comparison(c: Mapping[str, Any], base: Path, reader, baselines: Mapping[str
     return Comparison(c.get("name", rb.name), rb)
 
 
-def _population(pop: Mapping[str, Any], rb: Rulebook) -> pd.DataFrame:
+def _calibrated(pop: Mapping[str, Any], reader):
+    """The calibrated population the scenario names (its text kept like a variant's)."""
+    from ..synthetic.calibrate import read_calibration
+
+    name = pop["calibrated"]
+    if not isinstance(name, str) or not name.endswith(".toml"):
+        raise ValueError(f"{name!r}: expected the name of a .toml file written by `simsuite calibrate`")
+    if "units" in pop or "groups" in pop:
+        raise ValueError("give either calibrated units or `units` and group sizes, not both")
+    try:
+        text = reader(Path(name))  # kept with the variant texts, so a repeat reads no file
+    except ValueError as exc:  # the reader speaks of variant files
+        raise ValueError(str(exc).replace("variant file", "calibrated population file")) from None
+    return read_calibration(text, name)
+
+
+def _population(pop: Mapping[str, Any], rb: Rulebook, calibration=None) -> pd.DataFrame:
     """The units a rulebook's histories are drawn for."""
+    if calibration is not None:
+        if calibration.rulebook_id != rb.id:
+            raise ValueError(f"the calibrated units are {calibration.rulebook_id!r}'s; {rb.id} cannot use them")
+        unknown = sorted(set(calibration.units["group"]) - set(rb.groups))
+        if unknown:
+            raise ValueError(f"the calibrated units name group {unknown[0]!r}, which {rb.id} does not have")
+        return calibration.units[["unit_id", "name", "group"]].copy()
     units = pop.get("units", "real")
     if units == "real":
         own = pop.get("rulebook", rb.id)

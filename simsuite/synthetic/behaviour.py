@@ -28,6 +28,8 @@ class Behaviour:
 
     parameters: Parameters = field(default_factory=default_parameters)
     groups: Mapping[str, Parameters] = field(default_factory=dict)
+    #: calibrated units: path → {unit id: value}, fitted from a ledger (see calibrate.py); they win over groups
+    units: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def make(cls, changes: Mapping[str, Any] | None = None,
@@ -46,6 +48,22 @@ class Behaviour:
         """One value (or row of a table) per group, in ``groups`` order."""
         rows = [self._value(self.groups.get(g, self.parameters), path) for g in groups]
         return np.array(rows, dtype=float)
+
+    def by_unit(self, path: str, unit_ids, values: np.ndarray) -> np.ndarray:
+        """``values`` (one row per unit) with calibrated units' own values put in."""
+        own = self.units.get(path)
+        if not own:
+            return values
+        out = values.copy()
+        for i, u in enumerate(unit_ids):  # once per scenario, not in a draw
+            if u in own:
+                out[i] = own[u]
+        return out
+
+    def calibrated(self, unit_ids) -> np.ndarray:
+        """Which units have fitted behaviour (their latent traits are fixed, not drawn)."""
+        own = self.units.get("activity.mean", {})
+        return np.array([u in own for u in unit_ids], dtype=bool)
 
     def table(self, path: str) -> dict[str, Any]:
         return self.parameters.table(path)

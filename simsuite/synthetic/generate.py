@@ -59,7 +59,7 @@ def generate(rulebook: Rulebook, units: pd.DataFrame, year: int, behaviour: Beha
     reps = range(replicates) if isinstance(replicates, int) else replicates
     calendar = rulebook.calendar(year)
     group_code = np.array([rulebook.groups.index(g) for g in units["group"]], dtype=np.int32)
-    model = _Model(rulebook, behaviour, calendar, group_code)
+    model = _Model(rulebook, behaviour, calendar, group_code, units["unit_id"].astype(str).tolist())
     activity, quality, reliability = model.traits(_stream(seed, 0))
     first_block, end_block = reps.start // BLOCK, max(-(-reps.stop // BLOCK), reps.start // BLOCK)
     drawn = model.draw([_stream(seed, 1, b) for b in range(first_block, end_block)], activity, quality, reliability)
@@ -130,11 +130,16 @@ def _within(rows: np.ndarray, bounds: np.ndarray) -> np.ndarray:
 class _Model:
     """Per-unit parameter arrays, computed once, and the draw of a chunk."""
 
-    def __init__(self, rulebook: Rulebook, behaviour: Behaviour, calendar: Calendar, group_code: np.ndarray):
+    def __init__(self, rulebook: Rulebook, behaviour: Behaviour, calendar: Calendar, group_code: np.ndarray,
+                 unit_ids: list[str] | None = None):
         self.rb, self.cal, self.g = rulebook, calendar, group_code
         groups = rulebook.groups
-        per = lambda path: behaviour.by_group(path, groups)[group_code]  # noqa: E731
+        unit_ids = unit_ids or []
+        per = lambda path: behaviour.by_unit(path, unit_ids, behaviour.by_group(path, groups)[group_code])  # noqa: E731
         self.U = len(group_code)
+        # calibrated units are themselves: fitted activity and quality, middling reliability (their
+        # adoption chances and event rates are fitted as observed), the same in every replicate
+        self.fixed = behaviour.calibrated(unit_ids) if unit_ids else np.zeros(self.U, bool)
         self.activity_mean = per("activity.mean")
         self.unit_shape = per("activity.unit_shape")
         self.month_shape = per("activity.month_shape")
@@ -145,7 +150,8 @@ class _Model:
         self.q_mean, self.q_conc = per("quality.mean"), per("quality.concentration")
         self.r_mean, self.r_conc = per("reliability.mean"), per("reliability.concentration")
         chance = per("adoption.chance")  # (U, 4) by level
-        self.adopt_logit = np.log(chance / np.clip(1 - chance, 1e-12, None))
+        with np.errstate(divide="ignore"):  # a chance of 0 is a logit of −inf: never adopted
+            self.adopt_logit = np.log(chance / np.clip(1 - chance, 1e-12, None))
         self.quality_effect = per("adoption.quality_effect")
         self.research_boost = per("adoption.research_boost")
         self.delay = per("adoption.delay_days")
@@ -173,6 +179,10 @@ class _Model:
         activity = self.activity_mean * rng.gamma(self.unit_shape, 1 / self.unit_shape, U)
         quality = rng.beta(self.q_mean * self.q_conc, (1 - self.q_mean) * self.q_conc, U)
         reliability = rng.beta(self.r_mean * self.r_conc, (1 - self.r_mean) * self.r_conc, U)
+        if self.fixed.any():  # drawn all the same, so uncalibrated units keep their traits
+            activity = np.where(self.fixed, self.activity_mean, activity)
+            quality = np.where(self.fixed, self.q_mean, quality)
+            reliability = np.where(self.fixed, 0.5, reliability)
         return activity, quality, reliability
 
     def draw(self, rngs: list[np.random.Generator], activity, quality, reliability) -> dict[str, np.ndarray]:

@@ -56,7 +56,7 @@ def test_every_notebook_is_tested():
     assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == [
         "00-quickstart.ipynb", "01-five-rulebooks.ipynb", "02-variants.ipynb",
         "03-uncertainty-and-fairness.ipynb", "04-incentives-and-sensitivity.ipynb", "05-jurisdictions.ipynb",
-        "06-explorer.ipynb"]
+        "06-explorer.ipynb", "09-calibration.ipynb"]
 
 
 def test_quickstart_scores_and_explains():
@@ -175,3 +175,23 @@ def test_explorer_notebook_shows_the_movers():
 
     assert "'quota.points': 7," in outputs(code[3]) and '"normalise.enabled" = false' in outputs(code[3])
     assert "kendall_tau_b" in outputs(code[4])
+
+
+def test_calibration_notebook_fits_checks_and_runs_next_year():
+    from simsuite.synthetic.calibrate import check_table, predictive_check
+
+    probe = ("import json; print(json.dumps({'activity': [float(x) for x in v['activity.mean'][:, 0]], "
+             "'observed': table['observed'].tolist(), 'inside': table['inside'].tolist(), "
+             "'calibration': run.manifest['calibration'], 'units': run.results['unit_id'].nunique()}))")
+    nb, got = run("09-calibration.ipynb", probe)
+    ledger = NOTEBOOKS.parent / "data/examples/ningxia-transport-2021"
+    c = simsuite.calibrate("ningxia-transport-2021", ledger, years=[2021])
+    np.testing.assert_allclose(got["activity"], c.values["activity.mean"][:, 0])
+    rb = simsuite.rulebook("ningxia-transport-2021")
+    from simsuite.ledger import read_history
+
+    table = check_table(predictive_check(c, rb, read_history(ledger, rb.vocabulary), 2021, replicates=200, seed=0))
+    assert got["observed"] == table["observed"].tolist() and got["inside"] == table["inside"].tolist()
+    assert got["calibration"]["file"] == "population.toml" and got["calibration"]["years"] == "2021"
+    assert got["units"] == len(c.units)
+    assert images(nb) == 1  # the predictive check's figure
