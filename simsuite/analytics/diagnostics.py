@@ -123,15 +123,21 @@ def _verdict(row: dict) -> dict:
         fix_en = (f"mostly a direct-report task not done: raise direct_report.chance and activity.mean in the "
                   f"scenario's [behaviour.groups.\"{row['group']}\"] (see simsuite behaviour).")
     elif row["n_units"] >= 2:
-        fix_zh = (f"模拟单位报送太少，规则无从区分：可在情景 [behaviour.groups.\"{row['group']}\"] 中调高 "
-                  f"activity.mean（月均条数）或 adoption.chance（采用概率），见 simsuite behaviour。")
-        fix_en = (f"the simulated units do too little for the rule to tell them apart: raise activity.mean "
-                  f"(items a month) or adoption.chance in the scenario's [behaviour.groups.\"{row['group']}\"] "
-                  f"(see simsuite behaviour).")
+        fix_zh, fix_en = behaviour_fix(row["group"])
     return {"degenerate": True,
             "warning_zh": f"警告：“{row['comparison']}”下{row['group']}组的排名无效——{'；'.join(zh)}。{fix_zh}",
             "warning_en": f"Warning: under “{row['comparison']}” the ranking of group {row['group']} is degenerate: "
                           f"{'; '.join(en)}. {fix_en}".rstrip()}
+
+
+def behaviour_fix(group: str) -> tuple[str, str]:
+    """What to change when a group's simulated units do too little for the rule to bite."""
+    where = f'[behaviour.groups."{group}"]'
+    return (f"模拟单位的活动不足以让规则区分它们：可在情景 {where} 中调高 activity.mean（月均条数）、"
+            f"adoption.chance（采用概率），有直报点任务的调高 direct_report.chance，见 simsuite behaviour。",
+            f"The simulated units do too little for the rule to tell them apart: raise activity.mean (items a "
+            f"month), adoption.chance or, where a direct-report task vetoes quarters, direct_report.chance in the "
+            f"scenario's {where} (see simsuite behaviour).")
 
 
 def warnings_of(table: pd.DataFrame) -> list[tuple[str, str]]:

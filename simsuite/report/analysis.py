@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..analytics.compare import VariantComparison, compare_panels
+from ..analytics.diagnostics import diagnostics
 from ..analytics.fidelity import fidelity, group_bias, point_sources
 from ..analytics.fixed import hide_fixed
 from ..analytics.jurisdictions import jurisdiction_table, scenario_incentives
@@ -69,6 +70,8 @@ def analyse(result, figures: bool = True) -> Analysis:
         tables["groups"].append(group_bias(p))
     # figures the ranking fixes (a group's chance of its own top three is 3/n) are no finding
     out.tables = {k: hide_fixed(pd.concat(v, ignore_index=True)) for k, v in tables.items()}
+    # whether the simulated units give each rule something to tell apart, first of the run's tables
+    out.tables = {"diagnostics": diagnostics(result).drop(columns=["warning_zh", "warning_en"]), **out.tables}
 
     shifts, award_changes = [], []
     out.group_names = group_names(result)
