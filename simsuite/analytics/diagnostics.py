@@ -91,6 +91,42 @@ def diagnostics(results) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def diagnose_synthetic(rulebook, synthetic, year: int) -> pd.DataFrame:
+    """:func:`diagnostics` of synthetic histories (from
+    :func:`simsuite.synthetic.generate`) scored under ``rulebook``: what
+    ``simsuite simulate`` reports about the ledger it writes."""
+    from ..engine.score import score_batch
+
+    _, o, ctx = score_batch(rulebook, synthetic.batch.under(rulebook.calendar(year)))
+    R, U = o.final.shape
+    frame = pd.DataFrame({
+        "comparison": rulebook.id, "rulebook": rulebook.id, "replicate": np.repeat(np.arange(R), U),
+        "ranking_group": np.tile(np.asarray(rulebook.groups, dtype=object)[ctx.scoring_group], R),
+        "final": o.final.ravel(), "rank": o.rank.ravel(),
+        **{k: v.ravel() for k, v in outcome_columns(rulebook, o, ctx).items()},
+    })
+    return diagnostics(frame)
+
+
+def lines(table: pd.DataFrame, names: dict[str, dict[str, str]] | None = None) -> list[str]:
+    """The diagnostics as a few lines for a terminal, one per comparison and
+    group, then the warnings."""
+    names = names or {}
+    out = ["模拟诊断 diagnostics: 0 分 zero finals · 不同名次 distinct ranks · 并列 tied · "
+           "达标 quota/target met · 否决 vetoed · 封顶 at cap · 月均条数 items a month"]
+    for row in table.itertuples():
+        group = names.get(row.comparison, {}).get(row.group, row.group)
+        extra = "".join(f" · {label} {value:.0%}" for label, value in
+                        (("达标 met", row.periods_met), ("否决 vetoed", row.vetoed), ("封顶 at cap", row.at_cap))
+                        if np.isfinite(value))
+        out.append(f"  {row.comparison} / {group} ({row.n_units}): 0 分 {row.zero_final:.0%} · "
+                   f"不同名次 {row.distinct_ranks:.1f} · 并列 {row.tied_units:.0%}{extra} · "
+                   f"月均 {row.items_a_month:.1f} 条{' · 排名无效 DEGENERATE' if row.degenerate else ''}")
+    for zh, en in warnings_of(table):
+        out += [f"  {zh}", f"  {en}"]
+    return out
+
+
 def _mean(part: pd.DataFrame, column: str) -> float:
     if column not in part:
         return float("nan")
