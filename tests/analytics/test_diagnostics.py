@@ -64,3 +64,19 @@ def test_shipped_scenario_columns_are_consistent():
     at = r.groupby("comparison", observed=True)["at_cap"].mean()
     assert at["cap 40"] >= at["cap 60"] and np.isnan(at["no cap"])
     assert set(r["at_cap"].dropna().unique()) <= {0.0, 1.0}
+
+
+def test_the_report_shows_diagnostics_and_says_traits_are_simulated(tmp_path):
+    from simsuite.report import write_report
+    from simsuite.report.labels import SIMULATED_TRAITS
+
+    text = (ROOT / "scenarios/longyang-caps.toml").read_text(encoding="utf-8")
+    result = run(parse_scenario(re.sub(r"replicates = \d+", "replicates = 6", text), ROOT / "scenarios", "l.toml"))
+    analysis = analyse(result)
+    write_report(result, tmp_path / "out", analysis)
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "id='fit'" in page and "达到封顶的比例 share of unit-years reaching the cap" in page
+    assert SIMULATED_TRAITS[0] in page
+    # every chart of named units carries the same line
+    shown = [f for f in analysis.figures if f.key.split("-")[0] in ("shift", "intervals", "heatmap", "sources")]
+    assert shown and all(any("simulated" in t.get_text() for t in f.figure.texts) for f in shown)
