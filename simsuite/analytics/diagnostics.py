@@ -21,6 +21,8 @@ DEGENERATE_SHARE = 0.5
 #: (or target), share of quarters vetoed (a quarter's points forfeited),
 #: whether a capped score reached its cap, and the items a month counted
 PERIOD_COLUMN, VETO_COLUMN, CAP_COLUMN, ITEMS_COLUMN = "periods_met", "vetoed", "at_cap", "items_a_month"
+#: checklist lines that are a quota of items
+QUOTA_LINES = ("items_per_week", "items_per_month", "items_every_week")
 
 
 def outcome_columns(rulebook, outcome, ctx) -> dict[str, np.ndarray]:
@@ -30,7 +32,8 @@ def outcome_columns(rulebook, outcome, ctx) -> dict[str, np.ndarray]:
     Quarterly targets (``rank_points.target``) are read against the quarters'
     raw points, in the group the unit is ranked in; a monthly quota
     (``quota.items``) from the quota's points, which a month earns only when
-    it is met; a yearly cap (``item_points.cap``) from the capped points."""
+    it is met; a checklist quota line, judged on the year's average, as
+    the share of years it is met; a yearly cap (``item_points.cap``) from the capped points."""
     R, U = outcome.final.shape
     p = rulebook.parameters
     names = rulebook.component_names
@@ -41,6 +44,12 @@ def outcome_columns(rulebook, outcome, ctx) -> dict[str, np.ndarray]:
     elif "monthly_quota" in names and float(p["quota.points"]) > 0:
         months = len(ctx.quarter_of_month)
         periods = outcome.columns.get("from_quota", np.zeros((R, U))) / float(p["quota.points"]) / months
+    elif "checklist_points" in names:  # a quota line judged on the year's average: the share of years it is met
+        from ..rules.checklist import computed_lines
+
+        rules = [r for r in p.table("checklist.rule").values() if r in QUOTA_LINES]
+        if rules:
+            periods = np.mean([computed_lines(ctx, r) for r in rules], axis=0).astype(float)
     at_cap = np.full((R, U), np.nan)
     if "per_item_points" in names and p["item_points.cap_enabled"]:
         at_cap = (outcome.columns.get("from_items", np.zeros((R, U))) >= float(p["item_points.cap"]) - 1e-9)
