@@ -330,6 +330,11 @@ def _run_on(args, scenario, out: Path, executor, local: int, worker_memory: int 
           f"comparisons{reached}")
     for headline in analysis.headlines:
         print(_wrap(str(headline)))
+    from .analytics.diagnostics import diagnostics, lines
+    from .report.labels import SIMULATED_TRAITS
+
+    print(_wrap("\n".join(lines(diagnostics(result), analysis.group_names))))
+    print(_wrap("\n".join(SIMULATED_TRAITS)))
     for warning in analysis.warnings:
         print(f"warning: {warning}")
     print(f"wrote {out}/results.parquet, summary.xlsx, manifest.json, analysis.xlsx, figures/, report.html")
@@ -364,6 +369,9 @@ def _simulate(args) -> int:
     write_history(history, out)
     print(f"wrote a synthetic {rb.id} ledger for {args.year} ({len(history.items)} items, "
           f"{len(history.adoptions)} adoptions) to {out}")
+    from .analytics.diagnostics import diagnose_synthetic, lines
+
+    print(_wrap("\n".join(lines(diagnose_synthetic(rb, s, args.year)))))  # is this ledger fit to tell the units apart?
     return 0
 
 

@@ -22,6 +22,8 @@ from typing import Any
 import ipywidgets as w
 import pandas as pd
 
+from ..report.headline import degenerate_groups
+from ..report.labels import SIMULATED_TRAITS
 from .controls import ControlPanel
 from .svg import rank_intervals_svg, rank_shift_svg
 from .whatif import BASE_NAME, VARIANT_NAME, WhatIf, WhatIfResult, free_path, ranking_table, safe_name
@@ -286,6 +288,10 @@ class Explorer(w.VBox):
         elif result.comparison.identical:
             note = (" · <span style='color:#b00'>变体与基准结果完全相同: 这些改动不影响任何得分 "
                     "— the variant changes no score, rank or award</span>")
+        hopeless = [g for g, _, _ in degenerate_groups(self.whatif.base_panel)]
+        if hopeless:  # the same test as the report's: most finals 0, or all tied in most years
+            note += (f" · <span style='color:#b00'>排名无效的组 degenerate groups: {html.escape(', '.join(hopeless))}"
+                     f" — 多数单位得 0 分或并列 most units score 0 or tie (docs/calibration.md)</span>")
         self._status(f"名次已重算 ranks recomputed in {self.timings['scoring'] + self.timings['tables']:.2f} s, "
                      f"charts in {self.timings['charts']:.2f} s · "
                      f"{n} change(s) · {self.whatif.replicates} replicate years × {len(self.whatif.units)} units"
@@ -368,7 +374,9 @@ def ranking_html(comparison) -> str:
                     f"<td class='rank-variant'>{r.rank_variant:.2f}</td>"
                     f"<td style='color:{colour}'>{shift:+.2f}</td><td>{html.escape(str(award))}</td></tr>")
     return (f"<div style='max-height:420px; overflow-y:auto'><table class='simsuite-ranking-table'>"
-            f"{head}{''.join(rows)}</table></div>")
+            f"{head}{''.join(rows)}</table></div>"
+            f"<p style='font-size:85%; color:#555'>{html.escape(SIMULATED_TRAITS[0])}<br>"
+            f"{html.escape(SIMULATED_TRAITS[1])}</p>")
 
 
 def awards_html(comparison, n: int = 15) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .charts import (
     effort_reward_chart,
     figure_png_bytes,
+    footnote,
     jurisdiction_chart,
     rank_heatmap,
     rank_intervals,

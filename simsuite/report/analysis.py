@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..analytics.compare import VariantComparison, compare_panels
+from ..analytics.diagnostics import diagnostics
 from ..analytics.fidelity import fidelity, group_bias, point_sources
 from ..analytics.fixed import hide_fixed
 from ..analytics.jurisdictions import jurisdiction_table, scenario_incentives
@@ -69,6 +70,8 @@ def analyse(result, figures: bool = True) -> Analysis:
         tables["groups"].append(group_bias(p))
     # figures the ranking fixes (a group's chance of its own top three is 3/n) are no finding
     out.tables = {k: hide_fixed(pd.concat(v, ignore_index=True)) for k, v in tables.items()}
+    # whether the simulated units give each rule something to tell apart, first of the run's tables
+    out.tables = {"diagnostics": diagnostics(result).drop(columns=["warning_zh", "warning_en"]), **out.tables}
 
     shifts, award_changes = [], []
     out.group_names = group_names(result)
@@ -127,6 +130,14 @@ def _ranking_frame(p: Panel, frame: pd.DataFrame, names: dict[str, str]) -> tupl
     return frame.assign(ranking_group=frame["unit_id"].astype(str).map(lookup).to_numpy()), headings
 
 
+def _simulated(figure):
+    """Charts of named units carry the line that their traits are simulated."""
+    from ..plots import footnote
+
+    return footnote(figure, "单位特征为模拟，并非对实名单位的评价 · the units' traits are simulated: not a finding "
+                            "about the real units named")
+
+
 def _figures(a: Analysis, by_name: dict[str, Panel]) -> list[Figure]:
     from .. import plots
 
@@ -138,8 +149,8 @@ def _figures(a: Analysis, by_name: dict[str, Panel]) -> list[Figure]:
             f"Each line joins a unit's mean rank within its own group under “{c.base}” (left) to its mean rank "
             f"within the same group under “{c.variant}” (right); lines of units that move by a tenth of their "
             f"group or more (at least one place) are coloured, blue up and red down.",
-            plots.rank_shift_chart(c.units, names=(c.base, c.variant), group_names=names,
-                                   title=f"名次变化 rank shift：{c.base} → {c.variant}"), c.units))
+            _simulated(plots.rank_shift_chart(c.units, names=(c.base, c.variant), group_names=names,
+                                   title=f"名次变化 rank shift：{c.base} → {c.variant}")), c.units))
     distribution = a.tables["distribution"]
     drawn_sources: list[tuple[str, pd.DataFrame]] = []
     for i, (name, p) in enumerate(by_name.items(), 1):
@@ -150,16 +161,16 @@ def _figures(a: Analysis, by_name: dict[str, Panel]) -> list[Figure]:
             "The dot is a unit's median rank over the replicate years, the bar the range of its middle 90 % "
             "of ranks, on its ranking group's own axis: a long bar means the rule ranks that unit by luck as "
             "much as by merit.",
-            plots.rank_intervals(d, group="ranking_group", group_names=headings,
-                                 title=f"名次区间 rank intervals：{name}"), d))
+            _simulated(plots.rank_intervals(d, group="ranking_group", group_names=headings,
+                                 title=f"名次区间 rank intervals：{name}")), d))
         probs, _ = _ranking_frame(p, rank_probabilities(p), names)
         probs = probs[probs["probability"] > 0].reset_index(drop=True) if len(probs) > 20_000 else probs
         figs.append(Figure(
             f"heatmap-{i}", f"名次概率 rank probabilities: {name}",
             "Each row is a unit, each column a rank of its ranking group; the darker the cell, the likelier "
             "the unit takes that rank.",
-            plots.rank_heatmap(probs, group="ranking_group", group_names=headings,
-                               title=f"名次概率 rank probabilities：{name}"), probs))
+            _simulated(plots.rank_heatmap(probs, group="ranking_group", group_names=headings,
+                               title=f"名次概率 rank probabilities：{name}")), probs))
         s = a.tables["sources"]
         s, _ = _ranking_frame(p, s[s["comparison"] == name], names)
         cols = [c for c in s.columns if c.startswith("from_")]
@@ -174,8 +185,8 @@ def _figures(a: Analysis, by_name: dict[str, Panel]) -> list[Figure]:
             f"sources-{i}", f"得分来源 where the points come from: {name}",
             "Mean points per unit split by source: volume (items, quotas, checklists), adoptions, leaders' "
             "instructions and conduct (penalties and rewards), one panel per group.",
-            plots.score_breakdown(s, group="group", group_names=names,
-                                  title=f"得分来源 score by source：{name}"), s))
+            _simulated(plots.score_breakdown(s, group="group", group_names=names,
+                                  title=f"得分来源 score by source：{name}")), s))
     if "jurisdictions" in a.tables:
         t = a.tables["jurisdictions"]
         metrics = ["top10_share", "relative_rank_shift", "spearman_quality", "p_best_first", "share_volume",

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..analytics.compare import VariantComparison, compare_panels
+from ..analytics.diagnostics import DEGENERATE_SHARE, behaviour_fix
 from ..analytics.panel import Panel
 from ..engine.ranking import count_beyond
 from ..plots.charts import mover_threshold  # the slope chart colours the same movers
@@ -59,13 +60,15 @@ def own_group_panel(p: Panel) -> Panel:
 
 def degenerate_groups(p: Panel) -> list[tuple[str, int, float]]:
     """Ranking groups that cannot rank: (group, units, share of years in
-    which every unit ties) for groups of one unit or that tie in at least
-    ``DEGENERATE_TIES`` of the years."""
+    which every unit ties) for groups of one unit, that tie in at least
+    ``DEGENERATE_TIES`` of the years, or where at least ``DEGENERATE_SHARE``
+    of unit-years have a final of 0."""
     out = []
     for group, cols in p.ranking_groups():
         ranks = p.rank[:, cols]
         all_tied = (ranks == ranks[:, :1]).all(axis=1).mean()
-        if len(cols) < 2 or all_tied >= DEGENERATE_TIES:
+        zeros = (p.final[:, cols] == 0).mean()
+        if len(cols) < 2 or all_tied >= DEGENERATE_TIES or zeros >= DEGENERATE_SHARE:
             out.append((group, len(cols), float(all_tied)))
     return out
 
@@ -220,7 +223,17 @@ def _degenerate(base: Panel, variant: Panel, groups, zh, en) -> None:
             if n < 2:
                 zh.append(f"注意：“{p.name}”下{name}只有 1 个单位，名次没有意义。")
                 en.append(f"Note: under “{p.name}”, {name} has a single unit, so its rank means nothing.")
-            else:
-                zh.append(f"注意：“{p.name}”下{name}（{n} 个单位）在 {tied:.0%} 的年度全部并列，排名区分不出单位。")
-                en.append(f"Note: under “{p.name}”, every unit of {name} ({n} units) ties in {tied:.0%} of years: "
-                          f"the ranking cannot tell them apart.")
+                continue
+            cols = dict(p.ranking_groups())[group]
+            zeros = float((p.final[:, cols] == 0).mean())
+            why_zh, why_en = [], []
+            if tied >= DEGENERATE_TIES:
+                why_zh.append(f"在 {tied:.0%} 的年度全部并列")
+                why_en.append(f"every unit ties in {tied:.0%} of years")
+            if zeros >= DEGENERATE_SHARE:
+                why_zh.append(f"{zeros:.0%} 的单位年度最终得分为 0")
+                why_en.append(f"{zeros:.0%} of unit-years have a final of 0")
+            fix_zh, fix_en = behaviour_fix(group)
+            zh.append(f"注意：“{p.name}”下{name}（{n} 个单位）{'，'.join(why_zh)}，排名区分不出单位。{fix_zh}")
+            en.append(f"Note: under “{p.name}”, {name} ({n} units): {' and '.join(why_en)}: "
+                      f"the ranking cannot tell them apart. {fix_en}")

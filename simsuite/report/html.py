@@ -11,7 +11,7 @@ import html
 import pandas as pd
 
 from ..plots.charts import mover_threshold
-from .labels import GLOSSARY, column_label, readable
+from .labels import GLOSSARY, SIMULATED_TRAITS, column_label, readable
 
 STYLE = """
 body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
@@ -48,6 +48,7 @@ nav ol { margin: 0.3em 0; } nav a { color: #2a7ab0; }
 
 #: the report's questions, each with the tables and figures that answer it
 SECTIONS = [
+    ("fit", "模拟能否区分单位？", "Can the simulation tell the units apart?"),
     ("moves", "谁的名次变了？", "Who moves when the rules change?"),
     ("awards", "奖项与扣分有何变化？", "How do awards and deductions change?"),
     ("sure", "名次有多确定？", "How sure are the ranks?"),
@@ -87,7 +88,8 @@ def _summary(result, analysis) -> str:
     m = result.manifest
     out = ["<section class='summary'><h2>要点 <span class='en'>Summary</span></h2>",
            f"<p class='note'>{m['replicates']} 个模拟年度 simulated years · {m['year']} 年 · "
-           f"{len(m['comparisons'])} 个方案 comparisons</p>"]
+           f"{len(m['comparisons'])} 个方案 comparisons</p>",
+           f"<p class='note'>{_e(SIMULATED_TRAITS[0])}<span class='en'> {_e(SIMULATED_TRAITS[1])}</span></p>"]
     for w in analysis.warnings:
         out.append(f"<div class='warning'><b>请检查 Check this variant:</b> {_e(w)}</div>")
     for h in analysis.headlines:
@@ -102,6 +104,11 @@ def _sections(result, analysis) -> dict[str, str]:
     t, figs = analysis.tables, {f.key: f for f in analysis.figures}
     names = analysis.group_names  # per comparison: one rulebook's "office" is not another's
     out = {key: "" for key, _, _ in SECTIONS}
+    if "diagnostics" in t:
+        out["fit"] = ("<p class='note'>每个方案、每个排名组的模拟诊断；标为“排名无效”的组，比较结果不说明规则。"
+                      "<span class='en'> Diagnostics per comparison and ranking group; where a group is marked "
+                      "degenerate, its comparison says nothing about the rule.</span></p>"
+                      + _table(t["diagnostics"], names))
     moves, awards = [], []
     for i, c in enumerate(analysis.comparisons, 1):
         head = f"<h3>{_e(c.base)} → {_e(c.variant)}</h3>"

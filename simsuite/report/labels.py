@@ -13,6 +13,13 @@ import pandas as pd
 
 from ..results.awards import AWARDS, award_label, award_name  # noqa: F401  (names staff read)
 
+#: said wherever simulated units carry real names: their traits are drawn, not known
+SIMULATED_TRAITS = (
+    "说明：各单位的活跃度、质量和可靠性均为随机模拟，并非对这些实名单位的评价或预测；"
+    "名次与奖项概率只说明规则如何对待这样的单位。",
+    "The units' activity, quality and reliability are simulated at random: nothing here is a finding or a "
+    "prediction about the real units named; ranks and award chances only show how the rules treat such units.")
+
 #: column → (中文, English, decimals or "%" for a probability or share)
 COLUMNS: dict[str, tuple[str, str, object]] = {
     "comparison": ("方案", "comparison", None),
@@ -77,6 +84,19 @@ COLUMNS: dict[str, tuple[str, str, object]] = {
     "key": ("项目", "key", None),
     "value": ("值", "value", None),
 }
+# the diagnostics of a run: is the simulation fit to compare rules at all?
+COLUMNS.update({
+    "zero_final": ("最终得分为 0 的比例", "share of unit-years with final 0", "%"),
+    "distinct_ranks": ("平均不同名次数", "mean distinct ranks a year", 1),
+    "tied_units": ("与他人并列的比例", "share of unit-years tied", "%"),
+    "tied_first": ("第一名并列的比例", "share of years with first place tied", "%"),
+    "periods_met": ("达到月度任务或季度目标的比例", "share of months or quarters meeting the quota or target", "%"),
+    "vetoed": ("被否决季度的比例", "share of quarters vetoed", "%"),
+    "at_cap": ("达到封顶的比例", "share of unit-years reaching the cap", "%"),
+    "items_a_month": ("月均计入信息条数", "items counted a month", 1),
+    "degenerate": ("排名无效", "degenerate ranking", None),
+})
+
 # p_variant is a probability of holding an award, not a variant's name
 COLUMNS["p_variant"] = ("比较方案下获得的概率", "P(holds it), variant", "%")
 
@@ -241,6 +261,15 @@ GLOSSARY: list[tuple[str, str, str]] = [
      "单位多报一条信息、或多一次最高级采用时，最终得分平均增加多少：规则鼓励什么。",
      "How much a unit's final score rises, on average, for one more item or one more top-level adoption: what "
      "the rules reward."),
+    ("模拟诊断 simulation diagnostics",
+     "每个方案、每个排名组：最终得分为 0 的单位年度比例、每年平均有几个不同名次、与他人并列和第一名并列的比例、"
+     "达到月度任务或季度目标的月份（季度）比例、被否决的季度比例、达到封顶的比例、月均计入条数。"
+     "多数单位得 0 分或多数单位并列的组“排名无效”：比较在这组上说明不了规则，只说明模拟单位的活动太少。",
+     "Per comparison and ranking group: the share of unit-years with a final of 0, the mean number of distinct "
+     "ranks a year, the shares tied with another unit and with first place tied, the share of months (quarters) "
+     "meeting the quota (target), of quarters vetoed and of unit-years at a cap, and the items counted a month. "
+     "A group where most finals are 0 or most units tie is degenerate: a comparison there says nothing about the "
+     "rule, only that the simulated units do too little."),
     ("标准误 SE (±)",
      "蒙特卡洛估计的标准误：再模拟同样多年份，结果约有三分之二落在 ±1 个标准误之内。",
      "The Monte Carlo standard error: run as many years again and about two results in three fall within ±1 SE."),

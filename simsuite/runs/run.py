@@ -18,6 +18,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from ..analytics.diagnostics import outcome_columns
 from ..analytics.panel import source_columns
 from ..engine.ranking import count_beyond
 from ..engine.score import score_batch
@@ -124,6 +125,7 @@ def run_chunk(scenario_text: str, name: str, variant_texts: tuple, rulebook_text
             "bottom3": (lower < 3).ravel(),
             "quality": s.quality.ravel(),
             **{k: v.ravel() for k, v in source_columns(o.columns, (R, U)).items()},
+            **{k: v.ravel() for k, v in outcome_columns(rb, o, ctx).items()},
         }))
     return pd.concat(frames, ignore_index=True)
 

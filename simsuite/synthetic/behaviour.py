@@ -3,6 +3,7 @@ and per-group overrides on top, validated like rulebook parameters."""
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,27 +23,63 @@ def default_parameters() -> Parameters:
     return parameters_from_tables(tomllib.loads((HERE / "behaviour.toml").read_text(encoding="utf-8")))
 
 
+@lru_cache(maxsize=None)
+def jurisdiction_defaults() -> dict[str, Any]:
+    """Per built-in rulebook id: the behaviour under which its rules bite as
+    their text intends (``jurisdictions.toml``; docs/calibration.md says why)."""
+    return tomllib.loads((HERE / "jurisdictions.toml").read_text(encoding="utf-8"))
+
+
 @dataclass(frozen=True)
 class Behaviour:
-    """Behaviour parameters for every unit, with overrides for some groups."""
+    """Behaviour parameters for every unit, with overrides for some groups.
+
+    ``changes`` and ``group_changes`` keep what was asked of the defaults, so
+    a jurisdiction's calibrated defaults can go underneath them
+    (:meth:`for_rulebook`); ``jurisdiction`` names the rulebook whose
+    defaults are in (``""``: the generic ones; ``None``: not yet decided)."""
 
     parameters: Parameters = field(default_factory=default_parameters)
     groups: Mapping[str, Parameters] = field(default_factory=dict)
+    changes: Mapping[str, Any] = field(default_factory=dict)
+    group_changes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    jurisdiction: str | None = None
     #: calibrated units: path → {unit id: value}, fitted from a ledger (see calibrate.py); they win over groups
     units: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def make(cls, changes: Mapping[str, Any] | None = None,
-             groups: Mapping[str, Mapping[str, Any]] | None = None) -> "Behaviour":
+             groups: Mapping[str, Mapping[str, Any]] | None = None, jurisdiction: str | None = None) -> "Behaviour":
         """Defaults with ``changes`` (dotted paths or nested tables) and
         per-group ``groups = {group: changes}``; unknown paths and values out of
-        range raise ValueError naming them."""
+        range raise ValueError naming them. ``jurisdiction`` = a rulebook id
+        puts that rulebook's calibrated defaults underneath; ``""`` keeps the
+        generic defaults whatever the rulebook; None (the default) leaves it
+        to :meth:`for_rulebook` when histories are drawn."""
         from ..engine.rulebook import flatten_changes
 
         base = default_parameters()
-        params = base.updated(flatten_changes(base, dict(changes or {})))
-        per_group = {str(g): params.updated(flatten_changes(params, dict(c))) for g, c in (groups or {}).items()}
-        return cls(params, per_group)
+        flat = flatten_changes(base, dict(changes or {}))
+        flat_groups = {str(g): flatten_changes(base, dict(c)) for g, c in (groups or {}).items()}
+        asked = set(flat)
+        if jurisdiction:
+            own = jurisdiction_defaults().get(jurisdiction, {})
+            flat = {**flatten_changes(base, dict(own.get("changes", {}))), **flat}
+            for g, c in own.get("groups", {}).items():
+                # the scenario's own setting of a path, for every group, wins over a calibrated group default
+                kept = {k: v for k, v in flatten_changes(base, dict(c)).items() if k not in asked}
+                flat_groups[g] = {**kept, **flat_groups.get(g, {})}
+        params = base.updated(flat)
+        per_group = {g: params.updated(c) for g, c in flat_groups.items()}
+        return cls(params, per_group, flat, flat_groups, jurisdiction)
+
+    def for_rulebook(self, rulebook_id: str) -> "Behaviour":
+        """This behaviour with ``rulebook_id``'s calibrated defaults underneath,
+        unless a jurisdiction was already decided."""
+        if self.jurisdiction is not None:
+            return self
+        made = Behaviour.make(self.changes, self.group_changes, jurisdiction=rulebook_id)
+        return dataclasses.replace(made, units=self.units)  # calibrated units keep their own values
 
     def by_group(self, path: str, groups: tuple[str, ...]) -> np.ndarray:
         """One value (or row of a table) per group, in ``groups`` order."""

@@ -105,12 +105,17 @@ class Calibration:
     def behaviour(self, base: Behaviour | None = None) -> Behaviour:
         """``base`` (default: the defaults) with these units' fitted values;
         units not in the calibration keep ``base``'s behaviour."""
-        base = base or Behaviour.make()
+        import dataclasses
+
+        # the jurisdiction's defaults go underneath what the ledger does not tell
+        base = (base or Behaviour.make()).for_rulebook(self.rulebook_id)
         ids = self.units["unit_id"].tolist()
         per_unit = {path: dict(zip(ids, (row if row.size > 1 else float(row[0]) for row in v)))
                     for path, v in self.values.items()}
-        params = base.parameters.updated({"activity.month_shape": self.shared["month_shape"]})
-        return Behaviour(params, dict(base.groups), per_unit)
+        shared = {"activity.month_shape": self.shared["month_shape"]}
+        return dataclasses.replace(base, parameters=base.parameters.updated(shared),
+                                   groups={g: p.updated(shared) for g, p in base.groups.items()},
+                                   changes={**base.changes, **shared}, units=per_unit)
 
     def summary(self) -> str:
         """A few lines for the terminal: what was fitted and how much it was pooled."""

@@ -55,7 +55,7 @@ def generate(rulebook: Rulebook, units: pd.DataFrame, year: int, behaviour: Beha
     """Histories for ``replicates`` (a count, or a range of replicate numbers)
     of ``units`` under ``rulebook``'s catalogue. Replicate r is the same
     history whichever range it is drawn in."""
-    behaviour = behaviour or Behaviour.make()
+    behaviour = (behaviour or Behaviour.make()).for_rulebook(rulebook.id)  # the jurisdiction's calibrated defaults
     reps = range(replicates) if isinstance(replicates, int) else replicates
     calendar = rulebook.calendar(year)
     group_code = np.array([rulebook.groups.index(g) for g in units["group"]], dtype=np.int32)

@@ -75,7 +75,8 @@ def test_run_results_summary_and_manifest(tmp_path):
     assert list(r.columns) == ["comparison", "rulebook", "replicate", "unit_id", "name", "group", "ranking_group",
                                "points", "final",
                                "rank", "award", "bottom3", "quality", "from_volume", "from_adoption",
-                               "from_instruction", "from_conduct"]
+                               "from_instruction", "from_conduct", "periods_met", "vetoed", "at_cap",
+                               "items_a_month"]
     # the four sources of points add up to the points
     sources = r[["from_volume", "from_adoption", "from_instruction", "from_conduct"]].sum(axis=1)
     assert sources.to_numpy() == pytest.approx(r["points"].to_numpy())
