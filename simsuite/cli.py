@@ -331,10 +331,10 @@ def _run_on(args, scenario, out: Path, executor, local: int, worker_memory: int 
     for headline in analysis.headlines:
         print(_wrap(str(headline)))
     from .analytics.diagnostics import diagnostics, lines
-    from .report.labels import SIMULATED_TRAITS
+    from .report.labels import traits_note
 
     print(_wrap("\n".join(lines(diagnostics(result), analysis.group_names))))
-    print(_wrap("\n".join(SIMULATED_TRAITS)))
+    print(_wrap("\n".join(traits_note(result.manifest))))
     for warning in analysis.warnings:
         print(f"warning: {warning}")
     print(f"wrote {out}/results.parquet, summary.xlsx, manifest.json, analysis.xlsx, figures/, report.html")

@@ -11,7 +11,7 @@ import html
 import pandas as pd
 
 from ..plots.charts import mover_threshold
-from .labels import GLOSSARY, SIMULATED_TRAITS, column_label, readable
+from .labels import GLOSSARY, column_label, readable, traits_note
 
 STYLE = """
 body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif;
@@ -89,7 +89,7 @@ def _summary(result, analysis) -> str:
     out = ["<section class='summary'><h2>要点 <span class='en'>Summary</span></h2>",
            f"<p class='note'>{m['replicates']} 个模拟年度 simulated years · {m['year']} 年 · "
            f"{len(m['comparisons'])} 个方案 comparisons</p>",
-           f"<p class='note'>{_e(SIMULATED_TRAITS[0])}<span class='en'> {_e(SIMULATED_TRAITS[1])}</span></p>"]
+           "<p class='note'>{}<span class='en'> {}</span></p>".format(*map(_e, traits_note(m)))]
     for w in analysis.warnings:
         out.append(f"<div class='warning'><b>请检查 Check this variant:</b> {_e(w)}</div>")
     for h in analysis.headlines:
@@ -181,6 +181,9 @@ def _run_details(m: dict) -> str:
             "随机种子 seed": m["seed"], "simsuite": m["simsuite"], "运行时间 run at": m["finished"],
             "方案 comparisons": "; ".join(f"{k} ({v['rulebook']}, 参数 parameters {v['parameters']})"
                                         for k, v in m["comparisons"].items())}
+    if m.get("calibration"):
+        c = m["calibration"]
+        rows["单位标定 calibrated units"] = f"{c['file']} ({c['ledger']}, {c['years']}; {c['date']})"
     body = "".join(f"<tr><th class='text'>{_e(k)}</th><td class='text'>{_e(v)}</td></tr>" for k, v in rows.items())
     return (f"<h2 id='run'>运行信息 <span class='en'>About this run</span></h2><table>{body}</table>"
             "<p class='note'>每张表的全部数据（含标准误）见 analysis.xlsx，每张图的数据见 figures/。"

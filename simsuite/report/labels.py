@@ -20,6 +20,20 @@ SIMULATED_TRAITS = (
     "The units' activity, quality and reliability are simulated at random: nothing here is a finding or a "
     "prediction about the real units named; ranks and award chances only show how the rules treat such units.")
 
+
+
+def traits_note(manifest: dict) -> tuple[str, str]:
+    """What the units' traits are, for a run's report and printout: simulated
+    at random, or fitted from a ledger (named with its file and date)."""
+    c = manifest.get("calibration")
+    if not c:
+        return SIMULATED_TRAITS
+    return (f"说明：各单位的行为由台账 {c['ledger']}（{c['years']} 年）标定，标定文件 {c['file']}，标定日期 {c['date']}；"
+            f"模拟年度是这些单位在本规则下可能的“下一年”。",
+            f"The units' behaviour is calibrated from the ledger {c['ledger']} ({c['years']}): file {c['file']}, "
+            f"calibrated on {c['date']}; the simulated years are possible next years of these units under the rules.")
+
+
 #: column → (中文, English, decimals or "%" for a probability or share)
 COLUMNS: dict[str, tuple[str, str, object]] = {
     "comparison": ("方案", "comparison", None),

@@ -242,6 +242,13 @@ rulebook = "{RB}"
     assert "population.toml" in result.manifest["variant_files"]
     again = run(repeat_manifest(result.manifest))  # repeated from the manifest alone
     pd.testing.assert_frame_equal(again.results, result.results)
+    # the report names the calibration (file and date) instead of calling the traits random
+    from simsuite.report import analyse, render_html
+    from simsuite.report.labels import SIMULATED_TRAITS
+
+    page = render_html(result, analyse(result, figures=False))
+    assert "population.toml" in page and "2026-01-01" in page
+    assert SIMULATED_TRAITS[1] not in page
     bad = (tmp_path / "next.toml").read_text(encoding="utf-8").replace('calibrated = "population.toml"',
                                                                        'calibrated = "none.toml"')
     (tmp_path / "bad.toml").write_text(bad, encoding="utf-8")
