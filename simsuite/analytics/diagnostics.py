@@ -33,7 +33,8 @@ def outcome_columns(rulebook, outcome, ctx) -> dict[str, np.ndarray]:
     raw points, in the group the unit is ranked in; a monthly quota
     (``quota.items``) from the quota's points, which a month earns only when
     it is met; a checklist quota line, judged on the year's average, as
-    the share of years it is met; a yearly cap (``item_points.cap``) from the capped points."""
+    the share of years it is met; a yearly cap (``item_points.cap``, or the
+    ``year_cap`` component's) from the capped points: at any cap the rulebook has."""
     R, U = outcome.final.shape
     p = rulebook.parameters
     names = rulebook.component_names
@@ -50,10 +51,13 @@ def outcome_columns(rulebook, outcome, ctx) -> dict[str, np.ndarray]:
         rules = [r for r in p.table("checklist.rule").values() if r in QUOTA_LINES]
         if rules:
             periods = np.mean([computed_lines(ctx, r) for r in rules], axis=0).astype(float)
-    at_cap = np.full((R, U), np.nan)
+    caps = []  # each cap the rulebook has: whether the unit-year reached it
     if "per_item_points" in names and p["item_points.cap_enabled"]:
-        at_cap = (outcome.columns.get("from_items", np.zeros((R, U))) >= float(p["item_points.cap"]) - 1e-9)
-        at_cap = at_cap.astype(float)
+        caps.append(outcome.columns.get("from_items", np.zeros((R, U))) >= float(p["item_points.cap"]) - 1e-9)
+    if "year_cap" in names:  # the capped columns together, as the cap counts them
+        capped = sum(outcome.columns.get(f"from_{c}", np.zeros((R, U))) for c in p["year_cap.columns"])
+        caps.append(capped >= float(p["year_cap.points"]) - 1e-9)
+    at_cap = np.any(caps, axis=0).astype(float) if caps else np.full((R, U), np.nan)
     quarters = [outcome.columns[f"vetoed_q{i}"] for i in range(1, 5) if f"vetoed_q{i}" in outcome.columns]
     vetoed = np.mean(quarters, axis=0) if quarters else np.full((R, U), np.nan)
     items = ctx.month_counts().sum(axis=2) / len(ctx.quarter_of_month)

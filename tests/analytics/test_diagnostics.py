@@ -66,6 +66,42 @@ def test_shipped_scenario_columns_are_consistent():
     assert set(r["at_cap"].dropna().unique()) <= {0.0, 1.0}
 
 
+def test_a_cap_added_as_a_component_is_measured_too(tmp_path):
+    # Harbin's adoption points capped at a low 10 a year, added by a variant: most units reach it,
+    # and the unit-years at the cap are exactly those whose capped adoption points equal 10
+    (tmp_path / "cap.toml").write_text("""
+[variant]
+title = "采用计分年度封顶 10 分"
+baseline = "harbin-2008"
+add = ["year_cap"]
+
+[changes]
+year_cap.points = 10
+year_cap.columns = ["adoption"]
+""", encoding="utf-8")
+    text = """
+[scenario]
+title = "哈尔滨: 采用计分封顶"
+year = 2008
+replicates = 8
+seed = 2
+
+[[compare]]
+name = "baseline"
+rulebook = "harbin-2008"
+
+[[compare]]
+name = "capped"
+variant = "cap.toml"
+"""
+    result = run(parse_scenario(text, tmp_path, "cap-scenario.toml"))
+    r = result.results
+    capped = r[r["comparison"] == "capped"]
+    assert capped["at_cap"].eq((capped["from_adoption"] >= 10 - 1e-9).astype(float)).all()
+    assert capped["at_cap"].mean() > 0.5
+    assert r[r["comparison"] == "baseline"]["at_cap"].isna().all()
+
+
 def test_the_report_shows_diagnostics_and_says_traits_are_simulated(tmp_path):
     from simsuite.report import write_report
     from simsuite.report.labels import SIMULATED_TRAITS
