@@ -111,12 +111,18 @@ def diagnose_synthetic(rulebook, synthetic, year: int) -> pd.DataFrame:
     from ..engine.score import score_batch
 
     _, o, ctx = score_batch(rulebook, synthetic.batch.under(rulebook.calendar(year)))
-    R, U = o.final.shape
+    return diagnose_outcome(rulebook, o, ctx, rulebook.id)
+
+
+def diagnose_outcome(rulebook, outcome, ctx, name: str) -> pd.DataFrame:
+    """:func:`diagnostics` of one scored batch, as comparison ``name`` (the
+    explorer's baseline and variant are each one)."""
+    R, U = outcome.final.shape
     frame = pd.DataFrame({
-        "comparison": rulebook.id, "rulebook": rulebook.id, "replicate": np.repeat(np.arange(R), U),
+        "comparison": name, "rulebook": rulebook.id, "replicate": np.repeat(np.arange(R), U),
         "ranking_group": np.tile(np.asarray(rulebook.groups, dtype=object)[ctx.scoring_group], R),
-        "final": o.final.ravel(), "rank": o.rank.ravel(),
-        **{k: v.ravel() for k, v in outcome_columns(rulebook, o, ctx).items()},
+        "final": outcome.final.ravel(), "rank": outcome.rank.ravel(),
+        **{k: v.ravel() for k, v in outcome_columns(rulebook, outcome, ctx).items()},
     })
     return diagnostics(frame)
 

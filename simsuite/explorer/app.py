@@ -23,7 +23,7 @@ import ipywidgets as w
 import pandas as pd
 
 from ..report.headline import degenerate_groups
-from ..report.labels import SIMULATED_TRAITS
+from ..report.labels import SIMULATED_TRAITS, readable
 from .controls import ControlPanel
 from .svg import rank_intervals_svg, rank_shift_svg
 from .whatif import BASE_NAME, VARIANT_NAME, WhatIf, WhatIfResult, free_path, ranking_table, safe_name
@@ -99,6 +99,7 @@ class Explorer(w.VBox):
         self.ranking = _classed(w.HTML(), "simsuite-ranking")
         self.awards = _classed(w.HTML(), "simsuite-awards")
         self.agreement = _classed(w.HTML(), "simsuite-agreement")
+        self.diagnostics = _classed(w.HTML(), "simsuite-diagnostics")
         self.name_box = _classed(w.Text(description="变体名称", layout=w.Layout(width="360px"),
                                         tooltip="title and file name of the saved overlay"), "simsuite-variant-name")
         self.save_button = _classed(w.Button(description="保存变体 save overlay",
@@ -120,6 +121,7 @@ class Explorer(w.VBox):
             w.HTML("<b>组内一致性 agreement by group</b>"), self.agreement,
             w.HTML("<b>评先变化 award changes</b>"), self.awards,
             w.HTML("<b>排名 ranking</b> (by mean rank under the variant)"), self.ranking,
+            w.HTML("<b>模拟诊断 diagnostics</b> (can each group's ranking tell units apart?)"), self.diagnostics,
         ], layout=w.Layout(width="52%"))
         self.children = [
             w.HTML("<h3 style='margin:4px 0'>政务信息考核办法: 如果改规则 — what if the rules changed?</h3>"),
@@ -272,6 +274,7 @@ class Explorer(w.VBox):
         self.ranking.value = ranking_html(result.comparison)  # the numbers first, the charts after them
         self.awards.value = awards_html(result.comparison)
         self.agreement.value = agreement_html(result.comparison)
+        self.diagnostics.value = diagnostics_html(result.diagnostics, self.whatif.rulebook)
         self.code.value = self.whatif.code(changes)
         self._show_overlay(changes)
         tabled = time.perf_counter()
@@ -403,6 +406,19 @@ def agreement_html(comparison) -> str:
         "平均名次变化 mean |shift|": g["mean_abs_shift"], "评先改变 award changed": g["share_award_changed"],
     })
     return shown.to_html(index=False, float_format="{:.3f}".format, border=0)
+
+
+def diagnostics_html(table: pd.DataFrame, rulebook) -> str:
+    """The diagnostics of both sides, labelled and rounded as in the report,
+    with the warning of each degenerate group."""
+    from ..analytics.diagnostics import warnings_of
+
+    names = {g.id: g.name for g in rulebook.file.groups.values()}
+    warnings = "".join(f"<p style='color:#b00'>{html.escape(zh)}<br>{html.escape(en)}</p>"
+                       for zh, en in warnings_of(table))
+    table = table.assign(degenerate=table["degenerate"].map({True: "是 yes", False: ""}))
+    shown = readable(table.drop(columns=["rulebook", "warning_zh", "warning_en"], errors="ignore"), names)
+    return shown.to_html(index=False, border=0, classes="simsuite-diagnostics-table") + warnings
 
 
 def explore(rulebook: str = "ningxia-transport-2021", **options: Any) -> Explorer:

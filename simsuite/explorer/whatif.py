@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..analytics.compare import VariantComparison, compare_panels
 from ..analytics.panel import Panel
+from ..analytics.diagnostics import diagnose_outcome
 from ..analytics.uncertainty import rank_distribution
 from ..engine.rulebook import RedundantChange, Rulebook, flatten_changes
 from ..engine.score import score_batch
@@ -39,6 +40,7 @@ class WhatIfResult:
     comparison: VariantComparison
     distributions: pd.DataFrame  # rank_distribution of both sides, ``comparison`` = BASE_NAME / VARIANT_NAME
     seconds: float  # scoring and analytics (not drawing)
+    diagnostics: pd.DataFrame | None = None  # of both sides: is each group's ranking informative?
 
     def ranking(self) -> pd.DataFrame:
         """The ranking the explorer shows: per group, units by mean rank under
@@ -126,7 +128,9 @@ class WhatIf:
         self.synthetic = generate(base, self.units, self.year, self.behaviour,
                                   range(self.replicates), self.seed)
         self.quality = self.synthetic.quality[0]
+        self._diagnostics: dict[str, pd.DataFrame] = {}
         self.base_panel = self._panel(base, BASE_NAME)
+        self.base_diagnostics = self._diagnostics.pop(BASE_NAME)
         self.base_distribution = rank_distribution(self.base_panel)
         self.setup_seconds = time.perf_counter() - started
         self._last: tuple[tuple, WhatIfResult] | None = None
@@ -192,8 +196,9 @@ class WhatIf:
         panel = self._panel(variant, VARIANT_NAME)
         comparison = compare_panels(self.base_panel, panel)
         distributions = pd.concat([self.base_distribution, rank_distribution(panel)], ignore_index=True)
+        diagnostics = pd.concat([self.base_diagnostics, self._diagnostics.pop(VARIANT_NAME)], ignore_index=True)
         result = WhatIfResult(variant.all_changes(), variant, comparison, distributions,
-                              time.perf_counter() - started)
+                              time.perf_counter() - started, diagnostics)
         self._last = (key, result)
         return result
 
@@ -203,6 +208,7 @@ class WhatIf:
     def _panel(self, rb: Rulebook, name: str) -> Panel:
         """Score ``rb`` on the drawn histories (under its own quarter calendar)."""
         _, outcome, ctx = score_batch(rb, self.synthetic.batch.under(rb.calendar(self.year)))
+        self._diagnostics[name] = diagnose_outcome(rb, outcome, ctx, name)
         return Panel.from_outcome(outcome, self.units, name=name, rulebook=rb.id, quality=self.quality,
                                   ranking_group=np.asarray(rb.groups, dtype=object)[ctx.scoring_group])
 

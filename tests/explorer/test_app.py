@@ -144,3 +144,15 @@ def test_an_unexpected_error_in_an_event_is_one_line_not_a_traceback(fresh, monk
     assert "data-state='error'" in explorer.status.value
     assert "出错了 something went wrong (RuntimeError: boom)" in explorer.status.value
     assert "Traceback" not in explorer.status.value
+
+
+def test_diagnostics_of_both_sides_and_a_warning_when_a_target_is_out_of_reach(tmp_path):
+    e = Explorer("jiande-2018", replicates=16, variants_dir=tmp_path / "v", exports_dir=tmp_path / "x")
+    assert "最终得分为 0 的比例" in e.diagnostics.value and "基准 baseline" in e.diagnostics.value
+    assert "警告" not in e.diagnostics.value  # the calibrated defaults give every group a ranking
+    for g in ("township", "A", "B", "C"):  # quarterly targets no unit reaches: no quarter earns rank points
+        e.set(f"rank_points.target.{g}", 300)
+    table = e.result.diagnostics
+    variant = table[table["comparison"] == "变体 variant"]
+    assert variant["degenerate"].all() and (variant["zero_final"] > 0.4).all()
+    assert "the ranking of group C is degenerate" in e.diagnostics.value
