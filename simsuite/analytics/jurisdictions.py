@@ -58,27 +58,6 @@ def jurisdiction_table(results, incentives: pd.DataFrame | None = None) -> pd.Da
     return table
 
 
-#: the run headline's figures, their bilingual labels, and what they mean
-HEADLINE = {
-    "relative_rank_shift": "名次年际变动 rank shift",
-    "spearman_quality": "名次与质量相关 Spearman",
-    "p_best_first": "最优单位居首 P(best first)",
-}
-HEADLINE_NOTE = ("rank shift: places a unit moves between two independent years, as a share of its group's size; "
-                 "Spearman: how closely ranks follow latent quality (1 = exactly); P(best first): chance the truly "
-                 "best unit of a group ranks first. Averages over all units of mean rank or of the chance of the "
-                 "top three are not shown: the ranking fixes them ((n + 1)/2 and 3/n).")
-
-
-def headline(results) -> pd.DataFrame:
-    """What a run prints per comparison: figures that vary with the rule and
-    the units, rounded to 3 places under bilingual labels (see
-    ``HEADLINE_NOTE``). Unit averages of a ranking's own figures are fixed by
-    construction and are left out (:mod:`simsuite.analytics.fixed`)."""
-    table = jurisdiction_table(results)
-    return table[["comparison", *HEADLINE]].round(3).rename(columns={"comparison": "对比 comparison", **HEADLINE})
-
-
 def scenario_incentives(scenario) -> pd.DataFrame:
     """Per comparison of a scenario: the mean marginal final score of one
     more item (``volume_d_final``) and of one more top-level adoption
