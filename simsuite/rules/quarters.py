@@ -61,16 +61,24 @@ def _year_feature(rb) -> dict:
     return {"normalisation": f"the year's total to the group's first = {p['normalise_year.scale']:g}"}
 
 
+def _normalising(prefix: str, top: str, passes: str) -> tuple[Spec, ...]:
+    """The parameters :func:`normalised` reads under ``prefix``: the
+    quarters' and the year's normalisation read the same three."""
+    return (
+        Spec(f"{prefix}.scale", "number", "第一名得分(满分)", "score of the first-placed unit", "points", 0, 1000,
+             default=100.0, cite="default: 100 for the first"),
+        Spec(f"{prefix}.top_not_positive", "choice", "第一名得分不大于0时",
+             f"when {top} ≤ 0: zero = every unit scores 0; raw = {passes} through unchanged",
+             choices=("zero", "raw"), default="zero", cite="decision NX-5"),
+        Spec(f"{prefix}.floor_negative", "bool", "换算结果为负时计0分", "raise a negative normalised score to 0",
+             default=True, cite="decision NX-5"),
+    )
+
+
 NORMALISE = (
     Spec("normalise.enabled", "bool", "季度得分以组内第一名为标准换算", "normalise each quarter to the group's first-placed unit",
          default=True, cite="default: normalise"),
-    Spec("normalise.scale", "number", "第一名得分(满分)", "score of the first-placed unit", "points", 0, 1000,
-         default=100.0, cite="default: 100 for the first"),
-    Spec("normalise.top_not_positive", "choice", "第一名得分不大于0时",
-         "when the group's top points are ≤ 0: zero = every unit scores 0; raw = the points pass through unchanged",
-         choices=("zero", "raw"), default="zero", cite="decision NX-5"),
-    Spec("normalise.floor_negative", "bool", "换算结果为负时计0分", "raise a negative normalised score to 0",
-         default=True, cite="decision NX-5"),
+    *_normalising("normalise", "the group's top points are", "the points pass"),
 )
 
 
@@ -121,15 +129,8 @@ def normalised(ctx: Context, points: np.ndarray, prefix: str) -> tuple[np.ndarra
 
 
 @component("normalise_year", kind="step", phase="year", zh="年度得分按组内第一名换算",
-           en="the year's final normalised to the group's first-placed unit", feature=_year_feature, params=(
-    Spec("normalise_year.scale", "number", "第一名得分(满分)", "score of the first-placed unit", "points", 0, 1000,
-         default=100.0, cite="default: 100 for the first"),
-    Spec("normalise_year.top_not_positive", "choice", "第一名得分不大于0时",
-         "when the group's top is ≤ 0: zero = every unit scores 0; raw = the final passes through unchanged",
-         choices=("zero", "raw"), default="zero", cite="decision NX-5"),
-    Spec("normalise_year.floor_negative", "bool", "换算结果为负时计0分", "raise a negative normalised score to 0",
-         default=True, cite="decision NX-5"),
-))
+           en="the year's final normalised to the group's first-placed unit", feature=_year_feature,
+           params=_normalising("normalise_year", "the group's top is", "the final passes"))
 def normalise_year(ctx: Context, o: Outcome) -> None:
     """The group's first-placed unit gets ``normalise_year.scale`` and every
     other unit its final × scale ÷ the top's: a year total put on one scale
