@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 from pathlib import Path
 
 import simsuite
@@ -21,16 +20,9 @@ from simsuite.ledger import write_history
 from simsuite.synthetic import generate, synthetic_units, to_history
 from simsuite.synthetic.calibrate import calibrate
 
+from run import best_of  # this folder's other benchmark script
+
 RULEBOOK, YEAR, UNITS = "ningxia-transport-2021", 2021, 60
-
-
-def best(f, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.process_time()
-        f()
-        times.append(time.process_time() - t)
-    return min(times)
 
 
 def main() -> None:
@@ -41,16 +33,16 @@ def main() -> None:
     units = synthetic_units(rb, {rb.groups[0]: UNITS})
     history = to_history(generate(rb, units, YEAR, seed=1), rb, 0)
     print(f"ledger: {UNITS} units, one year, {len(history.items)} items, {len(history.adoptions)} adoptions")
-    t = best(lambda: calibrate(rb, history))
+    t = best_of(lambda: calibrate(rb, history))
     print(f"calibrate: {t:.3f} s (target < 5 s)")
     with tempfile.TemporaryDirectory() as tmp:
         write_history(history, Path(tmp) / "ledger")
-        t = best(lambda: simsuite.calibrate(rb, Path(tmp) / "ledger"))
+        t = best_of(lambda: simsuite.calibrate(rb, Path(tmp) / "ledger"))
     print(f"read the CSV ledger and calibrate: {t:.3f} s (target < 5 s)")
     c = calibrate(rb, history)
     behaviour = c.behaviour()
-    t_random = best(lambda: generate(rb, units, YEAR, replicates=replicates, seed=2))
-    t_fitted = best(lambda: generate(rb, c.units, YEAR, behaviour, replicates=replicates, seed=2))
+    t_random = best_of(lambda: generate(rb, units, YEAR, replicates=replicates, seed=2))
+    t_fitted = best_of(lambda: generate(rb, c.units, YEAR, behaviour, replicates=replicates, seed=2))
     print(f"generate {replicates} replicate-years: synthetic population {t_random:.3f} s, "
           f"calibrated population {t_fitted:.3f} s ({t_fitted / t_random:.2f}×)")
 
