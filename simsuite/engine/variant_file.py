@@ -108,12 +108,7 @@ def read_variant(path: str | Path, _seen: tuple[Path, ...] = (), baseline: Ruleb
         target = path.parent / base_name
         target_text = reader(target) if reader is not None else read_text(target, "baseline file")
         if "rulebook" in parse_toml(target_text, str(target)):
-            units = None
-            if reader is not None:  # a kept rulebook file's unit list is kept with it
-                try:
-                    units = reader(target.with_suffix(".units.csv"))
-                except ValueError:
-                    pass
+            units = beside_units(reader, target) if reader is not None else None  # kept with the file
             baseline = from_text(target_text, target, units)
         else:
             baseline = read_variant(target, _seen + (path.resolve(),), reader=reader, baselines=baselines)
@@ -132,6 +127,15 @@ def read_variant(path: str | Path, _seen: tuple[Path, ...] = (), baseline: Ruleb
         return baseline.vary(changes, title=header["title"], description=header.get("description", ""), **lists)
     except VariantError as exc:
         raise VariantError(f"{path}: {exc}") from None
+
+
+def beside_units(reader: Callable[[Path], str], rulebook_file: Path) -> str | None:
+    """The text of the unit list beside a rulebook file (``<file>.units.csv``),
+    read through ``reader`` so a run keeps it with the file; None if there is none."""
+    try:
+        return reader(rulebook_file.with_suffix(".units.csv"))
+    except ValueError:  # none beside it (or none kept): the rulebook's groups decide the population
+        return None
 
 
 def write_variant(rulebook: Rulebook, path: str | Path) -> Path:

@@ -266,14 +266,6 @@ def _reader(base: Path, read: dict[str, str], texts: Mapping[str, str] | None):
     return reader
 
 
-def beside_units(reader, rulebook_file: Path) -> str | None:
-    """The text of the unit list beside a rulebook file, if there is one."""
-    try:
-        return reader(rulebook_file.with_suffix(".units.csv"))
-    except ValueError:  # none beside it (or none kept): the rulebook's groups decide the population
-        return None
-
-
 def _baselines(texts: Mapping[str, str], problems: list[str]) -> dict[str, Rulebook]:
     """Built-in rulebooks rebuilt from kept parameter files that differ from
     the installed ones (a run repeated after the package changed)."""
@@ -304,6 +296,7 @@ def _comparison(c: Mapping[str, Any], base: Path, reader, baselines: Mapping[str
     elif "rulebook" in c:
         name = c["rulebook"]  # a rulebook id, or a rulebook file relative to the scenario
         if name.endswith(".toml"):
+            from ..engine.variant_file import beside_units
             from ..rulebooks import from_text
 
             rb = from_text(reader(Path(name)), base / name,  # its text is kept like a variant's,
