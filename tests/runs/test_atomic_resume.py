@@ -155,7 +155,7 @@ def test_sigint_to_the_command_then_the_same_command_resumes(project):
     assert "Traceback" not in err and "interrupted" in err
     assert not (project / "out").exists()
     done = len(list(kept.glob("chunk-*.parquet")))
-    assert 1 <= done < 100
+    assert 1 <= done < 1600 // 16  # some chunks of 16 replicates were saved, not all 100 of them
     finished = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=600)
     assert finished.returncode == 0, finished.stderr
     assert f"resuming from {done} completed chunk" in finished.stderr
