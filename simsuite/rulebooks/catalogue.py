@@ -8,12 +8,14 @@ from ..rules.registry import BASE, PHASES, REQUIRED, Spec, catalogue
 
 VOCABULARY_TEXT = {
     "groups": "the rulebook's group ids", "lines": "the rulebook's checklist line ids",
-    "outlets": "the rulebook's outlet ids, then section ids", "pairs": "`outlet:section` of the catalogue",
+    "outlets": "the rulebook's outlet ids", "sections": "that outlet's section ids",
+    "pairs": "`outlet:section` of the catalogue",
     "item_kinds": "item kinds (dynamic, comprehensive, research, commissioned, emergency)",
-    "event_kinds": "event kinds (" + ", ".join(EVENT_KINDS) + ")", "levels": "instruction levels (bureau, county, city, province, "
-    "ministry, national), each one number or a table by instruction kind (read, affirm, reference, decision)",
+    "event_kinds": "event kinds (" + ", ".join(EVENT_KINDS) + ")",
+    "levels": "instruction levels (bureau, county, city, province, ministry, national)",
+    "instruction_kinds": "instruction kinds (read, affirm, reference, decision)",
     "checklist_rules": "given, items_per_week, items_per_month, items_every_week, no_commission_missed, "
-    "no_emergency_failure, research_every_quarter", "awards": "award names of your choosing, then group ids",
+    "no_emergency_failure, research_every_quarter", "awards": "award names of your choosing",
 }
 
 
@@ -46,7 +48,11 @@ def _kind(spec: Spec) -> str:
     if spec.unit:
         text += f" ({spec.unit})"
     if spec.keys:
-        text = f"table by {VOCABULARY_TEXT.get(spec.keys, spec.keys)} of {text}"
+        levels = [VOCABULARY_TEXT.get(v, v) for v in (spec.keys, *spec.below)]
+        shallowest = min(spec.depths or (len(levels),))
+        text = f"table by {', then '.join(levels[:shallowest])} of {text}"
+        if shallowest < len(levels):
+            text += f", each one value or a table by {', then '.join(levels[shallowest:])}"
     return text
 
 

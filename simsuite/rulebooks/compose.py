@@ -122,15 +122,38 @@ def _all_whole(value: Any) -> bool:
 
 
 def _check_keys(spec: Spec, leaf: str, vocab) -> str | None:
+    """Whether every key of ``leaf`` below ``spec.path`` is one its table
+    is keyed by, and the leaf is as deep as the table (a typo there would
+    otherwise be read by nothing, or fail only when scored)."""
     if spec.keys is None and leaf != spec.path:  # a table where the component reads one value
         return f"{spec.path}: one value ({spec.type}), not a table: found {leaf}"
     if spec.keys is None or leaf == spec.path:
         return None if spec.keys is None else f"{leaf}: a table keyed by {spec.keys} ({', '.join(vocab[spec.keys])})"
-    key = leaf[len(spec.path) + 1:].split(".")[0]
-    allowed = vocab[spec.keys]
-    if spec.keys == "awards" or key in allowed:
-        return None
-    return f"{leaf}: {key!r} is not one of the {spec.keys} ({', '.join(allowed)}){suggest(key, allowed)}"
+    keys = leaf[len(spec.path) + 1:].split(".")
+    levels = (spec.keys, *spec.below)
+    depths = spec.depths or (len(levels),)
+    for i, (key, level) in enumerate(zip(keys, levels)):
+        if i == 0 and level == "awards":  # the award table is where awards are named
+            continue
+        allowed = _sections(vocab, keys[i - 1]) if level == "sections" else vocab[level]
+        if key not in allowed:
+            of = f"sections of {keys[i - 1]}" if level == "sections" else level
+            return f"{leaf}: {key!r} is not one of the {of} ({', '.join(allowed)}){suggest(key, allowed)}"
+    if len(keys) not in depths:
+        shape = " → ".join(levels[:max(depths)])
+        counts = " or ".join(str(d) for d in depths)
+        found = (f"{leaf}: {spec.path} is a table by {shape} ({counts} key{'s' if max(depths) > 1 else ''} below it), "
+                 f"found {len(keys)}")
+        if len(keys) < min(depths):  # one value where a table is read: show the table's shape
+            level = levels[len(keys)]
+            under = _sections(vocab, keys[-1]) if level == "sections" else vocab[level]
+            found += f": give one value by {level}, e.g. {keys[-1]} = {{ {', '.join(f'{k} = …' for k in under[:3])} }}"
+        return found
+    return None
+
+
+def _sections(vocab, outlet: str) -> tuple[str, ...]:
+    return tuple(p.split(":", 1)[1] for p in vocab["pairs"] if p.split(":", 1)[0] == outlet)
 
 
 def build_parameters(source: str, doc: Mapping[str, Any], components: Sequence[Component], vocab) -> Parameters:

@@ -57,7 +57,7 @@ def instruction_table(ctx: Context) -> np.ndarray:
            credits={"instruction": "instruction"}, feature=_instruction_feature, narrow=_instruction_cell, params=(
     Spec("instruction.points", "number", "领导批示计分(按级别,或按级别和类型)",
          "points per leader's instruction, by level (one number) or by level and kind", "points an instruction",
-         0, 1000, keys="levels"),
+         0, 1000, keys="levels", below=("instruction_kinds",), depths=(1, 2)),
     Spec("instruction.combine", "choice", "同一信息多次批示:累加或只记最高分",
          "several instructions on one item: each scores, or only the highest", choices=("sum", "highest"),
          default="sum", cite="decision C-4"),

@@ -60,8 +60,12 @@ class Spec:
     """A parameter a component reads.
 
     ``path`` is a dotted path; with ``keys`` it is a table whose first key
-    below ``path`` is from that vocabulary (``quota.items.<group>``) and
-    every leaf below it is read. ``default`` is :data:`REQUIRED` when the
+    below ``path`` is from that vocabulary (``quota.items.<group>``), and
+    ``below`` names the vocabularies of the keys under that one (``sections``:
+    the sections of the outlet named just above). ``depths`` are the numbers
+    of keys a leaf may have below ``path`` (default: every level). A key
+    outside its vocabulary, or a leaf too deep or too shallow, is an error
+    when the rulebook or variant is read, not when it is scored. ``default`` is :data:`REQUIRED` when the
     rulebook must say; ``when`` = (path, value) reads the parameter only
     while another has that value."""
 
@@ -76,6 +80,8 @@ class Spec:
     default: Any = REQUIRED
     cite: str = ""  # the citation of the default
     keys: str | None = None  # a table keyed by this vocabulary
+    below: tuple[str, ...] = ()  # the vocabularies of the keys under the first
+    depths: tuple[int, ...] | None = None  # keys a leaf may have below ``path``; None: 1 + len(below)
     when: tuple[str, Any] | None = None
 
     @property

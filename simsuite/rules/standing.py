@@ -147,7 +147,7 @@ def group_sizes(ctx: Context) -> np.ndarray:
 @component("award_bands", kind="step", phase="award", zh="按名次评定等次", en="award bands by rank, per group",
            feature=_bands_feature, params=(
     Spec("award.top", "integer", "各等次:组内前N名", "award → group → the last rank of the band", "ranks", 0, 1000,
-         keys="awards"),
+         keys="awards", below=("groups",)),
 ))
 def award_bands(ctx: Context, o: Outcome) -> None:
     """``award.top.<award>.<group>`` = N: the first award (in file order) whose

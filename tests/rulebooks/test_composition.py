@@ -15,7 +15,7 @@ import simsuite
 from simsuite.cli import main
 from simsuite.engine.rulebook import VariantError
 from simsuite.engine.variant_file import read_variant, write_variant
-from simsuite.rulebooks import HERE, RulebookError, available, load_file
+from simsuite.rulebooks import HERE, RulebookError, available, load, load_file
 from simsuite.rules.registry import CATALOGUE, SOURCES, catalogue, source_labels, source_of_column
 
 ROOT = Path(__file__).parents[2]
@@ -108,7 +108,7 @@ def test_co_submission_is_a_component_the_engine_does_not_know():
      r"award\.later_tiers: one value \(integer\), not a table: found award\.later_tiers\.A"),
     # points by outlet but not by section: a mistake a new bureau's file makes, named with the fix
     (("jd-special = { item = 8 }", "jd-special = 8"),
-     r"adoption\.points\.jd-special = 8: expected points by section of the outlet, e\.g\. jd-special = \{ item = 8 \}"),
+     r"adoption\.points\.jd-special: .*found 1: give one value by sections, e\.g\. jd-special = \{ item = … \}"),
 ])
 def test_a_bad_rulebook_file_names_the_file_and_the_key(tmp_path, edit, message):
     path = _copy(tmp_path, edit=edit)
@@ -332,3 +332,31 @@ def test_the_feature_table_follows_added_and_removed_components():
 def test_group_keys_of_awards_and_pooling_are_checked(tmp_path, rid, edit, message):
     with pytest.raises(RulebookError, match=re.compile(message, re.S)):
         load_file(_copy(tmp_path, rid, edit))
+
+
+@pytest.mark.parametrize("rid, change, message", [
+    # a second key from the wrong vocabulary: read by nothing, or a failure only when scored
+    ("harbin-2008", {"instruction.points.city.raed": 1},
+     r"instruction\.points\.city\.raed: 'raed' is not one of the instruction_kinds .*\(did you mean 'read'\?\)"),
+    ("jiande-2018", {"adoption.points.jd-hangzhou.spcial": 1},
+     r"'spcial' is not one of the sections of jd-hangzhou \(key, special\).*did you mean 'special'"),
+    ("jiande-2018", {"adoption.group_points.township.jd-hangzhou.ky": 1},
+     r"'ky' is not one of the sections of jd-hangzhou"),
+    ("jiande-2018", {"adoption.multiplier.commissioned.jd-hangzou": 2},
+     r"'jd-hangzou' is not one of the outlets .*did you mean 'jd-hangzhou'"),
+    # too deep or too shallow for the table
+    ("harbin-2008", {"instruction.points.city.read.x": 1},
+     r"instruction\.points is a table by levels → instruction_kinds \(1 or 2 keys below it\), found 3"),
+    ("jiande-2018", {"adoption.points.jd-hangzhou": 1},
+     r"adoption\.points is a table by outlets → sections \(2 keys below it\), found 1"),
+    ("harbin-2008", {"award.top.model.x.y": 1}, r"'x' is not one of the groups"),
+])
+def test_every_key_of_a_nested_table_is_checked_in_a_variant(rid, change, message):
+    with pytest.raises(VariantError, match=re.compile(message, re.S)):
+        load(rid).vary(change)
+
+
+def test_every_key_of_a_nested_table_is_checked_in_a_rulebook_file(tmp_path):
+    edit = ("value = { key = 16, special = 32 }", "value = { key = 16, speical = 32 }")
+    with pytest.raises(RulebookError, match=re.compile(r"jiande-2018.*'speical' is not one of the sections of jd-hangzhou", re.S)):
+        load_file(_copy(tmp_path, "jiande-2018", edit))
