@@ -58,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_params)
 
     p = sub.add_parser("behaviour", help="the behaviour model's parameters for synthetic histories")
+    p.add_argument("--rulebook", metavar="ID",
+                   help="also show the values a built-in rulebook's simulations use, group by group")
     _wide_arg(p)
     p.set_defaults(run=_behaviour)
 
@@ -190,10 +192,17 @@ def _params(args) -> int:
 
 
 def _behaviour(args) -> int:
-    from .synthetic.behaviour import default_parameters
+    from .synthetic.behaviour import behaviour_table
 
-    frame = default_parameters().frame()
-    print(_table(frame[["path", "value", "unit", "range", "en", "cite"]], args))
+    try:
+        frame = behaviour_table(args.rulebook)
+    except ValueError as exc:
+        print(f"simsuite behaviour: {exc}", file=sys.stderr)
+        return 2
+    print(_table(frame, args))
+    if args.rulebook:
+        print(f"\n{args.rulebook}: the values its simulations use unless a scenario's [behaviour] changes them; "
+              "docs/calibration.md says why each was chosen.")
     return 0
 
 

@@ -97,6 +97,20 @@ def test_behaviour_lists_the_models_parameters_with_their_assumptions(capsys):
     assert "activity.mean" in out and "adoption.chance.national" in out and "assumption" in out
 
 
+def test_behaviour_shows_what_a_jurisdictions_simulations_use(capsys):
+    from simsuite.synthetic.behaviour import behaviour_table
+
+    table = behaviour_table("harbin-2008").set_index("path")
+    # Harbin's units file 18 items a month (its bureaus 13): the quota lines expect 10–15
+    assert table.loc["activity.mean", "default"] == 4.0 and table.loc["activity.mean", "harbin-2008"] == 18.0
+    assert table.loc["activity.mean", "groups"] == "bureau: 13.0"
+    assert table.loc["quality.mean", "harbin-2008"] == table.loc["quality.mean", "default"]
+    assert main(["behaviour", "--rulebook", "harbin-2008", "--wide"]) == 0
+    assert "docs/calibration.md" in capsys.readouterr().out
+    assert main(["behaviour", "--rulebook", "harbin"]) == 2
+    assert "did you mean 'harbin-2008'" in capsys.readouterr().err
+
+
 def _width(line: str) -> int:
     from simsuite.results.text import display_width
 

@@ -114,3 +114,24 @@ class Behaviour:
             v = p[path]
             return list(v) if isinstance(v, tuple) else v
         return list(p.table(path).values())
+
+
+def behaviour_table(rulebook_id: str | None = None):
+    """The behaviour parameters as a table; with a built-in ``rulebook_id``,
+    beside each default the value that jurisdiction's simulations use and
+    its groups' own values, so nobody must read ``jurisdictions.toml``."""
+    frame = default_parameters().frame()[["path", "value", "unit", "range", "en", "cite"]]
+    if not rulebook_id:
+        return frame
+    own = jurisdiction_defaults()
+    if rulebook_id not in own:
+        from ..params import suggest
+
+        raise ValueError(f"no behaviour defaults for {rulebook_id!r}: built-in rulebooks with their own are "
+                         f"{sorted(own)}{suggest(rulebook_id, list(own))}; any other uses the generic defaults")
+    made = Behaviour.make(jurisdiction=rulebook_id)
+    frame = frame.rename(columns={"value": "default"})
+    frame.insert(2, rulebook_id, [made.parameters[p] for p in frame["path"]])
+    frame.insert(3, "groups", ["; ".join(f"{g}: {params[p]}" for g, params in made.groups.items()
+                                         if params[p] != made.parameters[p]) for p in frame["path"]])
+    return frame.drop(columns=["cite", "range"])
