@@ -1,0 +1,119 @@
+"""The design objectives on panels small enough to work out by hand, and on
+the common histories of a real rulebook."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simsuite.analytics.panel import Panel
+from simsuite.design import Bench, parse_design
+from simsuite.design.objectives import distance, outcome_measures
+from simsuite.rulebooks import load
+
+
+def panel(rank, quality, award=None, groups=None) -> Panel:
+    rank = np.asarray(rank)
+    R, U = rank.shape
+    units = pd.DataFrame({"unit_id": [f"u{i}" for i in range(U)], "name": [f"u{i}" for i in range(U)],
+                          "group": groups or ["g"] * U})
+    award = np.full((R, U), "", dtype=object) if award is None else np.asarray(award, dtype=object)
+    return Panel("p", "r", units, np.arange(R), -rank.astype(float), -rank.astype(float), rank, award,
+                 np.asarray(quality, float), ranking_group=np.array(["all"] * U))  # one ranking of every unit
+
+
+def test_fidelity_stability_and_top_is_best_by_hand():
+    # three units, quality 0.9 > 0.5 > 0.1; four replicate years
+    rank = [[1, 2, 3],   # follows quality: tau-b = 1, first is best
+            [3, 2, 1],   # reversed: tau-b = −1
+            [1, 3, 2],   # pairs (0,1) +, (0,2) +, (1,2) −: tau-b = 1/3, first is best
+            [2, 1, 3]]   # pairs (0,1) −, (0,2) +, (1,2) +: tau-b = 1/3
+    m = outcome_measures(panel(rank, [0.9, 0.5, 0.1]))
+    taus = np.array([1, -1, 1 / 3, 1 / 3])
+    assert m["tau_b"][0] == pytest.approx(taus.mean())  # 1/6
+    assert m["tau_b"][1] == pytest.approx(taus.std(ddof=1) / 2)
+    assert m["top_is_best"][0] == pytest.approx(0.5)  # years 1 and 3
+    # years paired (0, 1) and (2, 3): |1−3| + |2−2| + |3−1| = 4 → 4/3; |1−2| + |3−1| + |2−3| = 4 → 4/3
+    assert m["rank_shift"] == pytest.approx((4 / 3, 0.0))
+
+
+def test_fairness_gap_is_what_quality_does_not_explain():
+    # four units of equal quality, kinds A A B B; B always ranked below A:
+    # percentiles 0, 33.3, 66.7, 100 (mean 50), so A's residual −33.3, B's +33.3: a gap of 66.7 points
+    rank = [[1, 2, 3, 4], [2, 1, 4, 3]]
+    m = outcome_measures(panel(rank, [0.5] * 4, groups=["A", "A", "B", "B"]))
+    assert m["fairness_gap"] == pytest.approx((200 / 3, 0.0))
+    # the same order explained by quality (A's units are better): no gap is left
+    m = outcome_measures(panel([[1, 2, 3, 4]] * 2, [0.9, 0.8, 0.2, 0.1], groups=["A", "A", "B", "B"]))
+    # percentiles are not exactly linear in quality: what the least-squares line leaves is the gap
+    q = np.array([0.9, 0.8, 0.2, 0.1]) - 0.5
+    pct = np.array([0, 100 / 3, 200 / 3, 100]) - 50
+    resid = pct - (pct @ q / (q @ q)) * q
+    assert m["fairness_gap"][0] == pytest.approx(abs(resid[2:].mean() - resid[:2].mean()))
+    assert m["fairness_gap"][0] < 5  # most of the 66.7 points is quality's doing
+
+
+def test_award_concentration_by_hand():
+    # ten units; unit 0 is 'advanced' every year, unit 1 in half the years, criticism does not count:
+    # the top tenth (one unit) holds 20 of 30 awards
+    R, U = 20, 10
+    award = np.full((R, U), "", dtype=object)
+    award[:, 0] = "advanced"
+    award[::2, 1] = "advanced"
+    award[:, 9] = "criticised"
+    m = outcome_measures(panel(np.tile(np.arange(1, U + 1), (R, 1)), np.linspace(1, 0, U), award))
+    assert m["award_concentration"][0] == pytest.approx(20 / 30)
+    assert m["award_concentration"][1] > 0  # the jackknife sees the years unit 1 misses
+
+
+def test_no_award_gives_no_concentration():
+    m = outcome_measures(panel([[1, 2], [2, 1]], [0.9, 0.1]))
+    assert math.isnan(m["award_concentration"][0])
+
+
+def test_distance_counts_changes_and_their_relative_size():
+    rb = load("ningxia-transport-2021")
+    assert rb.parameters["adoption.points.nx-info.item"] == 2
+    v = rb.vary({"normalise.enabled": False, "adoption.points.nx-info.item": 3})
+    # a switch counts 1; 2 → 3 is half of 2
+    assert distance(v, rb) == {"changed_parameters": (2.0, 0.0), "change_size": (1.5, 0.0)}
+    assert distance(rb, rb) == {"changed_parameters": (0.0, 0.0), "change_size": (0.0, 0.0)}
+    # a baseline value of 0 is measured against the searched range's width
+    z = rb.vary({"instruction.points.city": 4})
+    assert distance(z, rb, {"instruction.points.city": 8}) == {"changed_parameters": (1.0, 0.0),
+                                                               "change_size": (0.5, 0.0)}
+
+
+SPEC = """
+[design]
+baseline = "ningxia-transport-2021"
+seed = 3
+replicates = 64
+trials = 4
+generation = 4
+[population]
+units = 24
+groups = { "ningxia-transport-2021" = { "1" = 14, "2" = 10 } }
+[search."normalise.enabled"]
+choices = [true, false]
+[constraints]
+same_award_count = true
+min_expected_final = -1000
+"""
+
+
+def test_every_candidate_is_scored_on_the_same_histories():
+    spec = parse_design(SPEC, ".", "d.toml")
+    bench = Bench(spec)
+    again = Bench(spec)  # the same seed draws the same histories: the same values
+    assert bench.baseline == again.baseline
+    base = bench.baseline
+    assert base.values["changed_parameters"] == (0.0, 0.0)
+    assert base.constraints["same_award_count"] == -0.5  # the baseline matches itself
+    raw = bench.evaluate(spec.candidate({"normalise.enabled": False}))
+    assert raw.values["changed_parameters"] == (1.0, 0.0)
+    assert raw.values["tau_b"] != base.values["tau_b"]
+    assert all(np.isfinite(raw.values[k][1]) and raw.values[k][1] >= 0 for k in ("tau_b", "rank_shift"))
