@@ -44,6 +44,7 @@ class Objective:
     zh: str
     en: str
     meaning: str  # one line for policy staff
+    meaning_zh: str = ""
     digits: int = 3
 
     @property
@@ -58,19 +59,26 @@ class Objective:
 
 OBJECTIVES: dict[str, Objective] = {o.name: o for o in (
     Objective("tau_b", "maximize", "排名与真实质量一致度(τ-b)", "fidelity: Kendall's tau-b of rank vs latent quality",
-              "1 = the ranking follows true quality exactly, 0 = unrelated to it"),
+              "1 = the ranking follows true quality exactly, 0 = unrelated to it",
+              "1 表示排名完全按真实质量, 0 表示与质量无关"),
     Objective("top_is_best", "maximize", "第一名确为最优的概率", "chance the first-placed unit is truly best",
-              "share of years in which each group's first place goes to its best unit"),
+              "share of years in which each group's first place goes to its best unit",
+              "各组第一名恰是组内真实质量最高单位的年份比例"),
     Objective("rank_shift", "minimize", "年际名次变动(名)", "year-to-year rank shift (places)",
-              "how many places a unit moves between two years with nothing changed but luck", 2),
+              "how many places a unit moves between two years with nothing changed but luck",
+              "单位本身不变、只因偶然因素, 两年之间名次平均变动几名", 2),
     Objective("fairness_gap", "minimize", "类别间不公平差距(百分位)", "fairness gap between kinds of unit (percentile points)",
-              "largest gap in mean rank percentile between kinds of unit that quality does not explain", 1),
+              "largest gap in mean rank percentile between kinds of unit that quality does not explain",
+              "扣除真实质量能解释的部分后, 各类单位平均名次百分位之间的最大差距", 1),
     Objective("award_concentration", "minimize", "奖项集中度(前10%单位占比)", "award concentration (share to the top tenth)",
-              "share of all awards won by the tenth of units that win most; 1 = the same few every year"),
+              "share of all awards won by the tenth of units that win most; 1 = the same few every year",
+              "获奖最多的十分之一单位拿走全部奖项的比例; 1 表示年年都是那几家"),
     Objective("changed_parameters", "minimize", "改动项数", "number of changes from the baseline",
-              "parameters and rule components changed: fewer is easier to explain", 0),
+              "parameters and rule components changed: fewer is easier to explain",
+              "改动的参数和规则组件个数: 越少越好解释", 0),
     Objective("change_size", "minimize", "改动幅度(相对)", "size of the change (sum of relative changes)",
-              "each change relative to today's value, added up (a switch or a component counts 1)", 2),
+              "each change relative to today's value, added up (a switch or a component counts 1)",
+              "每项改动相对现行数值的幅度之和(开关或组件的改动记 1)", 2),
 )}
 
 #: awards that are a criticism or a deduction, not a recognition

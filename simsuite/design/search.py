@@ -160,6 +160,9 @@ def _open(spec: DesignSpec, storage) -> optuna.Study:
     if made_for is None:
         study.set_user_attr("spec_digest", spec.digest)
         study.set_user_attr("objectives", list(spec.search))
+        start = _baseline_values(spec)
+        if start is not None:  # today's rule is the first candidate: the front always holds "change nothing"
+            study.enqueue_trial(start)
     elif made_for != spec.digest:
         raise DesignError(f"{spec.path}: the stored study was made for another design specification "
                           f"(it searched {study.user_attrs.get('objectives')}); start a new study file, or "
@@ -190,6 +193,19 @@ def _distributions(spec: DesignSpec) -> dict[str, Any]:
         out[f"add:{c}"] = CategoricalDistribution([False, True])
     for c in spec.remove:
         out[f"remove:{c}"] = CategoricalDistribution([False, True])
+    return out
+
+
+def _baseline_values(spec: DesignSpec) -> dict[str, Any] | None:
+    """The baseline as searched values, or None where a baseline value lies
+    outside its searched range or off its steps."""
+    dists = _distributions(spec)
+    out: dict[str, Any] = {f"{k}:{c}": False for k, cs in (("add", spec.add), ("remove", spec.remove)) for c in cs}
+    for d in spec.dimensions:
+        value = spec.baseline.parameters[d.path] if d.path in spec.baseline.parameters else None
+        if value is None or not dists[d.path]._contains(dists[d.path].to_internal_repr(value)):
+            return None
+        out[d.path] = value
     return out
 
 
