@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 import numpy as np
+import pandas as pd
 
 from ..analytics.panel import Panel
 from ..engine.rulebook import Rulebook
@@ -49,6 +50,7 @@ class Bench:
         rb = spec.baseline
         self.synthetic: Synthetic = generate(rb.root, spec.units, spec.year, spec.behaviour,
                                              range(spec.replicates), spec.seed)
+        self.unit_table = pd.DataFrame({c: spec.units[c].astype(str).to_numpy() for c in ("unit_id", "name", "group")})
         self.kinds = (spec.units["type"] if "type" in spec.units else spec.units["group"]).astype(str).to_numpy()
         self.spans = {d.path: d.high - d.low for d in spec.dimensions if d.is_range}
         self.base_panel = self.panel(rb)
@@ -58,9 +60,12 @@ class Bench:
     def panel(self, rulebook: Rulebook, name: str = "") -> Panel:
         """The candidate's replicate years: its scores on the common histories."""
         s = self.synthetic
-        _, outcome, ctx = score_batch(rulebook, s.batch.under(rulebook.calendar(self.spec.year)))
-        return Panel.from_outcome(outcome, self.spec.units, name=name or rulebook.name, rulebook=rulebook.id,
-                                  quality=s.quality[0], ranking_group=np.asarray(rulebook.groups)[ctx.scoring_group])
+        _, o, ctx = score_batch(rulebook, s.batch.under(rulebook.calendar(self.spec.year)))
+        R = o.final.shape[0]
+        # built directly, without the score sources no objective reads
+        return Panel(name or rulebook.name, rulebook.id, self.unit_table, np.arange(R), o.points, o.final,
+                     o.rank.astype(np.int64), np.asarray(o.award_names, dtype=object)[o.award], s.quality[0],
+                     ranking_group=np.asarray(rulebook.groups)[ctx.scoring_group])
 
     def evaluate(self, rulebook: Rulebook) -> Evaluation:
         p = self.panel(rulebook)

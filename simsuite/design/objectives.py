@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
+import pandas as pd
 
-from ..analytics.agreement import kendall_tau_b
 from ..analytics.panel import Panel, mean_se
 from ..analytics.uncertainty import top_is_best
 
@@ -114,13 +114,28 @@ def _tau_b(p: Panel, groups) -> tuple[float, float]:
     R = p.n_replicates
     total, weight = np.zeros(R), np.zeros(R)
     for _, cols in groups:
-        tau = kendall_tau_b(-p.rank[:, cols].astype(float), np.broadcast_to(p.quality[cols], (R, len(cols))))
+        tau = tau_b_against(p.rank[:, cols], p.quality[cols])
         w = len(cols) * (len(cols) - 1) / 2
         ok = ~np.isnan(tau)
         total[ok] += w * tau[ok]
         weight[ok] += w
     with np.errstate(invalid="ignore"):
         return _pair(np.where(weight > 0, total / np.where(weight > 0, weight, 1), np.nan))
+
+
+def tau_b_against(rank: np.ndarray, quality: np.ndarray) -> np.ndarray:
+    """Kendall's τ-b of each replicate's ranking (R, n; 1 = best) against
+    one fixed quality per unit (n,): what :func:`kendall_tau_b` gives, with
+    the quality's side of every pair worked out once and the sum over pairs
+    done as one matrix-vector product (the search scores this per candidate)."""
+    n = rank.shape[1]
+    iu, ju = np.triu_indices(n, k=1)
+    dq = np.sign(quality[iu] - quality[ju])
+    dr = np.sign(rank[:, ju] - rank[:, iu]).astype(np.float32)  # a better rank is a smaller number
+    num = dr @ dq.astype(np.float32)
+    den = np.sqrt(np.count_nonzero(dr, axis=1) * float(np.count_nonzero(dq)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
 
 
 def _top_is_best(p: Panel, groups) -> tuple[float, float]:
@@ -160,12 +175,11 @@ def _fairness_gap(p: Panel, kinds: np.ndarray) -> tuple[float, float]:
 
 
 def recognised(award: np.ndarray) -> np.ndarray:
-    """Which cells hold a recognition (any award but a criticism or deduction tier)."""
-    award = np.asarray(award).astype(str)
-    hit = award != ""
-    for word in NEGATIVE_AWARDS:
-        hit &= ~np.char.startswith(award, word)
-    return hit
+    """Which cells hold a recognition (any award but a criticism or deduction
+    tier), deciding once per award name rather than once per cell."""
+    flat = pd.Series(np.asarray(award, dtype=object).ravel())
+    good = {n: bool(n) and not str(n).startswith(NEGATIVE_AWARDS) for n in flat.unique()}
+    return flat.map(good).to_numpy(bool).reshape(np.shape(award))
 
 
 def _concentration(p: Panel) -> tuple[float, float]:

@@ -8,10 +8,13 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simsuite.analytics.panel import Panel
 from simsuite.design import Bench, parse_design
-from simsuite.design.objectives import distance, outcome_measures
+from simsuite.analytics.agreement import kendall_tau_b
+from simsuite.design.objectives import distance, outcome_measures, tau_b_against
 from simsuite.rulebooks import load
 
 
@@ -117,3 +120,14 @@ def test_every_candidate_is_scored_on_the_same_histories():
     assert raw.values["changed_parameters"] == (1.0, 0.0)
     assert raw.values["tau_b"] != base.values["tau_b"]
     assert all(np.isfinite(raw.values[k][1]) and raw.values[k][1] >= 0 for k in ("tau_b", "rank_shift"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), n=st.integers(2, 9), R=st.integers(1, 5))
+def test_the_fast_tau_b_is_kendalls_tau_b(data, n, R):
+    # ties in both the ranks and the quality, as rank-point tables and caps give
+    rank = np.array(data.draw(st.lists(st.lists(st.integers(1, 4), min_size=n, max_size=n), min_size=R, max_size=R)))
+    quality = np.array(data.draw(st.lists(st.sampled_from([0.1, 0.4, 0.7]), min_size=n, max_size=n)))
+    mine = tau_b_against(rank, quality)
+    reference = kendall_tau_b(-rank.astype(float), np.broadcast_to(quality, rank.shape))
+    np.testing.assert_allclose(mine, reference, rtol=1e-6, atol=1e-6)
