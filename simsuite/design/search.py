@@ -64,12 +64,16 @@ class DesignResult:
         return self.spec.candidate(json.loads(row["values"].iloc[0]), title=f"design {number}")
 
     def recommended(self) -> dict[str, int]:
-        """Trial numbers of the recommended designs: the best front member by
-        the weighted objectives, and the feasible design closest to the
+        """Trial numbers of the recommended designs: the front member that
+        improves most on the baseline by the weighted objectives (none if no
+        change improves on it), and the feasible design closest to the
         baseline whose fidelity beats the baseline's by more than two SEs."""
         out = {}
-        if not self.front.empty:
-            out["best weighted"] = int(self.front.loc[self.weighted(self.front).idxmax(), "number"])
+        changed = self.front[self.front["changed_parameters"] > 0]
+        if not changed.empty:
+            score = self.weighted(changed)
+            if score.max() > 0:  # today's rule scores 0: recommend only a design that improves on it
+                out["best weighted"] = int(changed.loc[score.idxmax(), "number"])
         base = self.baseline.values["tau_b"][0]
         better = self.trials[self.trials["feasible"]
                              & (self.trials["tau_b"] - base > 2 * self.trials["tau_b_se"])
