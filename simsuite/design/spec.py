@@ -115,6 +115,8 @@ class DesignSpec:
     min_expected_final: float | None = None
     search: tuple[str, ...] = DEFAULT_SEARCH
     weights: Mapping[str, float] = field(default_factory=dict)
+    #: searched parameters read by a component that may be added or removed: path → component
+    owners: Mapping[str, str] = field(default_factory=dict)
     text: str = ""  # the file as written
     path: str = "<design>"
     base: str = "."  # the folder file names are read relative to
@@ -130,14 +132,20 @@ class DesignSpec:
 
     def candidate(self, values: Mapping[str, Any], title: str = "") -> Rulebook:
         """The rulebook a set of searched values describes: components added
-        (``add:<name>`` true) and removed (``remove:<name>`` true), then every
-        parameter the candidate's rulebook has set (a parameter of a component
-        the candidate does not add is left out)."""
+        (``add:<name>`` true) and removed (``remove:<name>`` true), and every
+        searched parameter that differs from the baseline. A parameter of a
+        component the candidate does not add (or removes) is left out."""
         add = [c for c in self.add if values.get(f"add:{c}")]
         remove = [c for c in self.remove if values.get(f"remove:{c}")]
-        shell = self.baseline.vary(add=add, remove=remove) if add or remove else self.baseline
-        changes = {d.path: values[d.path] for d in self.dimensions
-                   if d.path in values and d.path in shell.parameters and values[d.path] != shell.parameters[d.path]}
+        changes = {}
+        for d in self.dimensions:
+            if d.path not in values:
+                continue
+            owner = self.owners.get(d.path)
+            if owner in remove or (owner in self.add and owner not in add):
+                continue
+            if owner in add or values[d.path] != self.baseline.parameters[d.path]:
+                changes[d.path] = values[d.path]
         if not (add or remove or changes):
             return self.baseline
         with warnings.catch_warnings():
@@ -251,7 +259,7 @@ def parse_design(text: str, base: Path | str = Path("."), name: str = "<design>"
         behaviour=behaviour, dimensions=tuple(dims), add=tuple(add), remove=tuple(remove),
         same_award_count=same, award_count_tolerance=float(tolerance),
         min_expected_final=None if floor is None else float(floor), search=search, weights=weights,
-        text=text, path=name, base=str(base))
+        owners=owners([d.path for d in dims], list(add) + list(remove)), text=text, path=name, base=str(base))
 
 
 # ---- the parts ---------------------------------------------------------------------------------
@@ -323,12 +331,11 @@ def _components(doc: Any, rb: Rulebook | None, problems: list[str]) -> tuple[lis
             names = []
         ok = []
         for n in dict.fromkeys(names):
-            try:
-                if rb is not None:
-                    rb.vary(**{key: [n]})
+            problem = _component_problem(key, n, rb)
+            if problem:
+                problems.append(f"[search.components] {key}: {problem}")
+            else:
                 ok.append(n)
-            except VariantError as exc:
-                problems.append(f"[search.components] {key}: {_last_line(exc)}")
         out[key] = ok
     both = set(out["add"]) & set(out["remove"])
     if both:
@@ -336,16 +343,53 @@ def _components(doc: Any, rb: Rulebook | None, problems: list[str]) -> tuple[lis
     return out["add"], out["remove"]
 
 
+def _component_problem(key: str, name: str, rb: Rulebook | None) -> str:
+    from ..rules.registry import catalogue
+
+    cat = catalogue()
+    if name not in cat:
+        return f"no rule component {name!r}{suggest(name, cat)}"
+    if rb is None:
+        return ""
+    if key == "add" and name in rb.component_names:
+        return f"{rb.name!r} already has {name!r}"
+    if key == "remove" and name not in rb.component_names:
+        return f"{name!r} is not a component of {rb.name!r}{suggest(name, rb.component_names)}"
+    return ""
+
+
+def owners(paths, components) -> dict[str, str]:
+    """Which of ``components`` reads each of ``paths`` (those read by none are left out)."""
+    from ..rules.registry import catalogue
+
+    cat = catalogue()
+    return {p: c for p in paths for c in components if any(sp.covers(p) for sp in cat[c].params)}
+
+
 def _dimensions(doc: Mapping[str, Any], rb: Rulebook | None, add: list[str], problems: list[str]) -> list[Dimension]:
     """Each [search."<path>"] table (or nested [search.a.b] tables) checked
-    against the parameters of the baseline with every addable component in."""
+    against the parameters of the baseline with every addable component in
+    (its parameters set to the first searched value, so required ones are given)."""
     if rb is None:
         return []
-    try:
-        full = rb.vary(add=add) if add else rb
-    except VariantError as exc:
-        problems.append(f"[search.components] add: {_last_line(exc)}")
-        full = rb
+    full = rb
+    if add:
+        firsts = {}
+        for path, table in _leaves(doc):
+            if isinstance(table, Mapping) and path in owners([path], add):
+                first = (table.get("choices") or [None])[0] if "choices" in table else (table.get("range") or [None])[0]
+                if isinstance(first, (bool, int, float, str)):
+                    firsts[path] = first
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RedundantChange)
+                full = rb.vary(firsts, add=add)
+        except VariantError as exc:
+            for line in str(exc).strip().splitlines()[1:] or [str(exc)]:
+                problems.append(f"[search.components] add: {line.strip()}"
+                                + ("; search it, e.g. [search.\"<path>\"] range = [low, high]"
+                                   if "missing required" in line else ""))
+            full = rb
     dims = []
     for path, table in _leaves(doc):
         where = f"[search.{_quote(path)}]"

@@ -156,3 +156,39 @@ def test_a_study_of_another_specification_is_refused(known, tmp_path):
     other = parse_design(KNOWN.replace("seed = 7", "seed = 8"), tmp_path, "other.toml")
     with pytest.raises(DesignError, match="made for another design specification"):
         search(other, trials=12, study_file=study)
+
+
+COMPONENTS = """
+[design]
+baseline = "ningxia-transport-2021"
+seed = 11
+replicates = 32
+trials = 16
+generation = 8
+[population]
+units = 16
+groups = { "ningxia-transport-2021" = { "1" = 10, "2" = 6 } }
+[search.components]
+add = ["year_cap"]
+remove = ["zero_months"]
+[search."year_cap.points"]
+range = [20, 200]
+[objectives]
+search = ["tau_b", "changed_parameters"]
+"""
+
+
+def test_components_are_added_and_removed_and_their_parameters_follow_them():
+    spec = parse_design(COMPONENTS, ".", "c.toml")
+    both = spec.candidate({"add:year_cap": True, "remove:zero_months": True, "year_cap.points": 40.0})
+    assert "year_cap" in both.component_names and "zero_months" not in both.component_names
+    assert both.parameters["year_cap.points"] == 40.0
+    # the cap's points apply only where the cap is added: otherwise the candidate is today's rule
+    assert spec.candidate({"add:year_cap": False, "remove:zero_months": False,
+                           "year_cap.points": 40.0}) is spec.baseline
+    result = search(spec)
+    tried = [json.loads(v) for v in result.trials["values"]]
+    assert {v["add:year_cap"] for v in tried} == {False, True}  # the search tries both
+    for v, changed in zip(tried, result.trials["changed_parameters"]):
+        # each component added or removed counts one change (the cap's own parameters are new, not changed)
+        assert changed == v["add:year_cap"] + v["remove:zero_months"]
