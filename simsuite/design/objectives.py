@@ -17,6 +17,8 @@ direction is fixed by its meaning (no one wants a less faithful ranking):
   mean rank percentile, after removing what latent quality explains (each
   replicate's least-squares line of rank percentile on quality), in
   percentile points;
+- ``award_gap`` (minimise): the same for the chance of a recognised award,
+  in percentage points;
 - ``award_concentration`` (minimise): the share of all recognised awards
   (not criticism or deduction tiers) won by the tenth of units that win most;
 - ``changed_parameters`` and ``change_size`` (minimise): how far a candidate
@@ -70,6 +72,9 @@ OBJECTIVES: dict[str, Objective] = {o.name: o for o in (
     Objective("fairness_gap", "minimize", "类别间不公平差距(百分位)", "fairness gap between kinds of unit (percentile points)",
               "largest gap in mean rank percentile between kinds of unit that quality does not explain",
               "扣除真实质量能解释的部分后, 各类单位平均名次百分位之间的最大差距", 1),
+    Objective("award_gap", "minimize", "类别间获奖机会差距(百分点)", "award-chance gap between kinds of unit (points)",
+              "largest gap in the chance of an award between kinds of unit that quality does not explain",
+              "扣除真实质量能解释的部分后, 各类单位获奖概率之间的最大差距(百分点)", 1),
     Objective("award_concentration", "minimize", "奖项集中度(前10%单位占比)", "award concentration (share to the top tenth)",
               "share of all awards won by the tenth of units that win most; 1 = the same few every year",
               "获奖最多的十分之一单位拿走全部奖项的比例; 1 表示年年都是那几家"),
@@ -93,11 +98,14 @@ def outcome_measures(p: Panel, kinds: np.ndarray | None = None) -> dict[str, tup
     if p.quality is None:
         raise ValueError("design objectives need latent quality: score synthetic histories")
     groups = [(g, cols) for g, cols in p.ranking_groups() if len(cols) >= 2]
+    kinds_ = p.group if kinds is None else np.asarray(kinds).astype(str)
     return {
         "tau_b": _tau_b(p, groups),
         "top_is_best": _top_is_best(p, groups),
         "rank_shift": _rank_shift(p),
-        "fairness_gap": _fairness_gap(p, p.group if kinds is None else np.asarray(kinds).astype(str)),
+        "fairness_gap": _gap(_percentile(p), p.quality, kinds_),
+        "award_gap": _gap(100.0 * recognised(p.award), p.quality, kinds_) if recognised(p.award).any()
+        else (math.nan, math.nan),
         "award_concentration": _concentration(p),
     }
 
@@ -158,15 +166,17 @@ def _percentile(p: Panel) -> np.ndarray:
     return pct
 
 
-def _fairness_gap(p: Panel, kinds: np.ndarray) -> tuple[float, float]:
+def _gap(values: np.ndarray, quality: np.ndarray, kinds: np.ndarray) -> tuple[float, float]:
+    """The largest gap between kinds of unit in the mean of ``values`` (R, U)
+    left after each replicate's least-squares line on quality, ± the SE of
+    that difference over replicates."""
     names = list(dict.fromkeys(kinds))
     if len(names) < 2:
         return 0.0, 0.0
-    pct = _percentile(p)
-    q = p.quality - p.quality.mean()
+    q = quality - quality.mean()
     qq = float(q @ q)
-    slope = pct @ q / qq if qq > 0 else np.zeros(len(pct))
-    resid = pct - pct.mean(axis=1, keepdims=True) - slope[:, None] * q[None, :]  # (R, U)
+    slope = values @ q / qq if qq > 0 else np.zeros(len(values))
+    resid = values - values.mean(axis=1, keepdims=True) - slope[:, None] * q[None, :]  # (R, U)
     member = (kinds[:, None] == np.asarray(names)[None, :]).astype(float)  # (U, K)
     by_kind = resid @ member / member.sum(axis=0)  # (R, K): each kind's mean residual per replicate
     means = by_kind.mean(axis=0)

@@ -131,3 +131,12 @@ def test_the_fast_tau_b_is_kendalls_tau_b(data, n, R):
     mine = tau_b_against(rank, quality)
     reference = kendall_tau_b(-rank.astype(float), np.broadcast_to(quality, rank.shape))
     np.testing.assert_allclose(mine, reference, rtol=1e-6, atol=1e-6)
+
+
+def test_award_gap_by_hand():
+    # four units of equal quality, kinds A A B B: the two A units share one award a year, B never wins:
+    # award chance 50 % for A's units, 0 for B's; the gap is 50 points in every year
+    award = np.array([["advanced", "", "", ""], ["", "advanced", "", ""]], dtype=object)
+    m = outcome_measures(panel([[1, 2, 3, 4], [2, 1, 3, 4]], [0.5] * 4, award, groups=["A", "A", "B", "B"]))
+    assert m["award_gap"] == pytest.approx((50.0, 0.0))
+    assert math.isnan(outcome_measures(panel([[1, 2], [2, 1]], [0.9, 0.1]))["award_gap"][0])  # no awards
