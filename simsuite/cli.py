@@ -436,11 +436,6 @@ def _explore(args) -> int:
     return serve(args.rulebook, port=args.port, open_browser=not args.no_browser, replicates=args.replicates,
                  idle_timeout=args.idle_timeout)
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
 def _design(args) -> int:
     """Search, keeping the study in a journal beside --out while it runs (an
     interrupted search is continued by the same command), then write the
@@ -489,3 +484,7 @@ def _design(args) -> int:
     shown = ["number"] + [c for n in spec.search for c in (n, f"{n}_se")]
     print(_table(result.front[shown].round(4), args))
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
