@@ -226,6 +226,8 @@ def parse_design(text: str, base: Path | str = Path("."), name: str = "<design>"
     if baseline is not None:
         try:
             units = _population(pop, baseline.root, calibration)
+            if pop.get("units", "real") == "real":  # the jurisdiction's own units (or calibrated from its ledger)
+                units = _with_types(units, baseline.root)
         except ValueError as exc:
             problems.append(f"[population]: {exc}")
 
@@ -341,6 +343,27 @@ def _components(doc: Any, rb: Rulebook | None, problems: list[str]) -> tuple[lis
     if both:
         problems.append(f"[search.components]: {sorted(both)} both added and removed")
     return out["add"], out["remove"]
+
+
+def _with_types(units: pd.DataFrame, rb: Rulebook) -> pd.DataFrame:
+    """The units with the kind of each (``type`` in the jurisdiction's unit
+    list, e.g. city or county bureau) where the list names every one of
+    them: fairness is then judged between kinds, else between groups."""
+    from ..synthetic.population import UNITS_DIR
+
+    path = UNITS_DIR / f"{rb.id}.csv"
+    beside = Path(rb.file.path).with_suffix(".units.csv")
+    path = path if path.exists() else beside
+    if not path.exists():
+        return units
+    listed = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if "type" not in listed:
+        return units
+    kinds = dict(zip(listed["unit_id"], listed["type"]))
+    types = units["unit_id"].astype(str).map(kinds)
+    if types.isna().any() or (types == "").any():
+        return units
+    return units.assign(type=types.to_numpy())
 
 
 def _component_problem(key: str, name: str, rb: Rulebook | None) -> str:

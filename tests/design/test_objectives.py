@@ -4,6 +4,7 @@ the common histories of a real rulebook."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -140,3 +141,14 @@ def test_award_gap_by_hand():
     m = outcome_measures(panel([[1, 2, 3, 4], [2, 1, 3, 4]], [0.5] * 4, award, groups=["A", "A", "B", "B"]))
     assert m["award_gap"] == pytest.approx((50.0, 0.0))
     assert math.isnan(outcome_measures(panel([[1, 2], [2, 1]], [0.9, 0.1]))["award_gap"][0])  # no awards
+
+
+def test_fairness_is_judged_between_the_kinds_the_unit_list_names():
+    spec = parse_design(SPEC.replace('units = 24\ngroups = { "ningxia-transport-2021" = { "1" = 14, "2" = 10 } }',
+                                     'rulebook = "ningxia-transport-2021"'), ".", "d.toml")
+    listed = pd.read_csv(Path(__file__).parents[2] / "data/units/ningxia-transport-2021.csv", dtype=str)
+    assert list(spec.units["type"]) == list(listed["type"])  # real units: their kinds, e.g. city bureaus
+    bench = Bench(spec)
+    assert set(bench.kinds) == set(listed["type"])
+    synthetic = parse_design(SPEC, ".", "d.toml")  # made-up units have no kind: groups stand in
+    assert "type" not in synthetic.units and set(Bench(synthetic).kinds) == {"1", "2"}
