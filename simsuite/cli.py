@@ -94,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
                                                 "figures/, report.html and the study file")
     p.add_argument("--trials", type=int, help="candidate rules to try in all (default: the specification's)")
     p.add_argument("--workers", type=int, help="score each generation on a local process pool of this many workers")
+    p.add_argument("--dask", metavar="ADDRESS", help="score each generation on a Dask cluster (its workers must see "
+                                                     "the specification's folder)")
     p.add_argument("--resume", action="store_true", help="continue the study kept in the --out folder")
     p.add_argument("--force", action="store_true", help="start over, replacing what the --out folder holds")
     p.set_defaults(run=_design)
@@ -471,12 +473,16 @@ def _design(args) -> int:
     def progress(done: int, total: int) -> None:
         print(f"\r{done}/{total} candidate rules", end="", file=sys.stderr, flush=True)
 
+    workers = _dask_client(args.dask)[0] if args.dask else args.workers
     try:
-        result = search(spec, journal, trials=total, workers=args.workers, progress=progress)
+        result = search(spec, journal, trials=total, workers=workers, progress=progress)
     except KeyboardInterrupt:
         print(f"\nsimsuite: interrupted; the search so far is kept in {journal}: the same command continues it",
               file=sys.stderr)
         return 130
+    finally:
+        if args.dask:
+            workers.close()
     print(file=sys.stderr)
     write_design(result, out, force=True if args.resume else args.force, study_file=journal)
     journal.unlink(missing_ok=True)

@@ -109,14 +109,16 @@ class DesignResult:
 
 
 def search(spec: DesignSpec, study_file: str | Path | None = None, *, trials: int | None = None,
-           workers: int | None = None, bench: Bench | None = None,
+           workers=None, bench: Bench | None = None,
            progress: Callable[[int, int], None] | None = None) -> DesignResult:
     """Search ``spec`` until ``trials`` (default: the spec's) trials are told.
 
     ``study_file``: a journal file holding the study; an existing one made
     for the same specification is continued, one made for another refused.
-    ``workers`` > 1 scores each generation on that many processes; the
-    trials are the same whatever the number.
+    ``workers``: a number > 1 scores each generation on that many local
+    processes, a ``dask.distributed.Client`` on its cluster's workers (each
+    reads the specification's files, so they must see the same folder); the
+    trials are the same however they are scored.
     """
     total = spec.trials if trials is None else int(trials)
     if total < 1:
@@ -125,7 +127,8 @@ def search(spec: DesignSpec, study_file: str | Path | None = None, *, trials: in
     storage = _storage(study_file)
     study = _open(spec, storage)
     names = list(spec.search)
-    pool = ProcessPoolExecutor(max_workers=workers) if workers and workers > 1 else None
+    local = isinstance(workers, int) and workers > 1
+    pool = ProcessPoolExecutor(max_workers=workers) if local else workers if not isinstance(workers, int) else None
     try:
         stale = [t for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))]
         if stale:  # asked but never told: an interrupted generation, scored now as it would have been
@@ -137,7 +140,7 @@ def search(spec: DesignSpec, study_file: str | Path | None = None, *, trials: in
             if progress is not None:
                 progress(_told(study), total)
     finally:
-        if pool is not None:
+        if local:
             pool.shutdown()
     return result_of(spec, bench, study)
 
@@ -223,10 +226,13 @@ def _tell(study, batch, spec: DesignSpec, bench: Bench, pool, names) -> None:
     values = [_plain(t.params) for t in batch]
     if pool is None:
         evaluations = [bench.evaluate(spec.candidate(v)) for v in values]
-    else:
+    elif isinstance(pool, ProcessPoolExecutor):
         source = (spec.text, spec.path, spec.base)
         chunk = max(1, math.ceil(len(values) / pool._max_workers))
         evaluations = list(pool.map(evaluate_values, [source] * len(values), values, chunksize=chunk))
+    else:  # a dask.distributed Client: one task a candidate, gathered in trial order
+        source = (spec.text, spec.path, spec.base)
+        evaluations = pool.gather(pool.map(evaluate_values, [source] * len(values), values, pure=False))
     for trial, v, ev in zip(batch, values, evaluations):
         trial.set_user_attr("values", json.dumps(v, ensure_ascii=False, sort_keys=True))
         trial.set_user_attr("objectives", {k: [_finite(m), _finite(s)] for k, (m, s) in ev.values.items()})

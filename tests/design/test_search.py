@@ -117,6 +117,15 @@ def test_workers_do_not_change_the_trials(known):
     assert values(search(known, trials=24, workers=2)) == values(search(known, trials=24))
 
 
+def test_a_dask_cluster_gives_the_same_trials(known):
+    from dask import distributed
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        on_dask = search(known, trials=24, workers=client)
+    assert values(on_dask) == values(search(known, trials=24))
+
+
 def test_an_interrupted_study_resumes_as_if_never_stopped(known, tmp_path):
     straight = search(known, trials=36, study_file=tmp_path / "straight.journal")
     study = tmp_path / "stopped.journal"
