@@ -99,14 +99,14 @@ def outcome_measures(p: Panel, kinds: np.ndarray | None = None) -> dict[str, tup
         raise ValueError("design objectives need latent quality: score synthetic histories")
     groups = [(g, cols) for g, cols in p.ranking_groups() if len(cols) >= 2]
     kinds_ = p.group if kinds is None else np.asarray(kinds).astype(str)
+    won = recognised(p.award)
     return {
         "tau_b": _tau_b(p, groups),
         "top_is_best": _top_is_best(p, groups),
         "rank_shift": _rank_shift(p),
         "fairness_gap": _gap(_percentile(p), p.quality, kinds_),
-        "award_gap": _gap(100.0 * recognised(p.award), p.quality, kinds_) if recognised(p.award).any()
-        else (math.nan, math.nan),
-        "award_concentration": _concentration(p),
+        "award_gap": _gap(100.0 * won, p.quality, kinds_) if won.any() else (math.nan, math.nan),
+        "award_concentration": _concentration(won),
     }
 
 
@@ -192,10 +192,10 @@ def recognised(award: np.ndarray) -> np.ndarray:
     return flat.map(good).to_numpy(bool).reshape(np.shape(award))
 
 
-def _concentration(p: Panel) -> tuple[float, float]:
-    """Share of awards to the top tenth of units, SE by a grouped jackknife
-    over replicates (the share is a ratio over all replicates, not a mean)."""
-    won = recognised(p.award)
+def _concentration(won: np.ndarray) -> tuple[float, float]:
+    """Share of recognised awards (``won``, R × U) to the top tenth of units,
+    SE by a grouped jackknife over replicates (the share is a ratio over all
+    replicates, not a mean)."""
     R, U = won.shape
     if not won.any():
         return math.nan, math.nan
