@@ -96,11 +96,20 @@ def objective_vector(ev: Evaluation, names) -> list[float]:
 
 # ---- in worker processes ---------------------------------------------------------------------------
 
+#: benches already built in this process, by their specification's source;
+#: worker processes forked from it find theirs here instead of drawing it again
+READY: dict[tuple[str, str, str], Bench] = {}
+
+
 @lru_cache(maxsize=2)
-def _bench(text: str, name: str, base: str) -> Bench:
+def _build(text: str, name: str, base: str) -> Bench:
     from .spec import parse_design
 
     return Bench(parse_design(text, base, name))
+
+
+def _bench(text: str, name: str, base: str) -> Bench:
+    return READY.get((text, name, base)) or _build(text, name, base)
 
 
 def evaluate_values(source: tuple[str, str, str], values: Mapping[str, Any]) -> Evaluation:

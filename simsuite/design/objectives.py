@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
-import pandas as pd
 
 from ..analytics.panel import Panel, mean_se
 from ..analytics.uncertainty import top_is_best
@@ -186,10 +185,13 @@ def _gap(values: np.ndarray, quality: np.ndarray, kinds: np.ndarray) -> tuple[fl
 
 def recognised(award: np.ndarray) -> np.ndarray:
     """Which cells hold a recognition (any award but a criticism or deduction
-    tier), deciding once per award name rather than once per cell."""
-    flat = pd.Series(np.asarray(award, dtype=object).ravel())
-    good = {n: bool(n) and not str(n).startswith(NEGATIVE_AWARDS) for n in flat.unique()}
-    return flat.map(good).to_numpy(bool).reshape(np.shape(award))
+    tier), judging each award name once rather than each cell."""
+    award = np.asarray(award, dtype=object)
+    out = np.zeros(award.shape, dtype=bool)
+    for name in set(award.ravel().tolist()):
+        if name and not str(name).startswith(NEGATIVE_AWARDS):
+            out |= award == name
+    return out
 
 
 def _concentration(won: np.ndarray) -> tuple[float, float]:

@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..analytics.compare import VariantComparison, compare_panels
 from ..engine.rulebook import Rulebook
-from .evaluate import Bench, Evaluation, evaluate_values, objective_vector
+from .evaluate import READY, Bench, Evaluation, evaluate_values, objective_vector
 from .objectives import OBJECTIVES
 from .spec import DesignError, DesignSpec
 
@@ -128,6 +128,9 @@ def search(spec: DesignSpec, study_file: str | Path | None = None, *, trials: in
     study = _open(spec, storage)
     names = list(spec.search)
     local = isinstance(workers, int) and workers > 1
+    if local:  # forked workers inherit the bench built here rather than drawing the histories again
+        READY.clear()
+        READY[(spec.text, spec.path, spec.base)] = bench
     pool = ProcessPoolExecutor(max_workers=workers) if local else workers if not isinstance(workers, int) else None
     try:
         stale = [t for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.RUNNING,))]
@@ -142,6 +145,7 @@ def search(spec: DesignSpec, study_file: str | Path | None = None, *, trials: in
     finally:
         if local:
             pool.shutdown()
+            READY.clear()
     return result_of(spec, bench, study)
 
 
