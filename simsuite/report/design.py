@@ -31,7 +31,9 @@ def changes_text(rulebook: Rulebook, baseline: Rulebook) -> str:
     parts = []
     for path, p in rulebook.parameters.leaves.items():
         old = baseline.parameters[path] if path in baseline.parameters else None
-        if old is not None and p.value != old:
+        if old is None:  # a parameter of an added component
+            parts.append(f"{path} = {_show(p.value)}")
+        elif p.value != old:
             parts.append(f"{path}: {_show(old)} → {_show(p.value)}")
     added = [c for c in rulebook.component_names if c not in baseline.component_names]
     removed = [c for c in baseline.component_names if c not in rulebook.component_names]

@@ -115,3 +115,24 @@ def test_command_line_mistakes_are_one_line(tmp_path, capsys):
     assert "unknown key 'sed' (did you mean 'seed'?)" in err
     assert main(["design", str(spec), "--out", str(tmp_path / "o"), "--resume"]) == 2
     assert "holds no study.journal" in capsys.readouterr().err
+
+
+def test_a_search_where_nothing_meets_the_constraints_still_writes_its_folder(tmp_path):
+    spec = parse_design(SPEC.replace("min_expected_final = 0", "min_expected_final = 1000000"), tmp_path, "d.toml")
+    result = search(spec, trials=8)
+    assert not result.trials["feasible"].any() and result.front.empty and result.recommended() == {}
+    write_design(result, tmp_path / "out")
+    designs = pd.read_csv(tmp_path / "out" / "designs.csv", encoding="utf-8-sig")
+    assert len(designs) == 1  # today's rule alone
+    assert "没有方案" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+
+
+def test_changes_name_the_components_and_their_parameters():
+    from simsuite.report.design import changes_text
+    from simsuite.rulebooks import load
+
+    rb = load("ningxia-transport-2021")
+    v = rb.vary({"year_cap.points": 40.0, "quota.points": 4}, add=["year_cap"], remove=["zero_months"])
+    text = changes_text(v, rb)
+    for part in ("quota.points: 5 → 4", "year_cap.points = 40", "+ year_cap", "− zero_months"):
+        assert part in text, text
