@@ -16,7 +16,8 @@ direction is fixed by its meaning (no one wants a less faithful ranking):
   (the units' ``type`` where the unit list has one, else their group) in
   mean rank percentile, after removing what latent quality explains (each
   replicate's least-squares line of rank percentile on quality), in
-  percentile points;
+  percentile points; kinds of fewer than three units are left out (a kind
+  of one unit is that unit's own traits);
 - ``award_gap`` (minimise): the same for the chance of a recognised award,
   in percentage points;
 - ``award_concentration`` (minimise): the share of all recognised awards
@@ -87,6 +88,10 @@ OBJECTIVES: dict[str, Objective] = {o.name: o for o in (
 
 #: awards that are a criticism or a deduction, not a recognition
 NEGATIVE_AWARDS = ("criticised", "deduction")
+
+#: the fewest units a kind needs to be compared: a kind of one or two units
+#: is those units' own traits, not something about the kind
+MIN_KIND = 3
 
 #: replicate groups for the jackknife SE of award concentration
 _JACKKNIFE = 10
@@ -169,9 +174,10 @@ def _gap(values: np.ndarray, quality: np.ndarray, kinds: np.ndarray) -> tuple[fl
     """The largest gap between kinds of unit in the mean of ``values`` (R, U)
     left after each replicate's least-squares line on quality, ± the SE of
     that difference over replicates."""
-    names = list(dict.fromkeys(kinds))
-    if len(names) < 2:
-        return 0.0, 0.0
+    counts = {k: int((kinds == k).sum()) for k in dict.fromkeys(kinds)}
+    names = [k for k, n in counts.items() if n >= MIN_KIND]
+    if len(names) < 2:  # no two kinds large enough to say anything about kinds rather than units
+        return math.nan, math.nan
     q = quality - quality.mean()
     qq = float(q @ q)
     slope = values @ q / qq if qq > 0 else np.zeros(len(values))

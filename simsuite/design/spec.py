@@ -253,6 +253,14 @@ def parse_design(text: str, base: Path | str = Path("."), name: str = "<design>"
         floor = None
 
     search, weights = _objectives(obj, problems)
+    if {"fairness_gap", "award_gap"} & set(search) and len(units):
+        from .objectives import MIN_KIND
+
+        column = "type" if "type" in units else "group"
+        sizes = units[column].astype(str).value_counts()
+        if (sizes >= MIN_KIND).sum() < 2:
+            problems.append(f"[objectives] search: fairness between kinds of unit needs two kinds ({column}) of at "
+                            f"least {MIN_KIND} units; these units have {dict(sizes)}")
     if problems:
         raise DesignError(f"{name}:\n  " + "\n  ".join(problems))
     return DesignSpec(

@@ -45,19 +45,30 @@ def test_fidelity_stability_and_top_is_best_by_hand():
 
 
 def test_fairness_gap_is_what_quality_does_not_explain():
-    # four units of equal quality, kinds A A B B; B always ranked below A:
-    # percentiles 0, 33.3, 66.7, 100 (mean 50), so A's residual −33.3, B's +33.3: a gap of 66.7 points
-    rank = [[1, 2, 3, 4], [2, 1, 4, 3]]
-    m = outcome_measures(panel(rank, [0.5] * 4, groups=["A", "A", "B", "B"]))
-    assert m["fairness_gap"] == pytest.approx((200 / 3, 0.0))
-    # the same order explained by quality (A's units are better): no gap is left
-    m = outcome_measures(panel([[1, 2, 3, 4]] * 2, [0.9, 0.8, 0.2, 0.1], groups=["A", "A", "B", "B"]))
+    # six units of equal quality, kinds A A A B B B; B always ranked below A:
+    # percentiles 0, 20, 40, 60, 80, 100 (mean 50), so A's mean residual −30, B's +30: a gap of 60 points
+    kinds = ["A", "A", "A", "B", "B", "B"]
+    rank = [[1, 2, 3, 4, 5, 6], [2, 1, 3, 5, 4, 6]]
+    m = outcome_measures(panel(rank, [0.5] * 6, groups=kinds))
+    assert m["fairness_gap"] == pytest.approx((60.0, 0.0))
+    # the same order explained by quality (A's units are better): little gap is left
+    q = np.array([0.9, 0.85, 0.8, 0.2, 0.15, 0.1])
+    m = outcome_measures(panel([[1, 2, 3, 4, 5, 6]] * 2, q, groups=kinds))
     # percentiles are not exactly linear in quality: what the least-squares line leaves is the gap
-    q = np.array([0.9, 0.8, 0.2, 0.1]) - 0.5
-    pct = np.array([0, 100 / 3, 200 / 3, 100]) - 50
-    resid = pct - (pct @ q / (q @ q)) * q
-    assert m["fairness_gap"][0] == pytest.approx(abs(resid[2:].mean() - resid[:2].mean()))
-    assert m["fairness_gap"][0] < 5  # most of the 66.7 points is quality's doing
+    qc, pct = q - q.mean(), np.arange(6) * 20.0 - 50
+    resid = pct - (pct @ qc / (qc @ qc)) * qc
+    assert m["fairness_gap"][0] == pytest.approx(abs(resid[3:].mean() - resid[:3].mean()))
+    assert m["fairness_gap"][0] < 5  # most of the 60 points is quality's doing
+
+
+def test_kinds_of_fewer_than_three_units_are_left_out():
+    # kind C has two units ranked last every year; A and B (three each) are alike: the gap is A against B
+    kinds = ["A", "B", "A", "B", "A", "B", "C", "C"]
+    m = outcome_measures(panel([[1, 2, 3, 4, 5, 6, 7, 8]] * 2, [0.5] * 8, groups=kinds))
+    # percentiles 0, 14.3, …, 100 (step 100/7): A holds 0, 28.6, 57.1 (mean 28.6), B 14.3, 42.9, 71.4 (mean 42.9)
+    assert m["fairness_gap"] == pytest.approx((100 / 7, 0.0))
+    assert math.isnan(outcome_measures(panel([[1, 2, 3, 4]] * 2, [0.5] * 4, groups=["A", "A", "B", "B"]))
+                      ["fairness_gap"][0])  # no two kinds of three units: nothing to compare
 
 
 def test_award_concentration_by_hand():
@@ -135,11 +146,14 @@ def test_the_fast_tau_b_is_kendalls_tau_b(data, n, R):
 
 
 def test_award_gap_by_hand():
-    # four units of equal quality, kinds A A B B: the two A units share one award a year, B never wins:
-    # award chance 50 % for A's units, 0 for B's; the gap is 50 points in every year
-    award = np.array([["advanced", "", "", ""], ["", "advanced", "", ""]], dtype=object)
-    m = outcome_measures(panel([[1, 2, 3, 4], [2, 1, 3, 4]], [0.5] * 4, award, groups=["A", "A", "B", "B"]))
-    assert m["award_gap"] == pytest.approx((50.0, 0.0))
+    # six units of equal quality, kinds A A A B B B: one of A's units wins each year, B's never:
+    # award chance 100/3 % on average for A's units, 0 for B's; less the mean (100/6) that is ±16.7, a gap of 33.3
+    award = np.full((3, 6), "", dtype=object)
+    for year in range(3):
+        award[year, year] = "advanced"
+    kinds = ["A", "A", "A", "B", "B", "B"]
+    m = outcome_measures(panel([[1, 2, 3, 4, 5, 6]] * 3, [0.5] * 6, award, groups=kinds))
+    assert m["award_gap"] == pytest.approx((100 / 3, 0.0))
     assert math.isnan(outcome_measures(panel([[1, 2], [2, 1]], [0.9, 0.1]))["award_gap"][0])  # no awards
 
 
@@ -150,5 +164,6 @@ def test_fairness_is_judged_between_the_kinds_the_unit_list_names():
     assert list(spec.units["type"]) == list(listed["type"])  # real units: their kinds, e.g. city bureaus
     bench = Bench(spec)
     assert set(bench.kinds) == set(listed["type"])
+    assert np.isfinite(bench.baseline.values["fairness_gap"][0])  # county bureaus, departments … are compared
     synthetic = parse_design(SPEC, ".", "d.toml")  # made-up units have no kind: groups stand in
     assert "type" not in synthetic.units and set(Bench(synthetic).kinds) == {"1", "2"}

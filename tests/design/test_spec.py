@@ -121,6 +121,13 @@ def test_every_problem_is_reported_at_once():
     assert "seed = 'one'" in message and "'quota.point'" in message and "no objective 'tau'" in message
 
 
+def test_fairness_needs_two_kinds_large_enough_to_compare():
+    doc = copy.deepcopy(BASE)
+    doc["population"]["groups"]["ningxia-transport-2021"] = {"1": 8, "2": 2}
+    doc["objectives"]["search"] = ["tau_b", "fairness_gap"]
+    assert "needs two kinds (group) of at least 3 units" in error(text(doc))
+
+
 def test_an_empty_search_is_refused():
     doc = copy.deepcopy(BASE)
     doc["search"] = {}
