@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from simsuite.analytics.panel import Panel
 from simsuite.design import Bench, parse_design
 from simsuite.analytics.agreement import kendall_tau_b
-from simsuite.design.objectives import distance, outcome_measures, tau_b_against
+from simsuite.design.objectives import award_counts, distance, outcome_measures, tau_b_against
 from simsuite.rulebooks import load
 
 
@@ -167,3 +167,37 @@ def test_fairness_is_judged_between_the_kinds_the_unit_list_names():
     assert np.isfinite(bench.baseline.values["fairness_gap"][0])  # county bureaus, departments … are compared
     synthetic = parse_design(SPEC, ".", "d.toml")  # made-up units have no kind: groups stand in
     assert "type" not in synthetic.units and set(Bench(synthetic).kinds) == {"1", "2"}
+
+
+LONGYANG = """
+[design]
+baseline = "longyang-2019"
+seed = 4
+replicates = 32
+trials = 4
+generation = 4
+[population]
+units = 20
+groups = { "longyang-2019" = { section = 20 } }
+[search."award.advanced_top"]
+range = [1, 6]
+[constraints]
+same_award_count = true
+award_count_tolerance = 0.5
+min_expected_final = 5
+"""
+
+
+def test_constraints_measure_how_far_a_design_breaks_them():
+    spec = parse_design(LONGYANG, ".", "d.toml")
+    bench = Bench(spec)
+    counts = bench.base_awards  # three advanced and three criticised a year (more where units tie)
+    assert counts["advanced"] >= 3 and counts["criticised"] >= 3
+    wider = bench.evaluate(spec.candidate({"award.advanced_top": 5}))
+    # two more units advanced a year (ties aside): 2 − 0.5 over the tolerance
+    gap = abs(award_counts(bench.panel(spec.candidate({"award.advanced_top": 5})))["advanced"] - counts["advanced"])
+    assert gap >= 2 and wider.constraints["same_award_count"] == pytest.approx(gap - 0.5)
+    assert not wider.feasible and bench.baseline.constraints["same_award_count"] == -0.5
+    # the lowest expected final against the floor of 5 points
+    lowest = bench.base_panel.final.mean(axis=0).min()
+    assert bench.baseline.constraints["min_expected_final"] == pytest.approx(5 - lowest)
