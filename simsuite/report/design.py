@@ -243,6 +243,18 @@ def _glossary() -> str:
     items = "".join(f"<dt>{_e(o.label)} — {'越大越好 higher is better' if o.sign > 0 else '越小越好 lower is better'}"
                     f"</dt><dd>{_e(o.meaning_zh)}<br><span class='en'>{_e(o.meaning)}</span></dd>"
                     for o in OBJECTIVES.values())
+    items += "".join(f"<dt>{_e(term)}</dt><dd>{_e(zh)}<br><span class='en'>{_e(en)}</span></dd>" for term, zh, en in (
+        ("与现行规则的平均名次差 mean rank shift from today's",
+         "同一模拟年度里, 单位在方案下与在现行规则下名次之差的绝对值, 对单位和年度取平均",
+         "how many places a unit's rank differs from its rank under today's rule in the same simulated year, "
+         "averaged over units and years"),
+        ("奖项变化的比例 share of awards that change",
+         "同一模拟年度里, 单位所得奖项(或扣分档)与现行规则下不同的比例",
+         "share of units and years whose award (or deduction tier) differs from today's rule's"),
+        ("± 标准误 standard error",
+         "模拟年度有限带来的不确定性; 两个方案相差小于标准误时, 分不出高下",
+         "the uncertainty from a finite number of simulated years; two designs closer than it are not really "
+         "different")))
     return ("<h2 id='glossary'>目标的含义 <span class='en'>What the objectives mean</span></h2>"
             f"<dl class='glossary'>{items}</dl>")
 
