@@ -179,3 +179,13 @@ def test_any_value_anywhere_gives_a_clean_error_or_a_spec(path, value):
         assert str(exc).startswith("d.toml")
     else:
         assert isinstance(spec, DesignSpec)
+
+
+def test_a_rulebook_file_of_ones_own_is_a_baseline(tmp_path):
+    doc = {"design": {"baseline": "../data/rulebooks/example-county-2024.toml", "seed": 1, "replicates": 8,
+                      "trials": 2, "generation": 2},
+           "population": {"units": 6},
+           "search": {"item_points.points": {"range": [0, 3]}}}
+    spec = parse_design(text(doc), ROOT / "scenarios", "d.toml")  # read relative to the specification's folder
+    assert spec.baseline.file.meta["id"] == "example-county-2024" and spec.year == spec.baseline.own_year()
+    assert spec.dimensions[0].path == "item_points.points" and len(spec.units) == 6
