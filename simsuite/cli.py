@@ -89,6 +89,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace what the --out folder holds")
     p.set_defaults(run=_run)
 
+    p = sub.add_parser("design", help="search rule designs: the best trade-offs between fidelity, stability, "
+                                      "fairness and closeness to today's rule")
+    p.add_argument("spec", help="a design specification (TOML), e.g. scenarios/design/ningxia-adoption-points.toml")
+    p.add_argument("--out", required=True, help="folder for front.csv, trials.csv, designs.csv, variants/, "
+                                                "figures/, report.html and the study file")
+    p.add_argument("--trials", type=int, help="candidate rules to try in all (default: the specification's)")
+    p.add_argument("--workers", type=int, help="score each generation on a local process pool of this many workers")
+    p.add_argument("--dask", metavar="ADDRESS", help="score each generation on a Dask cluster (its workers must see "
+                                                     "the specification's folder)")
+    p.add_argument("--resume", action="store_true", help="continue the study kept in the --out folder")
+    p.add_argument("--force", action="store_true", help="start over, replacing what the --out folder holds")
+    p.set_defaults(run=_design)
+
     p = sub.add_parser("simulate", help="write one synthetic ledger in the ledger format")
     p.add_argument("--rulebook", required=True)
     p.add_argument("--year", type=int, required=True)
@@ -433,6 +446,59 @@ def _explore(args) -> int:
 
     return serve(args.rulebook, port=args.port, open_browser=not args.no_browser, replicates=args.replicates,
                  idle_timeout=args.idle_timeout)
+
+def _design(args) -> int:
+    """Search, keeping the study in a journal beside --out while it runs (an
+    interrupted search is continued by the same command), then write the
+    folder in one move."""
+    from .design import read_design, search
+    from .report.design import STUDY_FILE, write_design
+    from .runs.run import refuse_output
+
+    out = Path(args.out)
+    if args.workers is not None and args.workers < 1:
+        raise ValueError(f"--workers {args.workers}: give 1 or more worker processes")
+    if args.trials is not None and args.trials < 1:
+        raise ValueError(f"--trials {args.trials}: give 1 or more")
+    if args.resume and args.force:
+        raise ValueError("--resume continues the study in --out, --force starts over: give one of them")
+    journal = out.with_name(f".{out.name}.{STUDY_FILE}")
+    if args.resume:
+        if not (out / STUDY_FILE).exists() and not journal.exists():
+            raise ValueError(f"--resume: {out} holds no {STUDY_FILE} to continue; leave out --resume to start")
+        if not journal.exists():
+            shutil.copyfile(out / STUDY_FILE, journal)
+    else:
+        if (out / STUDY_FILE).exists() and not args.force:
+            raise ValueError(f"--out {out}: holds an earlier search; --resume continues it, --force starts over")
+        refuse_output(out, args.force)
+        if args.force:
+            journal.unlink(missing_ok=True)
+        elif journal.exists():
+            print(f"continuing the interrupted search kept in {journal}", file=sys.stderr)
+    spec = read_design(args.spec)
+    total = args.trials or spec.trials
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done}/{total} candidate rules", end="", file=sys.stderr, flush=True)
+
+    workers = _dask_client(args.dask)[0] if args.dask else args.workers
+    try:
+        result = search(spec, journal, trials=total, workers=workers, progress=progress)
+    except KeyboardInterrupt:
+        print(f"\nsimsuite: interrupted; the search so far is kept in {journal}: the same command continues it",
+              file=sys.stderr)
+        return 130
+    finally:
+        if args.dask:
+            workers.close()
+    print(file=sys.stderr)
+    write_design(result, out, force=True if args.resume else args.force, study_file=journal)
+    journal.unlink(missing_ok=True)
+    print(f"{spec.title}: {len(result.trials)} candidate rules, {len(result.front)} on the front; see {out / 'report.html'}")
+    shown = ["number"] + [c for n in spec.search for c in (n, f"{n}_se")]
+    print(_table(result.front[shown].round(4), args))
+    return 0
 
 
 if __name__ == "__main__":

@@ -76,9 +76,12 @@ class Context:
     def month_counts(self, kinds: Sequence[str] | None = None) -> np.ndarray:
         """(R, U, 12) counts of counted items, of ``kinds`` (all when None):
         a bincount of the items' precomputed unit-month keys, the batch
-        holding them by kind so that any kinds are a few slices of them."""
-        key = ("month_counts", None if kinds is None else tuple(kinds))
-        if key not in self._cache:
+        holding them by kind so that any kinds are a few slices of them.
+        They depend on the histories alone, so they are kept with the batch's
+        row keys (read-only) for every rulebook scored on the same batch."""
+        key = ("month_counts", None if kinds is None else tuple(sorted(kinds)))
+        shared = self.b.keys.__dict__.setdefault("_month_counts", {})
+        if key not in shared:
             keys = self.b.keys
             size = self.b.n_reps * self.b.n_units * 12
             if kinds is None:
@@ -91,8 +94,10 @@ class Context:
             counts = np.zeros(size + 1, dtype=np.int64)
             for part in parts:
                 counts += np.bincount(part, minlength=size + 1)
-            self._cache[key] = counts[:size].reshape(self.b.n_reps, self.b.n_units, 12)
-        return self._cache[key]
+            counts = counts[:size].reshape(self.b.n_reps, self.b.n_units, 12)
+            counts.setflags(write=False)  # shared: no rule may change it in place
+            shared[key] = counts
+        return shared[key]
 
     def credit(self, component: str, rules: Sequence[str], source: str, amounts: np.ndarray,
                keep: np.ndarray | Callable[[], np.ndarray], basis: np.ndarray | None = None,

@@ -56,7 +56,7 @@ def test_every_notebook_is_tested():
     assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == [
         "00-quickstart.ipynb", "01-five-rulebooks.ipynb", "02-variants.ipynb",
         "03-uncertainty-and-fairness.ipynb", "04-incentives-and-sensitivity.ipynb", "05-jurisdictions.ipynb",
-        "06-explorer.ipynb", "09-calibration.ipynb"]
+        "06-explorer.ipynb", "08-design-search.ipynb", "09-calibration.ipynb"]
 
 
 def test_quickstart_scores_and_explains():
@@ -195,3 +195,24 @@ def test_calibration_notebook_fits_checks_and_runs_next_year():
     assert got["calibration"]["file"] == "population.toml" and got["calibration"]["years"] == "2021"
     assert got["units"] == len(c.units)
     assert images(nb) == 1  # the predictive check's figure
+
+
+def test_design_search_answers_the_ningxia_question():
+    from simsuite.design import read_design, search
+
+    probe = """
+import json as _json
+print(_json.dumps({"front": [int(n) for n in result.front["number"]],
+                   "tau_b": result.baseline.values["tau_b"][0],
+                   "recommended": result.recommended(),
+                   "split": sorted(best.index), "again": again.mean("tau_b")}))
+"""
+    nb, got = run("08-design-search.ipynb", probe)
+    expected = search(read_design(SCENARIOS / "design" / "ningxia-adoption-points.toml"), trials=60)
+    assert got["front"] == [int(n) for n in expected.front["number"]]  # the same seed: the same search
+    assert got["tau_b"] == expected.baseline.values["tau_b"][0]
+    assert got["recommended"] == expected.recommended()
+    assert got["split"] == ["不换算 raw points", "换算 normalise"]  # both answers to the question are shown
+    number = list(got["recommended"].values())[-1]  # the variant file written, loaded back, scores the same
+    assert got["again"] == np.float64(expected.trials.set_index("number").loc[number, "tau_b"]).item()
+    assert images(nb) >= 1
