@@ -146,7 +146,7 @@ def quarter_vetoes(ctx: Context) -> np.ndarray:
     """(R, U, 4) True where a quarter is vetoed (当季不得分): an event of
     ``veto.quarter_events`` in it, or a failed direct-report task."""
     p = ctx.p
-    vetoed = np.zeros((ctx.b.n_reps, ctx.b.n_units, 4), bool)
+    vetoed = np.zeros((ctx.n_reps, ctx.n_units, 4), bool)
     for kind in p["veto.quarter_events"]:
         vetoed |= ctx.event_counts(EVENT[kind], quarterly=True) > 0
     if p["direct_report.enabled"]:
@@ -159,22 +159,17 @@ def direct_report_done(ctx: Context) -> np.ndarray:
     every month ≥ ``direct_report.monthly_count`` items sent to
     ``direct_report.monthly_to`` and the quarter ≥ ``direct_report.quarterly_count``
     sent to ``direct_report.quarterly_to``. Units of other groups always pass."""
-    b, p = ctx.b, ctx.p
-    R, U = b.n_reps, b.n_units
-    # one entry per (item, outlet sent to): one bincount by target, unit and month
-    targets = [ctx.pair_code(*p[f"direct_report.{x}_to"].split(":", 1)) for x in ("monthly", "quarterly")]
-    target_of_pair = np.full(len(ctx.pairs), 2, dtype=np.int64)
-    target_of_pair[targets[1]], target_of_pair[targets[0]] = 1, 0
-    cells = R * U * 12 + 1  # the last: items not counted
-    counts = np.bincount(target_of_pair[b.sent_pair] * cells + b.keys.sent_key, minlength=3 * cells)
-    counts = counts.reshape(3, cells)[:, :-1].reshape(3, R, U, 12)
-    monthly = counts[0] >= p["direct_report.monthly_count"]
-    quarterly = counts[0 if targets[1] == targets[0] else 1]
-    qm = b.calendar.quarter_of_month
+    p = ctx.p
+    targets = tuple(dict.fromkeys(ctx.pair_code(*p[f"direct_report.{x}_to"].split(":", 1))
+                                  for x in ("monthly", "quarterly")))
+    counts = ctx.sent_counts(targets)  # (R, U, 1 or 2, 12)
+    monthly = counts[:, :, 0] >= p["direct_report.monthly_count"]
+    quarterly = counts[:, :, -1]
+    qm = ctx.quarter_of_month
     done = np.stack(
         [monthly[:, :, qm == i].all(axis=2) & (quarterly[:, :, qm == i].sum(axis=2) >= p["direct_report.quarterly_count"])
          for i in range(4)], axis=2)
-    in_task = np.isin(np.array(ctx.groups)[b.group], list(p["direct_report.groups"]))
+    in_task = np.isin(np.array(ctx.groups)[ctx.group], list(p["direct_report.groups"]))
     return done | ~in_task[None, :, None]
 
 
