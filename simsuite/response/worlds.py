@@ -148,13 +148,16 @@ def draw_sets(rulebook: Rulebook, units: pd.DataFrame, year: int, efforts: list[
 
 class WorldContext(Context):
     """What steps see of a set of worlds: world w is replicate ``rep[w]`` with
-    unit u's history from candidate ``cand[w, u]``'s set."""
+    unit ``units[i]``'s history from candidate ``cand[w, i]``'s set. Steps
+    act within scoring groups, so ``units`` may be the units of some groups
+    only (all units when None)."""
 
-    def __init__(self, sets: Histories, cand: np.ndarray, rep: np.ndarray):
+    def __init__(self, sets: Histories, cand: np.ndarray, rep: np.ndarray, units: np.ndarray | None = None):
         rb = sets.rulebook
         super().__init__(None, rb.parameters, rb.groups, rb.pairs, rb.checklist_lines)
+        self.units = np.arange(cand.shape[1]) if units is None else np.asarray(units)
         self.sets, self.cand, self.rep = sets, cand, rep
-        self._index = (cand, rep[:, None], np.arange(cand.shape[1])[None, :])
+        self._index = (cand, rep[:, None], self.units[None, :])
 
     @property
     def n_reps(self) -> int:
@@ -166,7 +169,7 @@ class WorldContext(Context):
 
     @property
     def group(self) -> np.ndarray:
-        return self.sets.group
+        return self.sets.group[self.units]
 
     @property
     def quarter_of_month(self) -> np.ndarray:
@@ -195,7 +198,8 @@ class WorldContext(Context):
         return self._fact("instructed", args, kwargs)
 
 
-def play(sets: Histories, cand: np.ndarray, rep: np.ndarray) -> Outcome:
-    """Final, rank and award of every unit in each world (W, U)."""
-    ctx = WorldContext(sets, cand, rep)
+def play(sets: Histories, cand: np.ndarray, rep: np.ndarray, units: np.ndarray | None = None) -> Outcome:
+    """Final, rank and award of every unit (or of ``units``, whole scoring
+    groups) in each world: (W, U)."""
+    ctx = WorldContext(sets, cand, rep, units)
     return run_steps(sets.rulebook, ctx, outcome_of_totals(ctx.gather(sets.by_period)))

@@ -38,8 +38,8 @@ class Effort:
     polish: float = 0.0
     timing: float = 0.0
     direct: float = 0.0
-    monthly_stop: int | None = None  # items beyond this in a month are not filed
-    yearly_stop: int | None = None   # items beyond this in the year are not filed
+    monthly_stop: int | np.ndarray | None = None  # items beyond this in a month are not filed (one, or one per unit)
+    yearly_stop: int | np.ndarray | None = None   # items beyond this in the year are not filed
     effects: Effects = Effects()
 
     def apply(self, model) -> None:
@@ -69,8 +69,14 @@ class Effort:
     def hold_back(self, counts: np.ndarray) -> np.ndarray:
         """(R, U, 12) monthly counts with the items held back removed."""
         if self.monthly_stop is not None:
-            counts = np.minimum(counts, self.monthly_stop)
+            counts = np.minimum(counts, _per_unit(self.monthly_stop))
         if self.yearly_stop is not None:  # the year's first s items are filed, the rest held back
-            filed = np.minimum(np.cumsum(counts, axis=2), self.yearly_stop)
+            filed = np.minimum(np.cumsum(counts, axis=2), _per_unit(self.yearly_stop))
             counts = np.diff(filed, axis=2, prepend=0)
         return counts
+
+
+def _per_unit(stop) -> np.ndarray:
+    """A stop for (R, U, 12) counts: one number, or (U,) one per unit."""
+    stop = np.asarray(stop, dtype=np.int64)
+    return stop[:, None] if stop.ndim == 1 else stop
