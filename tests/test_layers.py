@@ -61,11 +61,14 @@ def _reaches(edges, start: str, layers: set[str]) -> list[str]:
 
 @pytest.mark.parametrize("layer, forbidden", [
     ("engine", {"rules", "rulebooks", "results", "synthetic", "runs", "analytics", "report", "plots", "explorer",
-                "api", "simsuite", "cli"}),
+                "api", "simsuite", "cli", "response"}),
     ("ledger", {"engine", "rules", "rulebooks", "results", "api", "simsuite"}),
     ("params", {"engine", "rules", "rulebooks", "results", "api", "simsuite"}),
-    ("rules", {"rulebooks", "results", "runs", "analytics", "api", "simsuite"}),
-    ("results", {"rulebooks", "runs", "analytics", "api", "simsuite"}),
+    ("rules", {"rulebooks", "results", "runs", "analytics", "api", "simsuite", "response"}),
+    ("results", {"rulebooks", "runs", "analytics", "api", "simsuite", "response"}),
+    ("synthetic", {"response", "runs", "analytics", "report", "plots", "explorer", "api", "simsuite", "cli"}),
+    # strategic response sits above synthetic and the engine, beside analytics
+    ("response", {"report", "plots", "explorer", "api", "simsuite", "cli"}),
     ("analytics", {"api", "simsuite", "report", "explorer", "cli"}),
     ("plots", {"api", "simsuite", "explorer", "cli"}),
 ])
