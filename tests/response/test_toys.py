@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import simsuite
-from simsuite.response import Payoff, ResponseModel, Strategy, solve
+from simsuite.response import answers, Payoff, ResponseModel, Strategy, solve
 from simsuite.synthetic import Behaviour, real_units
 
 ALL_KINDS = ["dynamic", "comprehensive", "research", "commissioned", "emergency"]
@@ -35,6 +35,8 @@ def test_a_monthly_quota_worth_fixed_points_with_a_cost_per_item_is_met_exactly(
     months = eq.sets.months[2]  # (R, U, 12) under the quota strategy
     assert (months == 2).all()
     np.testing.assert_allclose(eq.values[:, 2], 60 - 24 * 0.5)
+    hist = answers.month_histogram(eq).set_index("items_in_month")
+    assert hist.loc[2, "share_response"] == 1.0 and hist.loc[2, "share_fixed"] < 0.01  # all bunched at the quota
 
 
 def test_a_yearly_cap_on_per_item_points_is_not_filed_beyond():
