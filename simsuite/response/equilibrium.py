@@ -6,7 +6,8 @@ current profile, comes from gathered worlds (``worlds.play``) over all
 replicates at once. Units whose best response gains more than the
 tolerance move to it, the largest gains first (damping: a share of them per
 round), until no unit can gain more than the tolerance (ε) or the rounds
-run out.
+run out. All of them move at once (damping 1) until a profile comes back;
+then half as many each time it does.
 """
 
 from __future__ import annotations
@@ -78,8 +79,9 @@ def is_steady(s: Strategy) -> bool:
 def solve(rulebook: Rulebook, units: pd.DataFrame, year: int, candidates: list[Strategy] | None = None,
           payoff: Payoff | None = None, model: ResponseModel | None = None, behaviour: Behaviour | None = None,
           replicates: int = 64, seed: int = 0, executor=None, chunk: int = 64, tolerance: float = 0.02,
-          max_rounds: int = 20, damping: float = 0.5) -> Equilibrium:
-    """Iterated best responses from fixed behaviour (every unit steady)."""
+          max_rounds: int = 20, damping: float = 1.0, coarse: int = 8) -> Equilibrium:
+    """Iterated best responses from fixed behaviour (every unit steady):
+    first on 1/``coarse`` of the replicates (at least 32), then on all."""
     payoff, model = payoff or Payoff(), model or ResponseModel.make()
     candidates = list(candidates or default_candidates(rulebook, units))
     if not any(is_steady(s) for s in candidates):
@@ -135,7 +137,7 @@ def solve(rulebook: Rulebook, units: pd.DataFrame, year: int, candidates: list[S
     # equilibrium their noise does not matter), then on all of them
     profile = np.full(U, steady)
     epsilon, rounds, evaluated = [], 0, None  # evaluated: (profile, replicates) of the last values
-    for R_used in ([max(BLOCK_R, R // 4)] if R >= 4 * BLOCK_R else []) + [R]:
+    for R_used in ([max(BLOCK_R, R // coarse)] if coarse > 1 and R >= 2 * BLOCK_R else []) + [R]:
         # a coarse round's noise is larger: its tolerance grows as 1 / √replicates
         tol = tolerance * math.sqrt(R / R_used)
         seen = {profile.tobytes()}
@@ -151,8 +153,11 @@ def solve(rulebook: Rulebook, units: pd.DataFrame, year: int, candidates: list[S
             movers = movers[np.argsort(-gain[movers], kind="stable")][: math.ceil(damping * len(movers))]
             nxt = profile.copy()
             nxt[movers] = values[movers].argmax(axis=1)
-            if nxt.tobytes() in seen:  # a cycle: stop where we are
-                break
+            if nxt.tobytes() in seen:  # a cycle: fewer units move at once from here
+                if len(movers) == 1:
+                    break  # one unit at a time cycles too: stop where we are
+                damping /= 2
+                continue
             seen.add(nxt.tobytes())
             profile = nxt
     if evaluated != (profile.tobytes(), R):  # ε of the final profile on every replicate

@@ -116,11 +116,13 @@ def normalised(ctx: Context, points: np.ndarray, prefix: str) -> tuple[np.ndarra
     p = ctx.p
     scale = float(p[f"{prefix}.scale"])
     groups = ctx.scoring_group
-    top = group_max(points, groups, len(ctx.groups))[:, groups]  # each unit's group's highest
-    positive = comparable(top) > 0
+    by_group = group_max(points, groups, len(ctx.groups))
+    top = by_group[:, groups]  # each unit's group's highest
+    top_compared = comparable(by_group)[:, groups]  # rounded per group, then spread: the same numbers, fewer roundings
+    positive = top_compared > 0
     safe = np.where(positive, top, 1.0)
     eff = np.where(positive, scale * points / safe, 0.0)
-    eff = np.where(comparable(points) == comparable(top), np.where(positive, scale, 0.0), eff)  # the top: exactly the scale
+    eff = np.where(comparable(points) == top_compared, np.where(positive, scale, 0.0), eff)  # the top: exactly the scale
     if p[f"{prefix}.top_not_positive"] == "raw":
         eff = np.where(positive, eff, points)
     if p[f"{prefix}.floor_negative"]:
