@@ -56,8 +56,7 @@ def fidelity_of(eq: Equilibrium, profile: np.ndarray) -> float:
     """Kendall's τ-b of rank against latent quality, each scoring group's
     mean over replicates, averaged over groups weighted by their units."""
     o = eq.outcome(profile)
-    from .worlds import WorldContext
-    groups = WorldContext(eq.sets, o.rank[:1] * 0, np.zeros(1, np.int64)).scoring_group
+    groups = eq.scoring_group
     total, weight = 0.0, 0
     for g in np.unique(groups):
         cols = np.flatnonzero(groups == g)

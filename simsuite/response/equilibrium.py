@@ -48,6 +48,7 @@ class Equilibrium:
     model: ResponseModel
     top_award: str
     tolerance: float
+    scoring_group: np.ndarray  # (U,) the group each unit is ranked in
     seconds: dict = field(default_factory=dict)
 
     @property
@@ -166,4 +167,4 @@ def solve(rulebook: Rulebook, units: pd.DataFrame, year: int, candidates: list[S
     converged = epsilon[-1] <= tolerance
     seconds["best-response rounds"] = time.perf_counter() - t
     return Equilibrium(rulebook, sets.units, candidates, profile, epsilon, converged, values, sets, payoff, model,
-                       top, tolerance, seconds)
+                       top, tolerance, scoring_group, seconds)
