@@ -149,16 +149,25 @@ class Context:
     # through these (R, U, …) arrays, so a world assembled from several
     # batches can supply them by gathering (see simsuite.response.worlds).
 
-    def sent_counts(self, pairs: tuple[int, ...]) -> np.ndarray:
-        """(R, U, len(pairs), 12) counted items sent to each outlet-section pair, by month."""
+    def direct_reports_met(self, monthly_pair: int, monthly_count: int, quarterly_pair: int,
+                           quarterly_count: int) -> np.ndarray:
+        """(R, U, 4) whether every month of the quarter has ≥ ``monthly_count``
+        counted items sent to ``monthly_pair`` and the quarter ≥
+        ``quarterly_count`` sent to ``quarterly_pair`` (outlet-section codes)."""
         b = self.b
         R, U = b.n_reps, b.n_units
-        slot = np.full(len(self.pairs), len(pairs), dtype=np.int64)
-        slot[list(pairs)] = np.arange(len(pairs))
+        targets = tuple(dict.fromkeys((monthly_pair, quarterly_pair)))
+        slot = np.full(len(self.pairs), len(targets), dtype=np.int64)
+        slot[list(targets)] = np.arange(len(targets))
         cells = R * U * 12 + 1  # the last: items not counted
-        counts = np.bincount(slot[b.sent_pair] * cells + b.keys.sent_key, minlength=(len(pairs) + 1) * cells)
-        counts = counts.reshape(len(pairs) + 1, cells)[: len(pairs), :-1].reshape(len(pairs), R, U, 12)
-        return np.moveaxis(counts, 0, 2)
+        # one entry per (item, outlet sent to): one bincount by target, unit and month
+        counts = np.bincount(slot[b.sent_pair] * cells + b.keys.sent_key, minlength=(len(targets) + 1) * cells)
+        counts = counts.reshape(len(targets) + 1, cells)[: len(targets), :-1].reshape(len(targets), R, U, 12)
+        monthly = counts[0] >= monthly_count
+        quarterly = counts[-1]
+        qm = self.quarter_of_month
+        return np.stack([monthly[:, :, qm == i].all(axis=2) & (quarterly[:, :, qm == i].sum(axis=2) >= quarterly_count)
+                         for i in range(4)], axis=2)
 
     def adopted_in_year(self) -> np.ndarray:
         """(R, U) whether any of a unit's in-scope items has an adoption dated in the year."""

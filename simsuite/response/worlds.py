@@ -32,7 +32,7 @@ from ..synthetic.effort import Effort
 from ..synthetic.generate import RESEARCH, COMMISSIONED
 
 #: the Context methods steps read the histories through
-FACTS = ("event_counts", "sent_counts", "adopted_in_year", "instructed")
+FACTS = ("event_counts", "direct_reports_met", "adopted_in_year", "instructed")
 
 
 def _fact_key(name: str, args: tuple, kwargs: dict) -> tuple:
@@ -52,7 +52,7 @@ class Recording(Context):
     """A Context that keeps every fact it is asked for, to gather later."""
 
     event_counts = _recorded("event_counts")
-    sent_counts = _recorded("sent_counts")
+    direct_reports_met = _recorded("direct_reports_met")
     adopted_in_year = _recorded("adopted_in_year")
     instructed = _recorded("instructed")
 
@@ -188,8 +188,8 @@ class WorldContext(Context):
     def event_counts(self, *args, **kwargs):
         return self._fact("event_counts", args, kwargs)
 
-    def sent_counts(self, *args, **kwargs):
-        return self._fact("sent_counts", args, kwargs)
+    def direct_reports_met(self, *args, **kwargs):
+        return self._fact("direct_reports_met", args, kwargs)
 
     def adopted_in_year(self, *args, **kwargs):
         return self._fact("adopted_in_year", args, kwargs)

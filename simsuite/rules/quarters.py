@@ -162,15 +162,10 @@ def direct_report_done(ctx: Context) -> np.ndarray:
     ``direct_report.monthly_to`` and the quarter ≥ ``direct_report.quarterly_count``
     sent to ``direct_report.quarterly_to``. Units of other groups always pass."""
     p = ctx.p
-    targets = tuple(dict.fromkeys(ctx.pair_code(*p[f"direct_report.{x}_to"].split(":", 1))
-                                  for x in ("monthly", "quarterly")))
-    counts = ctx.sent_counts(targets)  # (R, U, 1 or 2, 12)
-    monthly = counts[:, :, 0] >= p["direct_report.monthly_count"]
-    quarterly = counts[:, :, -1]
-    qm = ctx.quarter_of_month
-    done = np.stack(
-        [monthly[:, :, qm == i].all(axis=2) & (quarterly[:, :, qm == i].sum(axis=2) >= p["direct_report.quarterly_count"])
-         for i in range(4)], axis=2)
+    done = ctx.direct_reports_met(ctx.pair_code(*p["direct_report.monthly_to"].split(":", 1)),
+                                  int(p["direct_report.monthly_count"]),
+                                  ctx.pair_code(*p["direct_report.quarterly_to"].split(":", 1)),
+                                  int(p["direct_report.quarterly_count"]))
     in_task = np.isin(np.array(ctx.groups)[ctx.group], list(p["direct_report.groups"]))
     return done | ~in_task[None, :, None]
 
