@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ..response import answers
-from ..response.strategy import monthly_quota
+from ..response.strategy import cap_items, monthly_quota
 from .charts import footnote
 
 FIXED, RESPONSE = "#9aa5b1", "#c8553d"
@@ -15,23 +15,30 @@ FIXED, RESPONSE = "#9aa5b1", "#c8553d"
 
 def response_chart(eq, title: str | None = None) -> Figure:
     """Two panels: the share of unit-months with each number of items, fixed
-    behaviour against response (the rulebook's quota marked), and the mean
-    share of the effort budget units spend on each action."""
-    hist = answers.month_histogram(eq, most=20)
+    behaviour against response (the rulebook's quota marked) — or, where the
+    rulebook caps per-item points a year, of unit-years, the cap's item count
+    marked — and the mean share of the effort budget units spend on each action."""
+    yearly = cap_items(eq.rulebook) is not None
+    hist = answers.year_histogram(eq) if yearly else answers.month_histogram(eq, most=20)
     shares = answers.effort_shares(eq)
     figure = Figure(figsize=(10, 4), layout="constrained")
     left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
-    x = hist["items_in_month"].to_numpy()
+    x = hist.iloc[:, 0].to_numpy()
     left.bar(x - 0.2, hist["share_fixed"], 0.4, color=FIXED, label="行为不变 fixed behaviour")
     left.bar(x + 0.2, hist["share_response"], 0.4, color=RESPONSE, label="策略应对 response")
-    quota = monthly_quota(eq.rulebook, eq.units)
-    if quota is not None:
-        for q in sorted(set(quota.tolist())):
-            left.axvline(q, color="#333333", linestyle="--", linewidth=1)
-            left.annotate(f"月度任务 quota {q}", (q, left.get_ylim()[1] * 0.95), xytext=(3, 0),
-                          textcoords="offset points", fontsize=8)
-    left.set_xlabel("单位当月报送条数 items a unit files in a month (20 = 20 or more)")
-    left.set_ylabel("单位·月占比 share of unit-months")
+    if yearly:
+        cap = cap_items(eq.rulebook)
+        marks = [(cap, f"封顶 cap: {cap} 条 items")]
+    else:
+        quota = monthly_quota(eq.rulebook, eq.units)
+        marks = [] if quota is None else [(q, f"月度任务 quota {q}") for q in sorted(set(quota.tolist()))]
+    for at, text in marks:
+        left.axvline(at, color="#333333", linestyle="--", linewidth=1)
+        left.annotate(text, (at, left.get_ylim()[1] * 0.95), xytext=(3, 0), textcoords="offset points", fontsize=8)
+    most = int(x[-1])
+    left.set_xlabel(f"单位全年报送条数 items a unit files in the year ({most} = {most} or more)" if yearly else
+                    f"单位当月报送条数 items a unit files in a month ({most} = {most} or more)")
+    left.set_ylabel("单位·年占比 share of unit-years" if yearly else "单位·月占比 share of unit-months")
     left.legend(frameon=False, fontsize=8)
     y = np.arange(len(shares))
     right.barh(y, shares["share"], color=RESPONSE)

@@ -13,7 +13,7 @@ from ..analytics.agreement import kendall_tau_b
 from ..engine.ranking import rank_min
 from ..params import OUTLET_LEVELS
 from .equilibrium import Equilibrium
-from .strategy import ACTIONS
+from .strategy import ACTIONS, cap_items
 
 LEVEL_LABELS = {"own": ("本级", "own level"), "up1": ("上一级", "one level up"), "up2": ("上两级", "two levels up"),
                 "national": ("国家级", "national")}
@@ -133,6 +133,24 @@ def month_histogram(eq: Equilibrium, most: int = 30) -> pd.DataFrame:
     frame.attrs["labels"] = {"items_in_month": ("当月报送条数", "items counted in the month"),
                              "share_fixed": ("占比(行为不变)", "share of unit-months, fixed behaviour"),
                              "share_response": ("占比(策略应对)", "share of unit-months, strategic response")}
+    return frame
+
+
+def year_histogram(eq: Equilibrium, most: int | None = None) -> pd.DataFrame:
+    """Share of unit-years with each number of counted items (``most`` and
+    more pooled; default twice the cap's item count, or 60), fixed behaviour
+    against response: bunching at a yearly cap shows as a spike."""
+    cap = cap_items(eq.rulebook)
+    most = most or (2 * cap if cap else 60)
+    out = {"items_in_year": np.arange(most + 1)}
+    for name, profile in (("fixed", eq.fixed), ("response", eq.choice)):
+        y = np.minimum(_gather(eq, eq.sets.months, profile).sum(axis=2).ravel(), most)
+        out[f"share_{name}"] = np.round(np.bincount(y, minlength=most + 1) / y.size, 4)
+    frame = pd.DataFrame(out)
+    frame.attrs["labels"] = {"items_in_year": ("全年报送条数", "items counted in the year"),
+                             "share_fixed": ("占比(行为不变)", "share of unit-years, fixed behaviour"),
+                             "share_response": ("占比(策略应对)", "share of unit-years, strategic response")}
+    frame.attrs["cap_items"] = cap
     return frame
 
 

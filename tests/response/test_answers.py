@@ -57,3 +57,11 @@ def test_two_rules_side_by_side(longyang):
     # fixed behaviour draws the same histories under either cap
     items = table.set_index("statistic").loc["items_a_month"]
     assert items["cap 60: fixed"] == items["cap 40: fixed"]
+
+
+def test_the_year_histogram_pools_past_twice_the_cap(longyang):
+    _, eq = longyang
+    h = answers.year_histogram(eq)
+    assert h.attrs["cap_items"] == 30 and h["items_in_year"].iloc[-1] == 60  # 60 ÷ 2 = 30 items; twice: 60
+    months = eq.sets.months[eq.steady]  # (R, U, 12) under fixed behaviour
+    assert h["share_fixed"].iloc[0] == round(float((months.sum(axis=2) == 0).mean()), 4)

@@ -3,6 +3,9 @@ clip the filed counts, and latent traits stay the units' own."""
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import simsuite
 from simsuite.engine.context import Context
@@ -94,3 +97,24 @@ def test_effects_are_parameters():
 def _pairs_above_own(rb):
     from simsuite.synthetic.generate import pairs_by_level
     return np.concatenate(pairs_by_level(rb)[1:])
+
+
+@settings(max_examples=60, deadline=None)
+@given(counts=hnp.arrays(np.int64, (3, 4, 12), elements=st.integers(0, 50)),
+       monthly=st.one_of(st.none(), st.integers(0, 10)), yearly=st.one_of(st.none(), st.integers(0, 200)))
+def test_holding_back_never_adds_and_stops_where_it_says(counts, monthly, yearly):
+    out = Effort(monthly_stop=monthly, yearly_stop=yearly).hold_back(counts)
+    assert (out >= 0).all() and (out <= counts).all()
+    if monthly is not None:
+        assert out.max(initial=0) <= monthly
+    if yearly is not None:
+        assert (out.sum(axis=2) <= yearly).all()
+        # the year's first items are filed: a month is cut only once the stop is reached
+        before = np.minimum(counts, monthly) if monthly is not None else counts
+        np.testing.assert_array_equal(out.sum(axis=2), np.minimum(before.sum(axis=2), yearly))
+
+
+def test_a_stop_per_unit_applies_to_each_unit():
+    counts = np.full((2, 3, 12), 5)
+    out = Effort(monthly_stop=np.array([1, 2, 9])).hold_back(counts)
+    assert out[:, 0].max() == 1 and out[:, 1].max() == 2 and (out[:, 2] == 5).all()
