@@ -76,7 +76,7 @@ def response_settings(scenario: Scenario) -> ResponseSettings | None:
         return value
 
     unknown(table, KEYS, "response")
-    replicates = number(table, "replicates", "response", min(256, scenario.replicates), 16, scenario.replicates,
+    replicates = number(table, "replicates", "response", min(256, scenario.replicates), 1, scenario.replicates,
                         integer=True)
     tolerance = number(table, "tolerance", "response", 0.02, 0.0, 10.0)
     max_rounds = number(table, "max_rounds", "response", 20, 1, 1000, integer=True)

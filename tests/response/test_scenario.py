@@ -47,7 +47,7 @@ def test_a_scenario_without_response_has_none():
 
 @pytest.mark.parametrize("section, message", [
     ("[response]\nreplicats = 32", "unknown key 'replicats' (did you mean 'replicates'?)"),
-    ("[response]\nreplicates = 64", "replicates = 64: expected a whole number in [16, 32]"),
+    ("[response]\nreplicates = 64", "replicates = 64: expected a whole number in [1, 32]"),
     ("[response.model]\n\"cost.itme\" = 1", "no response parameter 'cost.itme' (did you mean 'cost.item'?)"),
     ("[response.payoff]\nbottom_tree = -1", "unknown key 'bottom_tree' (did you mean 'bottom_three'?)"),
     ("[[response.strategy]]\nname = \"x\"\nshares = { volum = 1 }", "unknown action 'volum'"),
@@ -69,6 +69,9 @@ def test_simsuite_run_writes_what_each_rule_induces(tmp_path, capsys):
     summary = pd.read_csv(tmp_path / "out/response_summary.csv")
     assert {"cap 40: response", "cap 60: fixed"} <= set(summary.columns)
     assert "What units will do" in (tmp_path / "out/report.html").read_text(encoding="utf-8")
+    # the manifest keeps the [response] section with the scenario: a repeat gives the same answer
+    assert main(["run", str(tmp_path / "out/manifest.json"), "--out", str(tmp_path / "again")]) == 0
+    assert (tmp_path / "again/response.csv").read_bytes() == (tmp_path / "out/response.csv").read_bytes()
 
 
 def test_an_award_the_rulebook_never_gives_is_refused(tmp_path):
