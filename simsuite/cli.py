@@ -314,9 +314,12 @@ def _run(args) -> int:
 
 
 def _run_on(args, scenario, out: Path, executor, local: int, worker_memory: int | None) -> int:
+    from .response.scenario import response_settings
     from .runs import run
     from .runs.resources import check, replicates_that_fit
     from .runs.run import ChunkStore
+
+    settings = response_settings(scenario)  # a bad [response] section fails before any work
 
     workers = local or max(1, len(executor.scheduler_info().get("workers", {})))
     estimate = check(scenario, workers=workers, local_workers=local, worker_memory=worker_memory)
@@ -345,7 +348,13 @@ def _run_on(args, scenario, out: Path, executor, local: int, worker_memory: int 
     from .report import analyse, write_report
 
     analysis = analyse(result)
-    write_report(result, out, analysis, force=args.force)
+    equilibria = None
+    if settings is not None:  # units respond to each rule: an equilibrium per comparison
+        from .response.scenario import respond
+
+        print(f"[response] best responses for {len(scenario.comparisons)} comparison(s) …", file=sys.stderr)
+        equilibria = respond(scenario, settings, executor if isinstance(executor, int) else None)
+    write_report(result, out, analysis, force=args.force, response=equilibria)
     shutil.rmtree(checkpoint, ignore_errors=True)
     reached = f" (largest SE {result.manifest['largest_se']:.4f})" if args.until_se else ""
     print(f"{scenario.title}: {result.manifest['replicates']} replicates × {len(scenario.comparisons)} "
@@ -359,7 +368,12 @@ def _run_on(args, scenario, out: Path, executor, local: int, worker_memory: int 
     print(_wrap("\n".join(traits_note(result.manifest))))
     for warning in analysis.warnings:
         print(f"warning: {warning}")
-    print(f"wrote {out}/results.parquet, summary.xlsx, manifest.json, analysis.xlsx, figures/, report.html")
+    if equilibria:
+        from .response.scenario import summary_lines
+
+        print(_wrap("\n".join(summary_lines(equilibria))))
+    print(f"wrote {out}/results.parquet, summary.xlsx, manifest.json, analysis.xlsx, figures/, report.html"
+          + (", response.csv, response_summary.csv, response_convergence.csv" if equilibria else ""))
     return 0
 
 

@@ -60,17 +60,19 @@ def _reaches(edges, start: str, layers: set[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("layer, forbidden", [
-    ("engine", {"rules", "rulebooks", "results", "synthetic", "runs", "analytics", "design", "report", "plots",
-                "explorer", "api", "simsuite", "cli"}),
+    ("engine", {"rules", "rulebooks", "results", "synthetic", "runs", "analytics", "response", "design", "report",
+                "plots", "explorer", "api", "simsuite", "cli"}),
     ("ledger", {"engine", "rules", "rulebooks", "results", "api", "simsuite"}),
     ("params", {"engine", "rules", "rulebooks", "results", "api", "simsuite"}),
-    ("rules", {"rulebooks", "results", "runs", "analytics", "design", "api", "simsuite"}),
-    ("results", {"rulebooks", "runs", "analytics", "design", "api", "simsuite"}),
-    ("analytics", {"api", "simsuite", "design", "report", "explorer", "cli"}),
+    ("rules", {"rulebooks", "results", "runs", "analytics", "response", "design", "api", "simsuite"}),
+    ("results", {"rulebooks", "runs", "analytics", "response", "design", "api", "simsuite"}),
+    ("synthetic", {"response", "design", "runs", "analytics", "report", "plots", "explorer", "api", "simsuite", "cli"}),
+    ("runs", {"design"}),
+    ("analytics", {"api", "simsuite", "response", "design", "report", "explorer", "cli"}),
+    # strategic response sits above synthetic and the engine, beside analytics
+    ("response", {"design", "report", "plots", "explorer", "api", "simsuite", "cli"}),
     # the design search sits beside the analytics: it reads them and the runs, never the pages above it
     ("design", {"api", "simsuite", "report", "explorer", "cli"}),
-    ("synthetic", {"design"}),
-    ("runs", {"design"}),
     ("plots", {"api", "simsuite", "explorer", "cli"}),
 ])
 def test_a_layer_does_not_import_the_layers_above_it(layer, forbidden):

@@ -25,6 +25,20 @@ class Context:
     trace: bool = False  # keep zero-point records too, to explain what scored nothing
     _cache: dict = field(default_factory=dict)
 
+    # ---- shape ------------------------------------------------------------
+    @property
+    def n_reps(self) -> int:
+        return self.b.n_reps
+
+    @property
+    def n_units(self) -> int:
+        return self.b.n_units
+
+    @property
+    def group(self) -> np.ndarray:
+        """(U,) each unit's own group code."""
+        return self.b.group
+
     # ---- groups -----------------------------------------------------------
     @cached_property
     def scoring_group(self) -> np.ndarray:
@@ -32,7 +46,7 @@ class Context:
         merge = self.p["grouping.merge"] if "grouping.merge" in self.p else {}
         code = {g: i for i, g in enumerate(self.groups)}
         target = np.array([code[merge.get(g, g)] for g in self.groups], dtype=np.int32)
-        return target[self.b.group]
+        return target[self.group]
 
     def by_group(self, prefix: str, scoring: bool = False, default: float = 0.0) -> np.ndarray:
         """A per-group parameter table as one value per unit.
@@ -43,7 +57,7 @@ class Context:
         """
         table = self.p.table(prefix)
         values = np.array([float(table.get(g, default)) for g in self.groups])
-        return values[self.scoring_group if scoring else self.b.group]
+        return values[self.scoring_group if scoring else self.group]
 
     # ---- items ------------------------------------------------------------
     def kind_mask(self, kinds: Iterable[str]) -> np.ndarray:
@@ -134,6 +148,50 @@ class Context:
         return np.bincount(idx, weights=b.ev_count[mask], minlength=b.n_reps * b.n_units * 4).reshape(
             b.n_reps, b.n_units, 4
         )
+
+    # ---- per-unit facts the steps read ---------------------------------------
+    # Steps (normalisation, ranks, vetoes, awards) see the histories only
+    # through these (R, U, …) arrays, so a world assembled from several
+    # batches can supply them by gathering (see simsuite.response.worlds).
+
+    def direct_reports_met(self, monthly_pair: int, monthly_count: int, quarterly_pair: int,
+                           quarterly_count: int) -> np.ndarray:
+        """(R, U, 4) whether every month of the quarter has ≥ ``monthly_count``
+        counted items sent to ``monthly_pair`` and the quarter ≥
+        ``quarterly_count`` sent to ``quarterly_pair`` (outlet-section codes)."""
+        b = self.b
+        R, U = b.n_reps, b.n_units
+        targets = tuple(dict.fromkeys((monthly_pair, quarterly_pair)))
+        slot = np.full(len(self.pairs), len(targets), dtype=np.int64)
+        slot[list(targets)] = np.arange(len(targets))
+        cells = R * U * 12 + 1  # the last: items not counted
+        # one entry per (item, outlet sent to): one bincount by target, unit and month
+        counts = np.bincount(slot[b.sent_pair] * cells + b.keys.sent_key, minlength=(len(targets) + 1) * cells)
+        counts = counts.reshape(len(targets) + 1, cells)[: len(targets), :-1].reshape(len(targets), R, U, 12)
+        monthly = counts[0] >= monthly_count
+        quarterly = counts[-1]
+        qm = self.quarter_of_month
+        return np.stack([monthly[:, :, qm == i].all(axis=2) & (quarterly[:, :, qm == i].sum(axis=2) >= quarterly_count)
+                         for i in range(4)], axis=2)
+
+    def adopted_in_year(self) -> np.ndarray:
+        """(R, U) whether any of a unit's in-scope items has an adoption dated in the year."""
+        b = self.b
+        keep = b.in_year(b.ad_month) & b.keys.ad_in_scope
+        adopted = np.zeros(b.n_reps * b.n_units, bool)
+        adopted[b.keys.ad_cell[keep]] = True
+        return adopted.reshape(b.n_reps, b.n_units)
+
+    def instructed(self, levels: tuple[int, ...], exclude_kinds: tuple[str, ...]) -> np.ndarray:
+        """(R, U) whether a unit leads an in-scope item, not of ``exclude_kinds``,
+        with an instruction of one of ``levels`` dated in the year."""
+        b = self.b
+        out = np.zeros((b.n_reps, b.n_units), bool)
+        item = b.ins_item
+        ok = (np.isin(b.ins_level, list(levels)) & b.in_year(b.ins_month) & b.item_in_scope[item]
+              & ~self.kind_mask(exclude_kinds)[b.item_kind[item]])
+        out[b.item_rep[item[ok]], b.item_unit[item[ok]]] = True
+        return out
 
     # ---- outlets ----------------------------------------------------------
     def pair_values(self, prefix: str, default: float = 0.0) -> np.ndarray:

@@ -93,12 +93,16 @@ def scores_of_batch(rulebook, batch: Batch):
     return PRESENT[0](rulebook, ctx, records, outcome)
 
 
-def score_batch(rulebook, batch: Batch, trace: bool = False) -> tuple[list[Points], Outcome, Context]:
+def score_batch(rulebook, batch: Batch, trace: bool = False, context: Context | None = None
+                ) -> tuple[list[Points], Outcome, Context]:
     """Run a rulebook's components over a compiled batch: point rules credit
     records (``records`` components rework the list so far), then steps turn
     the totals into the final score, rank and award. Without a ranking step,
-    units are ranked by final within their group (ties share the best rank)."""
-    ctx = Context(batch, rulebook.parameters, rulebook.groups, rulebook.pairs, rulebook.checklist_lines, trace)
+    units are ranked by final within their group (ties share the best rank).
+    ``context``: a Context of the batch to use (e.g. one that keeps the facts
+    the steps read)."""
+    ctx = context or Context(batch, rulebook.parameters, rulebook.groups, rulebook.pairs, rulebook.checklist_lines,
+                             trace)
     records: list[Points] = []
     for rule in rulebook.point_rules:
         if getattr(rule, "kind", "points") == "records":
@@ -107,16 +111,26 @@ def score_batch(rulebook, batch: Batch, trace: bool = False) -> tuple[list[Point
             records += rule(ctx)
     components = component_names(records)
     by_period, by_component = totals(records, batch.n_reps, batch.n_units, components)
-    points = sum_last(by_period)
-    outcome = Outcome(points=points, quarters=by_period[:, :, :4], annual=by_period[:, :, 4], final=points.copy())
+    outcome = outcome_of_totals(by_period)
     outcome.columns.update({f"from_{c}": by_component[:, :, i] for i, c in enumerate(components)})
+    return records, run_steps(rulebook, ctx, outcome), ctx
+
+
+def outcome_of_totals(by_period: np.ndarray) -> Outcome:
+    """The Outcome the steps start from: (R, U, 5) points by quarter and the year as a whole."""
+    points = sum_last(by_period)
+    return Outcome(points=points, quarters=by_period[:, :, :4], annual=by_period[:, :, 4], final=points.copy())
+
+
+def run_steps(rulebook, ctx: Context, outcome: Outcome) -> Outcome:
+    """The rulebook's steps over the totals: final, rank and award."""
     for step in rulebook.steps:
         step(ctx, outcome)
     if outcome.rank is None:
         outcome.rank = rank_min(outcome.final, ctx.scoring_group)
     if outcome.award is None:
-        outcome.award = np.zeros(points.shape, dtype=np.int8)
-    return records, outcome, ctx
+        outcome.award = np.zeros(outcome.points.shape, dtype=np.int8)
+    return outcome
 
 
 def component_names(records: Sequence[Points]) -> list[str]:

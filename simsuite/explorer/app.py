@@ -108,6 +108,11 @@ class Explorer(w.VBox):
                                                layout=w.Layout(width="170px")), "simsuite-export")
         self.reset_button = _classed(w.Button(description="全部复原 reset",
                                               layout=w.Layout(width="150px")), "simsuite-reset")
+        self.response_button = _classed(w.Button(description="单位会如何应对 what will units do?",
+                                                 layout=w.Layout(width="280px"),
+                                                 tooltip="best responses to this variant (takes seconds)"),
+                                        "simsuite-response")
+        self.response = _classed(w.HTML(), "simsuite-response-table")
         self.files = _classed(w.HTML(), "simsuite-files")
         self.code = _classed(w.Textarea(layout=w.Layout(width="100%", height="200px")), "simsuite-code")
         self.overlay = _classed(w.Textarea(layout=w.Layout(width="100%", height="200px")), "simsuite-overlay")
@@ -122,6 +127,8 @@ class Explorer(w.VBox):
             w.HTML("<b>评先变化 award changes</b>"), self.awards,
             w.HTML("<b>排名 ranking</b> (by mean rank under the variant)"), self.ranking,
             w.HTML("<b>模拟诊断 diagnostics</b> (can each group's ranking tell units apart?)"), self.diagnostics,
+            w.HTML("<b>策略应对 strategic response</b> (on request: units choose how to spend extra effort)"),
+            self.response_button, self.response,
         ], layout=w.Layout(width="52%"))
         self.children = [
             w.HTML("<h3 style='margin:4px 0'>政务信息考核办法: 如果改规则 — what if the rules changed?</h3>"),
@@ -143,6 +150,7 @@ class Explorer(w.VBox):
         self.save_button.on_click(self._safely(lambda _: self.save()))
         self.export_button.on_click(self._safely(lambda _: self.export()))
         self.reset_button.on_click(self._safely(lambda _: self.reset()))
+        self.response_button.on_click(self._safely(lambda _: self.respond()))
         self._load(keep_changes=False)
 
     def _safely(self, handler):
@@ -271,6 +279,7 @@ class Explorer(w.VBox):
             return
         scored = time.perf_counter()
         self.result = result
+        self.response.value = ""  # it answered for the previous variant
         self.ranking.value = ranking_html(result.comparison)  # the numbers first, the charts after them
         self.awards.value = awards_html(result.comparison)
         self.agreement.value = agreement_html(result.comparison)
@@ -299,6 +308,24 @@ class Explorer(w.VBox):
                      f"charts in {self.timings['charts']:.2f} s · "
                      f"{n} change(s) · {self.whatif.replicates} replicate years × {len(self.whatif.units)} units"
                      f"{note}")
+
+    def respond(self) -> None:
+        """What units would do under the variant on screen: best responses to
+        an approximate equilibrium on the screen's units, year and seed, over
+        at most :data:`RESPONSE_REPLICATES` replicate years (on request only,
+        so that changing a rule stays quick)."""
+        from ..response import answers, solve
+
+        try:
+            rb = self.whatif.variant(self.panel.changes())
+        except ValueError as exc:
+            self._status(f"未计算 not computed: {exc}", error=True)
+            return
+        started = time.perf_counter()
+        eq = solve(rb, self.whatif.units, self.whatif.year, behaviour=self.whatif.behaviour,
+                   replicates=min(RESPONSE_REPLICATES, self.whatif.replicates), seed=self.whatif.seed, max_rounds=8)
+        self.response.value = response_html(answers.summary(eq), answers.effort_shares(eq), eq,
+                                            time.perf_counter() - started)
 
     def _show_overlay(self, changes: dict[str, Any] | None = None) -> None:
         """The overlay panel: the file "save" would write, titled by the name box."""
@@ -349,6 +376,22 @@ class Explorer(w.VBox):
         self.files.value = (f"已导出 exported <code>{html.escape(str(path))}</code> · "
                             f"<a download='{html.escape(path.name)}' href='data:{mime};base64,{data}'>下载 download</a>")
         return path
+
+
+#: replicate years the explorer's strategic response uses at most
+RESPONSE_REPLICATES = 64
+
+
+def response_html(summary: pd.DataFrame, shares: pd.DataFrame, eq, seconds: float) -> str:
+    """The response table: each statistic under fixed behaviour and under response."""
+    rows = "".join(f"<tr><td>{html.escape(r.zh)}<br><small>{html.escape(r.en)}</small></td><td>{_cell(r.fixed)}</td>"
+                   f"<td>{_cell(r.response)}</td><td>{_cell(r.change)}</td></tr>" for r in summary.itertuples())
+    effort = " · ".join(f"{html.escape(r.zh)} {r.share:.0%}" for r in shares.itertuples() if r.share)
+    return (f"<table class='simsuite-response-table'><tr><th></th><th>行为不变 fixed</th><th>策略应对 response</th>"
+            f"<th>变化 change</th></tr>{rows}</table>"
+            f"<p>努力投向 effort: {effort or '无 none'}</p>"
+            f"<p><small>ε = {eq.eps:.3f}(任一单位改变策略最多还能提高的收益 the largest gain any unit could still "
+            f"make; {'converged' if eq.converged else 'not converged'}) · {seconds:.1f} s</small></p>")
 
 
 def _classed(widget: w.DOMWidget, name: str) -> w.DOMWidget:

@@ -116,11 +116,13 @@ def normalised(ctx: Context, points: np.ndarray, prefix: str) -> tuple[np.ndarra
     p = ctx.p
     scale = float(p[f"{prefix}.scale"])
     groups = ctx.scoring_group
-    top = group_max(points, groups, len(ctx.groups))[:, groups]  # each unit's group's highest
-    positive = comparable(top) > 0
+    by_group = group_max(points, groups, len(ctx.groups))
+    top = by_group[:, groups]  # each unit's group's highest
+    top_compared = comparable(by_group)[:, groups]  # rounded per group, then spread: the same numbers, fewer roundings
+    positive = top_compared > 0
     safe = np.where(positive, top, 1.0)
     eff = np.where(positive, scale * points / safe, 0.0)
-    eff = np.where(comparable(points) == comparable(top), np.where(positive, scale, 0.0), eff)  # the top: exactly the scale
+    eff = np.where(comparable(points) == top_compared, np.where(positive, scale, 0.0), eff)  # the top: exactly the scale
     if p[f"{prefix}.top_not_positive"] == "raw":
         eff = np.where(positive, eff, points)
     if p[f"{prefix}.floor_negative"]:
@@ -146,7 +148,7 @@ def quarter_vetoes(ctx: Context) -> np.ndarray:
     """(R, U, 4) True where a quarter is vetoed (当季不得分): an event of
     ``veto.quarter_events`` in it, or a failed direct-report task."""
     p = ctx.p
-    vetoed = np.zeros((ctx.b.n_reps, ctx.b.n_units, 4), bool)
+    vetoed = np.zeros((ctx.n_reps, ctx.n_units, 4), bool)
     for kind in p["veto.quarter_events"]:
         vetoed |= ctx.event_counts(EVENT[kind], quarterly=True) > 0
     if p["direct_report.enabled"]:
@@ -159,22 +161,12 @@ def direct_report_done(ctx: Context) -> np.ndarray:
     every month ≥ ``direct_report.monthly_count`` items sent to
     ``direct_report.monthly_to`` and the quarter ≥ ``direct_report.quarterly_count``
     sent to ``direct_report.quarterly_to``. Units of other groups always pass."""
-    b, p = ctx.b, ctx.p
-    R, U = b.n_reps, b.n_units
-    # one entry per (item, outlet sent to): one bincount by target, unit and month
-    targets = [ctx.pair_code(*p[f"direct_report.{x}_to"].split(":", 1)) for x in ("monthly", "quarterly")]
-    target_of_pair = np.full(len(ctx.pairs), 2, dtype=np.int64)
-    target_of_pair[targets[1]], target_of_pair[targets[0]] = 1, 0
-    cells = R * U * 12 + 1  # the last: items not counted
-    counts = np.bincount(target_of_pair[b.sent_pair] * cells + b.keys.sent_key, minlength=3 * cells)
-    counts = counts.reshape(3, cells)[:, :-1].reshape(3, R, U, 12)
-    monthly = counts[0] >= p["direct_report.monthly_count"]
-    quarterly = counts[0 if targets[1] == targets[0] else 1]
-    qm = b.calendar.quarter_of_month
-    done = np.stack(
-        [monthly[:, :, qm == i].all(axis=2) & (quarterly[:, :, qm == i].sum(axis=2) >= p["direct_report.quarterly_count"])
-         for i in range(4)], axis=2)
-    in_task = np.isin(np.array(ctx.groups)[b.group], list(p["direct_report.groups"]))
+    p = ctx.p
+    done = ctx.direct_reports_met(ctx.pair_code(*p["direct_report.monthly_to"].split(":", 1)),
+                                  int(p["direct_report.monthly_count"]),
+                                  ctx.pair_code(*p["direct_report.quarterly_to"].split(":", 1)),
+                                  int(p["direct_report.quarterly_count"]))
+    in_task = np.isin(np.array(ctx.groups)[ctx.group], list(p["direct_report.groups"]))
     return done | ~in_task[None, :, None]
 
 

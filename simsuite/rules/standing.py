@@ -65,16 +65,13 @@ def year_vetoes(ctx: Context, o: Outcome) -> None:
     """C-7: ``final`` = 0 after everything else for a unit with any event of
     ``veto.year_events`` in the year, or — with ``veto.without_adoption`` — none
     of whose in-scope items has an adoption dated in the year (a zero rule)."""
-    b, p = ctx.b, ctx.p
-    vetoed = np.zeros((b.n_reps, b.n_units), bool)
+    p = ctx.p
+    vetoed = np.zeros((ctx.n_reps, ctx.n_units), bool)
     for kind in p["veto.year_events"]:
         vetoed |= ctx.event_counts(EVENT[kind]) > 0
     rules = ["veto.year_events", "veto.without_adoption"]
     if p["veto.without_adoption"]:
-        keep = b.in_year(b.ad_month) & b.keys.ad_in_scope
-        adopted = np.zeros(b.n_reps * b.n_units, bool)
-        adopted[b.keys.ad_cell[keep]] = True
-        vetoed |= ~adopted.reshape(b.n_reps, b.n_units)
+        vetoed |= ~ctx.adopted_in_year()
     o.final = np.where(vetoed, 0.0, o.final)
     o.add_step("year veto: final set to 0", rules, year_vetoed=vetoed)
 
@@ -84,14 +81,10 @@ def override_units(ctx: Context, o: Outcome) -> np.ndarray:
     the lead unit of an in-scope item not of ``override.exclude_kinds`` with an
     instruction of a level in ``override.levels`` dated in the year, unless
     the unit's year is vetoed."""
-    b, p = ctx.b, ctx.p
-    out = np.zeros((b.n_reps, b.n_units), bool)
+    p = ctx.p
     if not p["override.enabled"]:
-        return out
-    levels = np.isin(b.ins_level, [LEVEL[x] for x in p["override.levels"]])
-    item = b.ins_item
-    ok = levels & b.in_year(b.ins_month) & b.item_in_scope[item] & ~ctx.kind_mask(p["override.exclude_kinds"])[b.item_kind[item]]
-    out[b.item_rep[item[ok]], b.item_unit[item[ok]]] = True
+        return np.zeros((ctx.n_reps, ctx.n_units), bool)
+    out = ctx.instructed(tuple(sorted(LEVEL[x] for x in p["override.levels"])), tuple(sorted(p["override.exclude_kinds"])))
     vetoed = o.columns.get("year_vetoed")
     return out & ~vetoed if vetoed is not None else out
 

@@ -29,6 +29,9 @@ variants to compare, how many replicate years, and the seed.
     name = "pooled"
     variant = "variants/ningxia-pooled.toml"   # or a variant file, relative to this file
 
+    [response]                            # optional: units respond to each rule (docs/response.md)
+    replicates = 256
+
 Read with ``tomllib`` only: nothing in a scenario is executed.
 """
 
@@ -46,7 +49,7 @@ from ..params import suggest
 from ..synthetic import BLOCK, Behaviour, real_units, synthetic_units
 
 KEYS = {
-    "": {"scenario", "population", "behaviour", "compare"},
+    "": {"scenario", "population", "behaviour", "compare", "response"},
     "scenario": {"title", "description", "year", "replicates", "seed", "chunk"},
     "population": {"rulebook", "units", "groups", "calibrated"},
     "compare": {"name", "rulebook", "variant", "changes"},
@@ -83,6 +86,8 @@ class Scenario:
     rulebook_texts: tuple[tuple[str, str], ...] = ()
     #: a calibrated population's file, rulebook, ledger and date (empty when traits are drawn at random)
     calibration: tuple[tuple[str, str], ...] = ()
+    #: the [response] table as written (empty: behaviour fixed); simsuite.response reads it
+    response: Mapping[str, Any] | None = None
 
     def units(self, rulebook_id: str) -> pd.DataFrame:
         return self.populations[rulebook_id]
@@ -119,6 +124,7 @@ def parse_scenario(text: str, base: Path = Path("."), name: str = "<scenario>",
     head = _table(doc, "scenario", problems)
     pop = _table(doc, "population", problems)
     behaviour_doc = _table(doc, "behaviour", problems)
+    response = _table(doc, "response", problems)
     compare = doc.get("compare", [])
     if not isinstance(compare, list) or not compare:
         problems.append("[[compare]]: name at least one rulebook or variant to run")
@@ -215,6 +221,7 @@ def parse_scenario(text: str, base: Path = Path("."), name: str = "<scenario>",
         calibration=() if calibration is None else (
             ("file", pop["calibrated"]), ("rulebook", calibration.rulebook_id), ("ledger", calibration.source),
             ("date", calibration.date), ("years", ", ".join(str(y) for y in calibration.years))),
+        response=dict(response) or None,
     )
 
 

@@ -31,6 +31,7 @@ from ..engine.rulebook import Rulebook
 from ..ledger import EVENT_KINDS, INSTRUCTION_KINDS, INSTRUCTION_LEVELS, ITEM_KINDS
 from ..params import OUTLET_LEVELS
 from .behaviour import Behaviour
+from .effort import Effort
 
 #: replicates per random stream; chunks are whole blocks
 BLOCK = 16
@@ -51,15 +52,16 @@ class Synthetic:
 
 
 def generate(rulebook: Rulebook, units: pd.DataFrame, year: int, behaviour: Behaviour | None = None,
-             replicates: int | range = 1, seed: int = 0) -> Synthetic:
+             replicates: int | range = 1, seed: int = 0, effort: Effort | None = None) -> Synthetic:
     """Histories for ``replicates`` (a count, or a range of replicate numbers)
     of ``units`` under ``rulebook``'s catalogue. Replicate r is the same
-    history whichever range it is drawn in."""
+    history whichever range it is drawn in. ``effort``: every unit spends
+    effort so (a strategic response); latent traits stay the units' own."""
     behaviour = (behaviour or Behaviour.make()).for_rulebook(rulebook.id)  # the jurisdiction's calibrated defaults
     reps = range(replicates) if isinstance(replicates, int) else replicates
     calendar = rulebook.calendar(year)
     group_code = np.array([rulebook.groups.index(g) for g in units["group"]], dtype=np.int32)
-    model = _Model(rulebook, behaviour, calendar, group_code, units["unit_id"].astype(str).tolist())
+    model = _Model(rulebook, behaviour, calendar, group_code, units["unit_id"].astype(str).tolist(), effort)
     activity, quality, reliability = model.traits(_stream(seed, 0))
     first_block, end_block = reps.start // BLOCK, max(-(-reps.stop // BLOCK), reps.start // BLOCK)
     drawn = model.draw([_stream(seed, 1, b) for b in range(first_block, end_block)], activity, quality, reliability)
@@ -131,8 +133,8 @@ class _Model:
     """Per-unit parameter arrays, computed once, and the draw of a chunk."""
 
     def __init__(self, rulebook: Rulebook, behaviour: Behaviour, calendar: Calendar, group_code: np.ndarray,
-                 unit_ids: list[str] | None = None):
-        self.rb, self.cal, self.g = rulebook, calendar, group_code
+                 unit_ids: list[str] | None = None, effort: Effort | None = None):
+        self.rb, self.cal, self.g, self.effort = rulebook, calendar, group_code, effort
         groups = rulebook.groups
         unit_ids = unit_ids or []
         per = lambda path: behaviour.by_unit(path, unit_ids, behaviour.by_group(path, groups)[group_code])  # noqa: E731
@@ -172,6 +174,8 @@ class _Model:
                                  for m in range(13)])
         self.month_start, self.month_days = month_starts[:12].astype(np.float64), np.diff(month_starts).astype(np.float64)
         self.year_start, self.year_days = int(month_starts[0]), int(month_starts[12] - month_starts[0])
+        if effort is not None:
+            effort.apply(self)
 
     def traits(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each unit's latent activity (items a month), quality and reliability."""
@@ -195,6 +199,8 @@ class _Model:
         # in (replicate, unit, month) order; its position in that grid is
         # its unit-month key
         counts = self._monthly_counts(blocks, activity[:, None] * self.profile)
+        if self.effort is not None:
+            counts = self.effort.hold_back(counts)
         key = np.repeat(np.arange(R * U * 12, dtype=np.int64), counts.ravel())
         bounds = np.concatenate([[0], np.cumsum(counts.reshape(len(rngs), -1).sum(axis=1))])
         cell, month = np.divmod(key, 12)

@@ -156,3 +156,20 @@ def test_diagnostics_of_both_sides_and_a_warning_when_a_target_is_out_of_reach(t
     variant = table[table["comparison"] == "变体 variant"]
     assert variant["degenerate"].all() and (variant["zero_final"] > 0.4).all()
     assert "the ranking of group C is degenerate" in e.diagnostics.value
+
+
+def test_what_units_will_do_on_request(tmp_path):
+    from simsuite.response import answers, solve
+
+    ex = Explorer("longyang-2019", replicates=R, variants_dir=tmp_path / "v", exports_dir=tmp_path / "e")
+    assert ex.response.value == ""  # nothing computed until asked
+    ex.set("item_points.cap", 40)
+    ex.respond()
+    shown = ex.response.value
+    eq = solve(ex.whatif.variant({"item_points.cap": 40}), ex.whatif.units, ex.whatif.year,
+               behaviour=ex.whatif.behaviour, replicates=R, seed=ex.whatif.seed, max_rounds=8)
+    assert f"ε = {eq.eps:.3f}" in shown and "items a unit files a month" in shown
+    items = answers.summary(eq).set_index("statistic").loc["items_a_month"]
+    assert f"<td>{items['response']:.2f}</td>" in shown
+    ex.set("item_points.cap", 50)
+    assert ex.response.value == ""  # a new variant clears the previous answer

@@ -56,7 +56,7 @@ def test_every_notebook_is_tested():
     assert sorted(p.name for p in NOTEBOOKS.glob("*.ipynb")) == [
         "00-quickstart.ipynb", "01-five-rulebooks.ipynb", "02-variants.ipynb",
         "03-uncertainty-and-fairness.ipynb", "04-incentives-and-sensitivity.ipynb", "05-jurisdictions.ipynb",
-        "06-explorer.ipynb", "08-design-search.ipynb", "09-calibration.ipynb"]
+        "06-explorer.ipynb", "07-strategic-response.ipynb", "08-design-search.ipynb", "09-calibration.ipynb"]
 
 
 def test_quickstart_scores_and_explains():
@@ -216,3 +216,27 @@ print(_json.dumps({"front": [int(n) for n in result.front["number"]],
     number = list(got["recommended"].values())[-1]  # the variant file written, loaded back, scores the same
     assert got["again"] == np.float64(expected.trials.set_index("number").loc[number, "tau_b"]).item()
     assert images(nb) >= 1
+
+
+def test_strategic_response_answers_the_cap_question():
+    from simsuite.engine.variant_file import read_variant
+    from simsuite.response import Payoff, answers, solve
+    from simsuite.synthetic import real_units
+
+    probe = ("import json; t = answers.compare(equilibria)\n"
+             "print(json.dumps({'table': t.drop(columns=['zh', 'en', 'meaning']).to_dict('list'), "
+             "'choice': {k: eq.strategy_names() for k, eq in equilibria.items()}}))")
+    nb, got = run("07-strategic-response.ipynb", probe)
+    cap60 = simsuite.rulebook("longyang-2019")
+    cap40 = read_variant(SCENARIOS / "variants/longyang-cap-40.toml")
+    wants = Payoff(awards={"advanced": 1.0, "criticised": -1.0}, bottom_three=0.0)
+    expected = {name: solve(rb, real_units(cap60), 2019, payoff=wants, replicates=128, seed=2019)
+                for name, rb in (("cap 40", cap40), ("cap 60", cap60))}
+    assert got["choice"] == {k: eq.strategy_names() for k, eq in expected.items()}
+    table = answers.compare(expected).drop(columns=["zh", "en", "meaning"])
+    pd.testing.assert_frame_equal(pd.DataFrame(got["table"]), table, check_dtype=False)
+    assert images(nb) == 2
+    printed = outputs([c for c in nb.cells if c.cell_type == "code"][0])
+    for name, eq in expected.items():
+        assert f"{name}: ε = {eq.eps:.3f} after {len(eq.epsilon)} rounds" in printed
+
