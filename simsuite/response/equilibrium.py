@@ -82,12 +82,17 @@ def is_steady(s: Strategy) -> bool:
 def solve(rulebook: Rulebook, units: pd.DataFrame, year: int, candidates: list[Strategy] | None = None,
           payoff: Payoff | None = None, model: ResponseModel | None = None, behaviour: Behaviour | None = None,
           replicates: int = 64, seed: int = 0, executor=None, chunk: int = 64, tolerance: float = 0.02,
-          max_rounds: int = 20, damping: float = 1.0, coarse: int = 8) -> Equilibrium:
+          max_rounds: int = 20, damping: float = 1.0, coarse: int = 8, sets: Histories | None = None) -> Equilibrium:
     """Iterated best responses from fixed behaviour (every unit steady):
-    first on 1/``coarse`` of the replicates (at least 32), then on all."""
+    first on 1/``coarse`` of the replicates (at least 32), then on all.
+    ``sets``: the candidates' history sets already drawn and scored under
+    ``rulebook`` (in the candidates' order, steady among them), so that
+    several rules can be solved on the same draws."""
     payoff, model = payoff or Payoff(), model or ResponseModel.make()
     candidates = list(candidates or default_candidates(rulebook, units))
     if not any(is_steady(s) for s in candidates):
+        if sets is not None:
+            raise ValueError("history sets given without a steady candidate among the candidates")
         candidates.insert(0, STEADY)
     names = [s.name for s in candidates]
     if len(set(names)) != len(names):
@@ -96,8 +101,11 @@ def solve(rulebook: Rulebook, units: pd.DataFrame, year: int, candidates: list[S
         raise ValueError(f"damping must be in (0, 1], not {damping}")
     seconds = {}
     t = time.perf_counter()
-    efforts = [None if is_steady(s) else s.effort(rulebook, units, model) for s in candidates]
-    sets = draw_sets(rulebook, units, year, efforts, replicates, seed, behaviour, executor, chunk)
+    if sets is None:
+        efforts = [None if is_steady(s) else s.effort(rulebook, units, model) for s in candidates]
+        sets = draw_sets(rulebook, units, year, efforts, replicates, seed, behaviour, executor, chunk)
+    elif sets.shape[0] != len(candidates):
+        raise ValueError(f"{sets.shape[0]} history sets for {len(candidates)} candidates")
     seconds["generation and point scoring"] = time.perf_counter() - t
     t = time.perf_counter()
     K, R, U = sets.shape

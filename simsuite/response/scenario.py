@@ -60,6 +60,16 @@ def response_settings(scenario: Scenario) -> ResponseSettings | None:
     if not table:
         return None
     problems: list[str] = []
+    settings = read_response(table, scenario.replicates, problems)
+    if problems:
+        raise ScenarioError(f"{scenario.path}:\n  " + "\n  ".join(problems))
+    return settings
+
+
+def read_response(table: Mapping[str, Any], most_replicates: int, problems: list[str]) -> ResponseSettings:
+    """A [response] table checked (replicates at most ``most_replicates``),
+    each problem appended to ``problems`` by its key; also read by rule
+    design specifications, so both accept exactly the same section."""
 
     def unknown(t: Mapping, allowed: set, where: str) -> None:
         for key in t:
@@ -76,7 +86,7 @@ def response_settings(scenario: Scenario) -> ResponseSettings | None:
         return value
 
     unknown(table, KEYS, "response")
-    replicates = number(table, "replicates", "response", min(256, scenario.replicates), 1, scenario.replicates,
+    replicates = number(table, "replicates", "response", min(256, most_replicates), 1, most_replicates,
                         integer=True)
     tolerance = number(table, "tolerance", "response", 0.02, 0.0, 10.0)
     max_rounds = number(table, "max_rounds", "response", 20, 1, 1000, integer=True)
@@ -120,8 +130,6 @@ def response_settings(scenario: Scenario) -> ResponseSettings | None:
                 except (TypeError, ValueError) as exc:
                     problems.append(f"[{where}] {exc}")
             candidates = tuple(candidates)
-    if problems:
-        raise ScenarioError(f"{scenario.path}:\n  " + "\n  ".join(problems))
     return ResponseSettings(replicates, tolerance, max_rounds, payoff, model, candidates)
 
 

@@ -61,7 +61,14 @@ def score_set(rulebook: Rulebook, units: pd.DataFrame, year: int, behaviour: Beh
               effort: Effort | None, reps: range, seed: int) -> dict:
     """Draw replicates ``reps`` with every unit spending ``effort``, score
     them, and keep the per-(replicate, unit) arrays a world is gathered from."""
-    s = generate(rulebook, units, year, behaviour, reps, seed, effort=effort)
+    return score_drawn(rulebook, generate(rulebook, units, year, behaviour, reps, seed, effort=effort))
+
+
+def score_drawn(rulebook: Rulebook, s) -> dict:
+    """Point-score histories already drawn (a ``Synthetic``) under
+    ``rulebook``, keeping what a world is gathered from: a rule design
+    search draws each strategy's histories once and scores every candidate
+    rule on them."""
     b = s.batch
     ctx = Recording(b, rulebook.parameters, rulebook.groups, rulebook.pairs, rulebook.checklist_lines)
     records, outcome, _ = score_batch(rulebook, b, context=ctx)
@@ -134,7 +141,12 @@ def draw_sets(rulebook: Rulebook, units: pd.DataFrame, year: int, efforts: list[
     else:
         raise TypeError("executor must be None, a number of processes or a concurrent.futures Executor")
     n = len(parts)
-    by_k = [results[i * n:(i + 1) * n] for i in range(len(efforts))]
+    return stack_sets(rulebook, units, year, [results[i * n:(i + 1) * n] for i in range(len(efforts))])
+
+
+def stack_sets(rulebook: Rulebook, units: pd.DataFrame, year: int, by_k: list[list[dict]]) -> Histories:
+    """Histories from each candidate's scored chunks (``score_set`` or
+    ``score_drawn`` results, in replicate order)."""
 
     def stack(name):
         return np.stack([np.concatenate([r[name] for r in rs]) for rs in by_k])
