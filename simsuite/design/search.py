@@ -38,6 +38,10 @@ from .spec import DesignError, DesignSpec
 
 STUDY = "design"
 
+#: trial columns of a search judged at equilibrium: ε, converged, items a
+#: unit files a year, share of units that do not behave as today
+RESPONSE_COLUMNS = ("eps", "converged", "items_a_year", "moved")
+
 #: spawn key of the samplers' seeds (generation uses 0 and 1, analyses 2 and 3)
 _SAMPLER_STREAM = 4
 
@@ -241,6 +245,8 @@ def _tell(study, batch, spec: DesignSpec, bench: Bench, pool, names) -> None:
         trial.set_user_attr("values", json.dumps(v, ensure_ascii=False, sort_keys=True))
         trial.set_user_attr("objectives", {k: [_finite(m), _finite(s)] for k, (m, s) in ev.values.items()})
         trial.set_user_attr("constraints", [float(c) for c in ev.constraints.values()])
+        if ev.response:
+            trial.set_user_attr("response", dict(ev.response))
         for name, c in ev.constraints.items():  # NSGA-II ranks feasible designs before infeasible ones
             trial.set_constraint(name, float(c))
         study.tell(trial, objective_vector(ev, names))
@@ -264,9 +270,12 @@ def trial_table(study: optuna.Study) -> pd.DataFrame:
         for name, (m, s) in t.user_attrs["objectives"].items():
             row[name] = np.nan if m is None else m
             row[f"{name}_se"] = np.nan if s is None else s
+        for name, v in t.user_attrs.get("response", {}).items():
+            row[name] = bool(v) if name == "converged" else v
         row["values"] = t.user_attrs["values"]
         rows.append(row)
-    columns = ["number", "feasible"] + [c for n in OBJECTIVES for c in (n, f"{n}_se")] + ["values"]
+    at_equilibrium = [c for c in RESPONSE_COLUMNS if any(c in r for r in rows)]
+    columns = ["number", "feasible"] + [c for n in OBJECTIVES for c in (n, f"{n}_se")] + at_equilibrium + ["values"]
     return pd.DataFrame(rows, columns=columns)
 
 

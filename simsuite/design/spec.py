@@ -32,6 +32,9 @@ components may change and how far, what must hold, and what to weigh.
     search = ["tau_b", "rank_shift", "change_size"]
     weights = { tau_b = 2, rank_shift = 1, change_size = 1 }   # for the recommendation
 
+    [response]                            # optional: judge each design at the units' equilibrium
+    replicates = 128                      # as in scenario files (at most the design's replicates)
+
 Read with ``tomllib`` only: nothing in a specification is executed. The
 population and behaviour tables are read by the scenario files' own readers,
 so they accept exactly what a scenario accepts.
@@ -42,7 +45,7 @@ from __future__ import annotations
 import hashlib
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -52,11 +55,14 @@ from ..engine.rulebook import RedundantChange, Rulebook, VariantError
 from ..params import suggest
 from ..runs.scenario import KEYS as SCENARIO_KEYS
 from ..runs.scenario import _calibrated, _comparison, _population, _reader
+from ..response.scenario import ResponseSettings, read_response
 from ..synthetic import Behaviour
+from . import respond
 from .objectives import OBJECTIVES
+from .respond import Drawn
 
 KEYS = {
-    "": {"design", "population", "behaviour", "search", "constraints", "objectives"},
+    "": {"design", "population", "behaviour", "search", "constraints", "objectives", "response"},
     "design": {"title", "description", "baseline", "year", "seed", "replicates", "trials", "generation"},
     "population": SCENARIO_KEYS["population"],
     "constraints": {"same_award_count", "award_count_tolerance", "min_expected_final"},
@@ -120,6 +126,10 @@ class DesignSpec:
     text: str = ""  # the file as written
     path: str = "<design>"
     base: str = "."  # the folder file names are read relative to
+    #: the [response] section: designs are judged at the units' equilibrium (None: behaviour fixed)
+    response: ResponseSettings | None = None
+    #: the candidate strategies of every design, stops resolved (see design/respond.py)
+    strategies: tuple[Drawn, ...] = ()
 
     @property
     def digest(self) -> str:
@@ -177,6 +187,7 @@ def parse_design(text: str, base: Path | str = Path("."), name: str = "<design>"
     search_doc = _table(doc, "search", problems, check=False)
     cons = _table(doc, "constraints", problems)
     obj = _table(doc, "objectives", problems)
+    response_doc = _table(doc, "response", problems, check=False)
     for key in ("title", "description"):
         if key in head and not isinstance(head[key], str):
             problems.append(f"[design] {key} = {head[key]!r}: expected text in quotes")
@@ -261,15 +272,32 @@ def parse_design(text: str, base: Path | str = Path("."), name: str = "<design>"
         if (sizes >= MIN_KIND).sum() < 2:
             problems.append(f"[objectives] search: fairness between kinds of unit needs two kinds ({column}) of at "
                             f"least {MIN_KIND} units; these units have {dict(sizes)}")
+    response = read_response(response_doc, replicates, problems) if response_doc else None
+    if response is not None and response.replicates < 2:
+        problems.append(f"[response] replicates = {response.replicates}: the year-to-year objectives pair "
+                        f"replicate years, so give 2 or more")
     if problems:
         raise DesignError(f"{name}:\n  " + "\n  ".join(problems))
-    return DesignSpec(
+    spec = DesignSpec(
         title=head.get("title", name), description=head.get("description", ""), baseline=baseline, year=year,
         seed=seed, replicates=replicates, trials=trials, generation=generation, units=units,
         behaviour=behaviour, dimensions=tuple(dims), add=tuple(add), remove=tuple(remove),
         same_award_count=same, award_count_tolerance=float(tolerance),
         min_expected_final=None if floor is None else float(floor), search=search, weights=weights,
-        owners=owners([d.path for d in dims], list(add) + list(remove)), text=text, path=name, base=str(base))
+        owners=owners([d.path for d in dims], list(add) + list(remove)), text=text, path=name, base=str(base),
+        response=response)
+    return spec if response is None else _with_strategies(spec, name)
+
+
+def _with_strategies(spec: DesignSpec, name: str) -> DesignSpec:
+    """The specification with the candidate strategies every design is solved over."""
+    problems: list[str] = []
+    dims, comps = respond.stop_dimensions(spec.dimensions, spec.add, spec.remove)
+    rules = respond.probes(spec.baseline, dims, comps, spec.candidate, problems)
+    drawn = respond.strategies(spec.baseline, spec.units, rules, spec.response.candidates, problems)
+    if problems:
+        raise DesignError(f"{name}:\n  " + "\n  ".join(problems))
+    return replace(spec, strategies=drawn)
 
 
 # ---- the parts ---------------------------------------------------------------------------------

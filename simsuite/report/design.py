@@ -156,9 +156,27 @@ def _variant(result: DesignResult, number: int, rb: Rulebook, path: Path) -> Non
     summary = "; ".join(f"{n} = {row[n]:.{OBJECTIVES[n].digits}f}"
                         + (f" ± {row[f'{n}_se']:.{OBJECTIVES[n].digits + 1}f}" if row[f"{n}_se"] > 0 else "")
                         for n in OBJECTIVES if pd.notna(row[n]))
+    judged = (f", judged at the units' equilibrium, ε = {row['eps']:.3f}" if result.spec.response else "")
     write_variant(replace(rb, title=f"设计方案 {number} design {number}: {result.spec.title}",
                           description=f"Found by a rule design search (seed {result.spec.seed}, "
-                                      f"{result.spec.replicates} replicate years): {summary}"), path)
+                                      f"{_years(result.spec)} replicate years{judged}): {summary}"), path)
+
+
+def _years(spec) -> int:
+    """Replicate years each design is scored on (the response's, at equilibrium)."""
+    return spec.response.replicates if spec.response else spec.replicates
+
+
+def equilibrium_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """At equilibrium: each design's ε, whether it converged, and what units then file, labelled."""
+    out = pd.DataFrame(index=frame.index)
+    if "eps" not in frame:
+        return out
+    out["均衡误差 ε (equilibrium gap)"] = [f"{v:.3f}" + ("" if c else " 未收敛 not converged")
+                                        for v, c in zip(frame["eps"], frame["converged"])]
+    out["每单位年报送条数 items a unit files a year"] = frame["items_a_year"].map("{:.1f}".format)
+    out["改变做法的单位 units that change what they do"] = frame["moved"].map("{:.0%}".format)
+    return out
 
 
 # ---- the page -----------------------------------------------------------------------------------
@@ -174,15 +192,18 @@ def render_design_html(result: DesignResult, tables: dict[str, pd.DataFrame], pn
     parts.append(_summary(result, tables))
     parts.append("<h2>最优权衡 <span class='en'>The best trade-offs</span></h2>"
                  f"<figure><img alt='front' src='data:image/png;base64,{base64.b64encode(png).decode('ascii')}'>"
-                 f"<figcaption>每个点是一个候选规则，在同一批 {spec.replicates} 个模拟年度上评分；蓝线为没有其他方案"
+                 f"<figcaption>每个点是一个候选规则，在同一批 {_years(spec)} 个模拟年度上评分"
+                 f"{'（按各单位在该规则下的均衡做法）' if spec.response else ''}；蓝线为没有其他方案"
                  f"在所有目标上都更好的方案（误差线为 ±1 标准误），红星为现行规则。<span class='en'> Each dot is a candidate "
-                 f"rule scored on the same {spec.replicates} simulated years; blue: the designs no other beats on "
+                 f"rule scored on the same {_years(spec)} simulated years"
+                 f"{' (with every unit doing what it would do under that rule)' if spec.response else ''}; "
+                 f"blue: the designs no other beats on "
                  f"every objective (bars ±1 SE); red star: today's rule.</span> "
                  f"<span class='note'>数据 Data: <code>figures/front.csv</code></span></figcaption></figure>")
     front = tables["front"]
     shown = pd.concat([front[["number", "changes", "variant_file"]].rename(columns={
         "number": "方案 design", "changes": "改动 changes", "variant_file": "方案文件 variant file"}),
-        objective_columns(front)], axis=1)
+        objective_columns(front), equilibrium_columns(front)], axis=1)
     parts.append("<h3>前沿上的方案 <span class='en'>Designs on the front</span></h3>"
                  "<p class='note'>每个方案的改动已写成可直接使用的方案文件（variants/），可用 simsuite score --variant "
                  "或放进情景文件的 [[compare]]。<span class='en'> Each design's changes are written as a ready variant "
@@ -198,7 +219,17 @@ def render_design_html(result: DesignResult, tables: dict[str, pd.DataFrame], pn
 def _summary(result: DesignResult, tables) -> str:
     spec, base = result.spec, result.baseline.values
     n, feasible = len(result.trials), int(result.trials["feasible"].sum())
-    out = ["<section class='summary'><h2>要点 <span class='en'>Summary</span></h2><ul>",
+    out = ["<section class='summary'><h2>要点 <span class='en'>Summary</span></h2><ul>"]
+    if spec.response:
+        converged = int(result.trials["converged"].sum())
+        out.append(f"<li><b>按单位的应对评估：</b>每个方案都在各单位对它的均衡做法下评分（每个单位从 "
+                   f"{len(spec.strategies)} 种做法中选对自己最有利的），而不是假定单位照旧报送；{converged}/{n} 个方案的均衡"
+                   f"已收敛（ε ≤ {spec.response.tolerance:g}）。<span class='en'> <b>Judged at the units' "
+                   f"equilibrium:</b> every design is scored with each unit doing what pays it best under that rule "
+                   f"(one of {len(spec.strategies)} strategies), not with behaviour fixed; the equilibrium of "
+                   f"{converged} of {n} designs converged (ε ≤ {spec.response.tolerance:g}, the largest gain any "
+                   f"unit could still make by changing what it does).</span></li>")
+    out += [
            f"<li>试了 {n} 个候选规则（{feasible} 个满足约束），前沿上有 {len(result.front)} 个。"
            f"<span class='en'> {n} candidate rules tried ({feasible} meet the constraints); "
            f"{len(result.front)} are on the front.</span></li>",
@@ -262,12 +293,19 @@ def _glossary() -> str:
 def _details(result: DesignResult) -> str:
     spec = result.spec
     rows = {"基准规则 baseline": spec.baseline.name, "评估年度 assessment year": spec.year,
-            "模拟年度数 simulated years": spec.replicates, "随机种子 seed": spec.seed,
+            "模拟年度数 simulated years": _years(spec), "随机种子 seed": spec.seed,
             "候选规则数 trials": len(result.trials), "每代候选数 candidates a generation": spec.generation,
             "搜索的目标 objectives searched": ", ".join(spec.search),
             "搜索的参数 parameters searched": "; ".join(f"{d.path} {d.describe()}" for d in spec.dimensions),
-            "可增删的组件 components": "; ".join([f"+ {c}" for c in spec.add] + [f"− {c}" for c in spec.remove]) or "—",
-            "simsuite": VERSION}
+            "可增删的组件 components": "; ".join([f"+ {c}" for c in spec.add] + [f"− {c}" for c in spec.remove]) or "—"}
+    if spec.response:
+        rows["评估方式 judged"] = ("单位的均衡做法 at the units' equilibrium: "
+                                 f"{_years(spec)} 个模拟年度 simulated years, 容差 tolerance ε ≤ {spec.response.tolerance:g}, "
+                                 f"至多 at most {spec.response.max_rounds} 轮 rounds")
+        rows["候选做法 candidate strategies"] = "; ".join(d.strategy.name for d in spec.strategies)
+    else:
+        rows["评估方式 judged"] = "单位照旧报送 with the units' behaviour fixed"
+    rows["simsuite"] = VERSION
     body = "".join(f"<tr><th class='text'>{_e(k)}</th><td class='text'>{_e(v)}</td></tr>" for k, v in rows.items())
     return (f"<h2>搜索信息 <span class='en'>About this search</span></h2><table>{body}</table>"
             f"<p class='note'>全部候选见 trials.csv，前沿见 front.csv；{STUDY_FILE} 保存了搜索，simsuite design --resume "
