@@ -207,3 +207,31 @@ def test_response_is_off_by_default(folder):
     spec = parse_design(FIXED, folder, "f.toml")
     assert spec.response is None and spec.strategies == ()
     assert "eps" not in search(spec, trials=4).trials
+
+
+def test_units_behaving_as_today_give_the_fixed_behaviour_scores_exactly(folder):
+    # common random numbers across the two ways of judging: the steady strategy's histories are the
+    # fixed-behaviour bench's, so with every unit steady the equilibrium bench scores the same years
+    from dataclasses import replace
+
+    at_eq, fixed = specs(folder)
+    bench, bench_fixed = Bench(at_eq), Bench(fixed)
+    for cap in (40, 60):
+        eq = bench.equilibrium(at_eq.candidate({"item_points.cap": cap}))
+        steady = bench.panel_at(replace(eq, choice=eq.fixed))
+        today = bench_fixed.panel(fixed.candidate({"item_points.cap": cap}))
+        np.testing.assert_array_equal(steady.final, today.final)
+        np.testing.assert_array_equal(steady.rank, today.rank)
+        np.testing.assert_array_equal(steady.quality, today.quality)
+
+
+def test_the_shipped_example_reads():
+    from pathlib import Path
+
+    from simsuite.design import read_design
+
+    spec = read_design(Path(__file__).parents[2] / "scenarios" / "design" / "longyang-cap-response.toml")
+    names = [d.strategy.name for d in spec.strategies]
+    # caps 20, 30, …, 100 at 2 points an item: stops at 10, 15, …, 50 items, with and without polishing
+    assert {f"stop-at-cap ({n})" for n in range(10, 55, 5)} <= set(names)
+    assert len(names) == 11 + 2 * 9 and spec.response.replicates == 128
