@@ -9,7 +9,10 @@ real groups), four parameters searched (the specification below). For 1 and
 scored), then the wall time of the search itself and the candidates a
 second; with one worker also by the CPU time of this process, which leaves
 out the time other jobs on a shared machine hold the core. Then where one
-candidate's time goes (scoring, objectives). Nothing is asserted.
+candidate's time goes (scoring, objectives). Then designs a second judged
+at the units' equilibrium: the shipped Longyang example (its eleven
+sections, 29 candidate strategies, 128 replicate years), one worker, with
+where a design's time goes. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from pathlib import Path
 
 import simsuite  # noqa: F401
-from simsuite.design import Bench, parse_design, search
+from simsuite.design import Bench, parse_design, read_design, search
 from simsuite.design.objectives import distance, outcome_measures
 
 SPEC = """
@@ -84,6 +88,33 @@ def main() -> None:
         measures.append(time.perf_counter() - t)
     print(f"\none candidate, median of 7: scoring {statistics.median(scoring) * 1000:.0f} ms, "
           f"objectives {statistics.median(measures) * 1000:.0f} ms")
+    at_equilibrium(10 if args.small else 40)
+
+
+def at_equilibrium(trials: int) -> None:
+    spec = read_design(Path(__file__).parents[1] / "scenarios" / "design" / "longyang-cap-response.toml")
+    print(f"\n## At equilibrium: Longyang's cap on its 11 sections, {len(spec.strategies)} strategies, "
+          f"{spec.response.replicates} replicate years, {trials} candidates, 1 worker\n")
+    t = time.perf_counter()
+    bench = Bench(spec)
+    setup = time.perf_counter() - t
+    t, cpu = time.perf_counter(), time.process_time()
+    result = search(spec, bench=bench, trials=trials)
+    took, cpu = time.perf_counter() - t, time.process_time() - cpu
+    print("| setup: strategies drawn, baseline solved (s) | search, wall (s) | designs a second (wall) | "
+          "designs a second (CPU of this process) | largest ε |")
+    print("|---|---|---|---|---|")
+    print(f"| {setup:.2f} | {took:.2f} | **{trials / took:.2f}** | {trials / cpu:.2f} | "
+          f"{result.trials['eps'].max():.3f} |")
+    parts = {"point scoring of every set": [], "best-response rounds": []}
+    for cap in (20, 60, 100):
+        rb = spec.candidate({"item_points.cap": cap, "item_points.cap_enabled": True})
+        t = time.perf_counter()
+        eq = bench.equilibrium(rb)
+        parts["point scoring of every set"].append(time.perf_counter() - t - sum(eq.seconds.values()))
+        parts["best-response rounds"].append(eq.seconds["best-response rounds"])
+    print("\none design, median of 3 caps: " + ", ".join(f"{k} {statistics.median(v) * 1000:.0f} ms"
+                                                       for k, v in parts.items()))
 
 
 if __name__ == "__main__":

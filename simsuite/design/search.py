@@ -53,7 +53,7 @@ class DesignResult:
 
     spec: DesignSpec
     bench: Bench = field(repr=False)
-    trials: pd.DataFrame  # one row per told trial: number, feasible, <objective>, <objective>_se, values
+    trials: pd.DataFrame  # one row per told trial: number, feasible, <objective>, <objective>_se, [eps, …], values
     front: pd.DataFrame  # the non-dominated feasible trials (a subset of ``trials``' rows)
 
     @property
@@ -262,8 +262,9 @@ def _finite(x: float) -> float | None:
 
 def trial_table(study: optuna.Study) -> pd.DataFrame:
     """One row per told trial, in trial order: its number, whether it meets
-    the constraints, every objective's mean and SE, and its searched values
-    (JSON)."""
+    the constraints, every objective's mean and SE, judged at equilibrium
+    its ε, whether it converged, items a unit files a year and the share of
+    units that change (RESPONSE_COLUMNS), and its searched values (JSON)."""
     rows = []
     for t in study.get_trials(deepcopy=False, states=(optuna.trial.TrialState.COMPLETE,)):
         row = {"number": t.number, "feasible": all(c <= 0 for c in t.user_attrs.get("constraints", []))}
