@@ -127,7 +127,7 @@ def strategies(baseline: Rulebook, units: pd.DataFrame, rules: list[Rulebook],
                 monthly = [s.monthly_stop] * len(units)
             key = (s.name, None if monthly is None else tuple(int(m) for m in monthly), yearly)
             if key not in out:
-                out[key] = Drawn(_named(s, key[1], yearly), key[1], yearly)
+                out[key] = Drawn(_named(s, key[1], yearly, units), key[1], yearly)
         if not found:
             problems.append(f"[[response.strategy]] {s.name!r}: no searched rule has a "
                             f"{'monthly quota' if s.monthly_stop == 'quota' else 'yearly cap on fixed per-item points'}"
@@ -157,12 +157,14 @@ def _default(baseline: Rulebook, units, rules: list[Rulebook]) -> list[Strategy]
     return out
 
 
-def _named(s: Strategy, monthly, yearly) -> Strategy:
-    """The strategy with its stop written into its name and kept as a number
-    where it is one count for every unit."""
+def _named(s: Strategy, monthly, yearly, units: pd.DataFrame) -> Strategy:
+    """The strategy with its stop written into its name (a monthly stop by
+    group) and kept as a number where it is one count for every unit."""
     if s.yearly_stop == "cap":
         return Strategy(f"{s.name} ({yearly})", f"{s.zh}（{yearly}条）", s.shares, s.monthly_stop, yearly)
-    counts = sorted(set(monthly))
-    label = "/".join(str(c) for c in counts)
-    stop = counts[0] if len(counts) == 1 else "quota"
-    return Strategy(f"{s.name} ({label})", f"{s.zh}（每月{label}条）", s.shares, stop, s.yearly_stop)
+    by_group = dict(zip(units["group"].astype(str), monthly))
+    label = ", ".join(f"{g}: {c}" for g, c in by_group.items())
+    counts = set(monthly)
+    stop = counts.pop() if len(counts) == 1 else "quota"
+    zh = "，".join(f"{g}组{c}条" for g, c in by_group.items())
+    return Strategy(f"{s.name} ({label})", f"{s.zh}（每月{zh}）", s.shares, stop, s.yearly_stop)

@@ -272,7 +272,8 @@ def parse_design(text: str, base: Path | str = Path("."), name: str = "<design>"
         if (sizes >= MIN_KIND).sum() < 2:
             problems.append(f"[objectives] search: fairness between kinds of unit needs two kinds ({column}) of at "
                             f"least {MIN_KIND} units; these units have {dict(sizes)}")
-    response = read_response(response_doc, replicates, problems) if response_doc else None
+    # an empty [response] section judges at equilibrium with every default
+    response = read_response(response_doc, replicates, problems) if "response" in doc else None
     if response is not None and response.replicates < 2:
         problems.append(f"[response] replicates = {response.replicates}: the year-to-year objectives pair "
                         f"replicate years, so give 2 or more")

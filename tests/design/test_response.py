@@ -235,3 +235,35 @@ def test_the_shipped_example_reads():
     # caps 20, 30, …, 100 at 2 points an item: stops at 10, 15, …, 50 items, with and without polishing
     assert {f"stop-at-cap ({n})" for n in range(10, 55, 5)} <= set(names)
     assert len(names) == 11 + 2 * 9 and spec.response.replicates == 128
+
+
+QUOTA = """
+[design]
+baseline = "ningxia-transport-2021"
+seed = 1
+replicates = 32
+trials = 4
+generation = 2
+[population]
+units = 12
+groups = { "ningxia-transport-2021" = { "1" = 8, "2" = 4 } }
+[search."quota.items.1"]
+range = [2, 4]
+[objectives]
+search = ["tau_b", "change_size"]
+[response]
+"""
+
+
+def test_a_searched_monthly_quota_gives_a_stop_for_each_of_its_values():
+    # an empty [response] section judges at equilibrium with every default
+    spec = parse_design(QUOTA, ".", "q.toml")
+    stops = {d.strategy.name: d.monthly for d in spec.strategies if d.monthly}
+    # group 1's quota is searched over 2, 3, 4 (today 2); group 2's stays 1: one stop per value,
+    # with and without timing, each unit at its own group's count
+    for q in (2, 3, 4):
+        assert stops[f"stop-at-quota (1: {q}, 2: 1)"] == (q,) * 8 + (1,) * 4
+        assert stops[f"timing+stop-at-quota (1: {q}, 2: 1)"] == (q,) * 8 + (1,) * 4
+    assert len(stops) == 6 and spec.response.replicates == 32  # default: 256, at most the design's
+    result = search(spec)
+    assert result.trials["eps"].notna().all() and len(result.trials) == 4
