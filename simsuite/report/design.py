@@ -73,15 +73,16 @@ def design_tables(result: DesignResult) -> dict[str, pd.DataFrame]:
     front = front.drop(columns=["values"])
     values = pd.DataFrame([json.loads(v) for v in result.trials["values"]], index=result.trials.index)
     trials = pd.concat([result.trials.drop(columns=["values"]), values], axis=1)
+    at_eq = {k: bool(v) if k == "converged" else v for k, v in result.baseline.response.items()}
     rows = [{"design": "现行规则 baseline", "number": None, "changes": "无改动 no change",
-             **_flat(result.baseline.values), "mean_abs_shift": 0.0, "share_award_changed": 0.0}]
+             **_flat(result.baseline.values), **at_eq, "mean_abs_shift": 0.0, "share_award_changed": 0.0}]
     for label, (number, c) in result.comparisons().items():
         g = c.groups
         w = g["n_units"] / g["n_units"].sum()
         row = result.trials.loc[result.trials["number"] == number].iloc[0]
         rows.append({"design": _RECOMMENDED[label], "number": number,
                      "changes": changes_text(result.candidate(number), base),
-                     **{k: row[k] for k in result.trials.columns if k in _objective_keys()},
+                     **{k: row[k] for k in result.trials.columns if k in _objective_keys() or k in at_eq},
                      "mean_abs_shift": float((g["mean_abs_shift"] * w).sum()),
                      "share_award_changed": float((g["share_award_changed"] * w).sum())})
     designs = pd.DataFrame(rows)
@@ -252,7 +253,7 @@ def _summary(result: DesignResult, tables) -> str:
 def _side_by_side(result: DesignResult, designs: pd.DataFrame) -> str:
     shown = pd.concat([designs[["design", "changes"]].rename(columns={"design": "方案 design",
                                                                       "changes": "改动 changes"}),
-                       objective_columns(designs)], axis=1)
+                       objective_columns(designs), equilibrium_columns(designs)], axis=1)
     shown["与现行规则的平均名次差 mean rank shift from today's"] = designs["mean_abs_shift"].map("{:.2f}".format)
     shown["奖项变化的比例 share of awards that change"] = designs["share_award_changed"].map("{:.1%}".format)
     parts = ["<h2>现行规则与推荐方案 <span class='en'>Today's rule beside the recommended designs</span></h2>",

@@ -166,6 +166,8 @@ def test_the_folder_says_the_designs_were_judged_at_equilibrium(folder):
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "Judged at the units' equilibrium" in page and "均衡误差 ε" in page
     assert "[response]" in (out / "design.toml").read_text(encoding="utf-8")
+    designs = (out / "designs.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert "eps" in designs[0] and "items_a_year" in designs[0]  # today's rule at its own equilibrium
 
 
 @pytest.mark.parametrize("section, expected", [
