@@ -100,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
                                                      "the specification's folder)")
     p.add_argument("--resume", action="store_true", help="continue the study kept in the --out folder")
     p.add_argument("--force", action="store_true", help="start over, replacing what the --out folder holds")
+    _wide_arg(p)
     p.set_defaults(run=_design)
 
     p = sub.add_parser("simulate", help="write one synthetic ledger in the ledger format")
@@ -510,9 +511,29 @@ def _design(args) -> int:
     write_design(result, out, force=True if args.resume else args.force, study_file=journal)
     journal.unlink(missing_ok=True)
     print(f"{spec.title}: {len(result.trials)} candidate rules, {len(result.front)} on the front; see {out / 'report.html'}")
-    shown = ["number"] + [c for n in spec.search for c in (n, f"{n}_se")]
-    print(_table(result.front[shown].round(4), args))
+    print(_table(_front_table(result.front, spec.search), args))
     return 0
+
+
+def _front_table(front: pd.DataFrame, searched) -> pd.DataFrame:
+    """The front as staff read it: each design's changes, each searched
+    objective as value ± SE under its Chinese and English name, and at
+    equilibrium the largest gain a unit could still make (ε)."""
+    import json
+
+    from .design.objectives import OBJECTIVES
+
+    out = pd.DataFrame({"设计 design": front["number"].to_numpy()})
+    out["改动 changes"] = [", ".join(f"{k} = {v}" for k, v in json.loads(x).items()) or "—"
+                         for x in front["values"]]
+    for name in searched:
+        o = OBJECTIVES[name]
+        out[o.label] = [f"{m:.{o.digits}f} ± {e:.{o.digits}f}" if pd.notna(m) else "—"
+                        for m, e in zip(front[name], front[f"{name}_se"])]
+    if "eps" in front:
+        out["ε 均衡残余收益 equilibrium gap"] = [f"{e:.3f}" + ("" if c else " (未收敛 not converged)")
+                                         for e, c in zip(front["eps"], front["converged"])]
+    return out
 
 
 if __name__ == "__main__":

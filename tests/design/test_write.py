@@ -95,8 +95,14 @@ def test_the_command_line_searches_writes_and_resumes(tmp_path, capsys):
     spec = tmp_path / "d.toml"
     spec.write_text(SPEC, encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["design", str(spec), "--out", str(out), "--trials", "8"]) == 0
+    assert main(["design", str(spec), "--out", str(out), "--trials", "8", "--wide"]) == 0
     assert (out / STUDY_FILE).is_file() and len(pd.read_csv(out / "trials.csv")) == 8
+    printed = capsys.readouterr().out
+    front = pd.read_csv(out / "front.csv")
+    # the front as staff read it: named objectives, value ± SE, each design's changes
+    assert "排名与真实质量一致度(τ-b) fidelity" in printed and "改动 changes" in printed
+    first = front.iloc[0]
+    assert f"{first['tau_b']:.3f} ± {first['tau_b_se']:.3f}" in printed
     assert main(["design", str(spec), "--out", str(out), "--trials", "16"]) == 2
     assert "--resume continues it" in capsys.readouterr().err
     assert main(["design", str(spec), "--out", str(out), "--trials", "16", "--resume"]) == 0
@@ -136,3 +142,16 @@ def test_changes_name_the_components_and_their_parameters():
     text = changes_text(v, rb)
     for part in ("quota.points: 5 → 4", "year_cap.points = 40", "+ year_cap", "− zero_months"):
         assert part in text, text
+
+
+def test_the_printed_front_names_each_objective_and_the_equilibrium_gap():
+    from simsuite.cli import _front_table
+
+    front = pd.DataFrame({"number": [0, 7], "tau_b": [0.1834, 0.2161], "tau_b_se": [0.0027, 0.0029],
+                          "values": ['{}', '{"quota.points": 0}'], "eps": [0.012, 0.031],
+                          "converged": [True, False]})
+    table = _front_table(front, ["tau_b"])
+    assert table["改动 changes"].tolist() == ["—", "quota.points = 0"]
+    assert table["排名与真实质量一致度(τ-b) fidelity: Kendall's tau-b of rank vs latent quality"].tolist() == [
+        "0.183 ± 0.003", "0.216 ± 0.003"]
+    assert table["ε 均衡残余收益 equilibrium gap"].tolist() == ["0.012", "0.031 (未收敛 not converged)"]
