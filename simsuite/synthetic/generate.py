@@ -263,7 +263,10 @@ class _Model:
         below), then each adoption's delay, outlet and instruction, drawn
         item by item: adoptions come out listed by item, each item's in the
         order of its climb, which is date order (each step takes at least a
-        day) — the order scoring wants (C-8 needs no sort)."""
+        day) — the order scoring wants (C-8 needs no sort). Most adoptions
+        are an item's first, all at the first level climbed: whatever
+        depends only on the level is worked out for all at once as if at
+        that level, then put right at the positions of later steps (few)."""
         U, n_levels = self.U, len(OUTLET_LEVELS)
         climb = [lv for lv in range(n_levels) if len(self.level_pairs[lv])]  # a level without outlets is skipped
         research = ((kind >= RESEARCH) & (kind <= COMMISSIONED))
@@ -276,44 +279,79 @@ class _Model:
             if j == 0:
                 p = np.take(chance[:, lv], klass, out=blocks.scratch(len(klass), "v"))
                 rows = np.flatnonzero(blocks.uniform(bounds, "u") < p)
-                depth, alive = np.ones(len(rows), np.int64), np.arange(len(rows))  # of each item in rows
+                depth, alive = np.ones(len(rows), np.int32), np.arange(len(rows))  # of each item in rows
             else:
                 climbing = rows[alive]
                 alive = alive[blocks.uniform(_within(climbing, bounds), "u") < chance[:, lv][klass[climbing]]]
                 depth[alive] += 1
                 higher.append(alive)
-        # item by item, each item's adoptions in the order of its climb
+        # item by item, each item's adoptions in the order of its climb:
+        # step[j] holds the positions of the adoptions at the j-th level climbed
         total = int(depth.sum())
         ad_item = np.repeat(rows, depth)
-        first = np.cumsum(depth) - depth  # each item's first adoption
-        step = np.zeros(total, np.int64)  # 0 at the first level climbed, 1 at the next …
-        for j, alive in enumerate(higher, 1):
-            step[first[alive] + j] = j
-        level = np.array(climb, np.int64)[step] if climb else step
+        first = np.cumsum(depth, dtype=np.int64)
+        first -= depth  # each item's first adoption
+        step = [first] + [first[alive] + j for j, alive in enumerate(higher, 1)]
+        level = np.full(total, climb[0] if climb else 0, np.int8)
+        for j, at_step in enumerate(step[1:], 1):
+            level[at_step] = climb[j]
         at = _within(ad_item, bounds)
-        who = unit[ad_item] * n_levels + level  # (unit, level) of each adoption
+        shared = all((t == t[0]).all() for t in (self.delay, self.ins_chance))
+        ad_unit = None if shared else unit[ad_item]  # needed only where units differ in delays or instructions
         # days since the step before: geometric on 1, 2, … with mean 1 + delay
-        gap = _geometric(blocks, at, 1 / (1 + self.delay.ravel()), who)
-        days = np.cumsum(gap)  # an item's adoption is its day plus the gaps of its run so far
-        ad_day = (days + np.repeat(day[rows] + gap[first] - days[first], depth)).astype(np.int32)
+        scale = _geometric_scale(1 / (1 + self.delay))
+        ad_day = _geometric(blocks, at, self._per_adoption(scale, ad_unit, level, step, climb))
+        # an item's adoption is the one before (or the item's day) plus its gap
+        ad_day[first] += day[rows]
+        for at_step in step[1:]:
+            ad_day[at_step] += ad_day[at_step - 1]
         # the outlet section: one of the level's pairs, each as likely
-        pairs = np.concatenate(self.level_pairs)
-        n_pairs = np.array([len(p) for p in self.level_pairs])
-        offset = np.cumsum(n_pairs) - n_pairs
-        ad_pair = pairs[offset[level] + blocks.integers(at, n_pairs[level])].astype(np.int32)
+        ad_pair = self._outlets(blocks.uniform(at, "u"), level, step, climb)
         # instructions: a chance per adoption by its level
-        drawn = np.flatnonzero(blocks.uniform(at, "u") < self.ins_chance.ravel()[who])
+        drawn = np.flatnonzero(blocks.uniform(at, "u") < self._per_adoption(self.ins_chance, ad_unit, level, step, climb))
         at_ins = _within(drawn, at)
         ins_item = ad_item[drawn]
-        ins_kind = _categories(blocks.uniform(at_ins, "u"), self.ins_kind_cum, unit[ins_item])
-        ins_gap = _geometric(blocks, at_ins, 1 / (1 + self.ins_delay), unit[ins_item])
+        ins_unit = unit[ins_item]
+        ins_kind = _categories(blocks.uniform(at_ins, "u"), self.ins_kind_cum, ins_unit)
+        ins_gap = _geometric(blocks, at_ins, _gathered(_geometric_scale(1 / (1 + self.ins_delay)), ins_unit))
         ins_day = (ad_day[drawn] + ins_gap - 1).astype(np.int32)
         ins_level = np.array(self.level_instruction, np.int8)[level[drawn]]
         # C-8's runs: each item's first adoption, and those with 2**s earlier ones
-        runs = Runs(total, None, first, tuple(np.flatnonzero(step >= 1 << s)
+        runs = Runs(total, None, first, tuple(np.sort(np.concatenate(step[1 << s:]))
                                               for s in range(max(len(climb) - 1, 0).bit_length())))
         return (dict(ad_item=ad_item, ad_pair=ad_pair, ad_day=ad_day, ad_runs=runs),
                 dict(ins_item=ins_item, ins_level=ins_level, ins_kind=ins_kind, ins_day=ins_day))
+
+    def _per_adoption(self, table: np.ndarray, ad_unit, level, step, climb) -> np.ndarray:
+        """``table`` (unit, level) at each adoption's unit and level. Where
+        units agree it depends on the step of the climb only: one number for
+        all, put right at the later steps."""
+        if ad_unit is None:
+            out = np.full(len(level), table[0, climb[0]] if climb else 0.0)
+            for j, at_step in enumerate(step[1:], 1):
+                out[at_step] = table[0, climb[j]]
+            return out
+        return table.ravel()[ad_unit * table.shape[1] + level]
+
+    def _outlets(self, u: np.ndarray, level, step, climb) -> np.ndarray:
+        """The outlet-section pair of each adoption from a uniform draw ``u``:
+        one of its level's pairs, each as likely (consecutive codes, as the
+        catalogue lists a level's sections together, need no look-up)."""
+        def pick(u, lv):  # u is overwritten
+            pairs = self.level_pairs[lv]
+            u *= len(pairs)
+            if np.array_equal(pairs, np.arange(pairs[0], pairs[0] + len(pairs))):
+                u += pairs[0]
+                return u.astype(np.int32)
+            return pairs[u.astype(np.intp)].astype(np.int32)
+
+        if not climb:
+            return np.zeros(0, np.int32)
+        later = [(at_step, pick(u[at_step], climb[j])) for j, at_step in enumerate(step[1:], 1)]
+        out = pick(u, climb[0])
+        for at_step, pair in later:
+            out[at_step] = pair
+        return out
 
     def _events(self, blocks: _Blocks, reliability, R: int) -> dict:
         """Unit events: Poisson per kind, scaled by unreliability (secondments not)."""
@@ -351,17 +389,27 @@ def _chance(blocks: _Blocks, bounds: np.ndarray, chance: np.ndarray, unit: np.nd
     return u < np.take(chance, unit, out=blocks.scratch(len(u), "v"))
 
 
-def _geometric(blocks: _Blocks, bounds: np.ndarray, p: np.ndarray, which: np.ndarray) -> np.ndarray:
-    """Geometric counts of trials (1, 2, …) with success chance ``p[which]``:
-    1 + floor(E / −log(1 − p)) for E exponential has exactly that law, and
-    an exponential draw is cheaper than numpy's geometric."""
+def _geometric_scale(p):
+    """The scale that makes an exponential draw a geometric count with success chance ``p``."""
     with np.errstate(divide="ignore"):
-        scale = -1 / np.log1p(-np.asarray(p, dtype=np.float64))  # p = 1: no wait beyond the first trial
+        return -1 / np.log1p(-np.asarray(p, dtype=np.float64))  # p = 1: no wait beyond the first trial
+
+
+def _geometric(blocks: _Blocks, bounds: np.ndarray, scale) -> np.ndarray:
+    """Geometric counts of trials (1, 2, …), ``scale`` (one number or one per
+    row) from :func:`_geometric_scale`: 1 + floor(E / −log(1 − p)) for E
+    exponential has exactly that law, and an exponential draw is cheaper
+    than numpy's geometric."""
     e = blocks.exponential(bounds, "u")
-    e *= np.take(scale, which, out=blocks.scratch(len(e), "v")) if np.ndim(scale) else scale
-    trials = e.astype(np.int64)
+    e *= scale
+    trials = e.astype(np.int32)
     trials += 1
     return trials
+
+
+def _gathered(table: np.ndarray, which: np.ndarray):
+    """``table[which]``, or its one number where all agree."""
+    return table[0] if (table == table[0]).all() else table[which]
 
 
 def _categories(u: np.ndarray, cum: np.ndarray, unit: np.ndarray) -> np.ndarray:
