@@ -196,9 +196,15 @@ class _Model:
         # its unit-month key
         counts = self._monthly_counts(blocks, activity[:, None] * self.profile)
         key = np.repeat(np.arange(R * U * 12, dtype=np.int64), counts.ravel())
-        bounds = np.concatenate([[0], np.cumsum(counts.reshape(len(rngs), -1).sum(axis=1))])
-        cell, month = np.divmod(key, 12)
-        rep, unit = np.divmod(cell, U)  # unit stays intp: gathers by it need no conversion
+        # rep, unit and month by repeating each cell's by its count, or by
+        # one division (numpy's divmod is several times slower than either)
+        by_cell = counts.sum(axis=2)
+        by_rep = by_cell.sum(axis=1)
+        bounds = np.concatenate([[0], np.cumsum(by_rep.reshape(len(rngs), BLOCK).sum(axis=1))])
+        cell = key // 12
+        month = key - cell * 12
+        rep = np.repeat(np.arange(R, dtype=np.int32), by_rep)
+        unit = np.repeat(np.tile(np.arange(U), R), by_cell.ravel())  # intp: gathers by it need no conversion
         n = len(key)
         u, v = blocks.uniform(bounds, "u"), blocks.scratch(n, "v")
         u *= np.take(self.month_days, month, out=v)
@@ -227,7 +233,7 @@ class _Model:
         ck_rep, ck_unit, ck_l = np.nonzero(unmet)
         return dict(
             item_key=key, item_cell=cell, item_month=month.astype(np.int16),
-            item_rep=rep.astype(np.int32), item_unit=unit.astype(np.int32), item_day=day, item_kind=kind, item_in_scope=in_scope, item_quality=mark,
+            item_rep=rep, item_unit=unit.astype(np.int32), item_day=day, item_kind=kind, item_in_scope=in_scope, item_quality=mark,
             has_co=has_co, co_unit=co_unit, sends=sends, sent_pair=sent_pair, **ad, **ins, **ev,
             ck_rep=ck_rep.astype(np.int32), ck_unit=ck_unit.astype(np.int32), ck_line=self.basic_lines[ck_l],
         )
