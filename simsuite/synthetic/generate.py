@@ -241,21 +241,19 @@ class _Model:
     def _monthly_counts(self, blocks: _Blocks, mean: np.ndarray) -> np.ndarray:
         """Items of each (replicate, unit, month): Poisson with mean ``mean``
         (U, 12) times a Gamma(shape, 1/shape) month multiplier, i.e. negative
-        binomial with shape k and success chance k / (k + mean). Where every
-        unit shares a small whole shape, that is the sum of k geometric
-        counts of failures, ⌊E / log(1 + k / mean)⌋ for exponentials E —
-        the same law for fewer and cheaper draws than a gamma and a Poisson."""
+        binomial with shape k and success chance k / (k + mean): p(0) =
+        (k / (k + mean))**k and p(c + 1) = p(c) (c + k) / (c + 1) × mean / (k + mean).
+        Units' traits are the same in every replicate, so each unit-month has
+        one such law, drawn from its table (:class:`_Counts`); a law with a
+        tail too long for a table draws the gamma and the Poisson."""
         U, shape = self.U, self.month_shape
-        k = float(shape[0])
-        if (shape == k).all() and k.is_integer() and 1 <= k <= 8:
-            k = int(k)
-            with np.errstate(divide="ignore"):
-                scale = 1 / np.log1p(k / mean)  # a mean of 0: no items (scale 0)
-            e = np.empty((len(blocks.rngs), k, BLOCK, U, 12))
-            for b, rng in enumerate(blocks.rngs):
-                rng.standard_exponential(out=e[b])
-            e *= scale
-            return np.floor(e, out=e).sum(axis=1, dtype=np.int64).reshape(-1, U, 12)
+        k = np.repeat(shape, 12)
+        m = mean.ravel()
+        q = m / (k + m)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            counts = _Counts.of((k / (k + m)) ** k, lambda c: (c + k[:, None]) / (c + 1) * q[:, None], q)
+        if counts is not None:
+            return counts.draw(blocks.per_block(lambda rng: rng.random((BLOCK, U * 12)), (U * 12,))).reshape(-1, U, 12)
         k = shape[0] if (shape == shape[0]).all() else shape[:, None]  # one number is the faster draw
         scaled = mean / shape[:, None]  # × Gamma(shape, 1)
         return blocks.per_block(lambda rng: rng.poisson(scaled * rng.standard_gamma(k, (BLOCK, U, 12))),
@@ -370,6 +368,65 @@ class _Model:
         day = (self.year_start + blocks.integers(bounds, self.year_days)).astype(np.int32)
         return dict(ev_rep=(cell // (U * E)).astype(np.int32), ev_unit=((cell // E) % U).astype(np.int32),
                     ev_kind=(cell % E).astype(np.int8), ev_day=day)
+
+
+class _Counts:
+    """Counts with D distributions on 0, 1, 2, …, drawn by inverting the
+    distribution function: a count is how many of its row's cumulative
+    chances a uniform draw reaches (the law exactly, to the uniform's
+    resolution of 2**-53; chances are cut where what is left is below
+    2**-60, and the row scaled to end at exactly 1). One uniform per count,
+    and a guide table (where each of G equal bins of the uniform starts)
+    leaves about one comparison each: cheaper than a gamma and a Poisson
+    draw, or k exponentials, or numpy's Poisson."""
+
+    TAIL = 2.0 ** -60
+    LONGEST = 4096  # distributions with longer tails are drawn the usual way
+
+    def __init__(self, cdf: np.ndarray):
+        D, S = cdf.shape
+        cdf /= cdf[:, -1:]  # the last is exactly 1, above every uniform draw
+        self.cdf, self.D, self.S = cdf.ravel(), D, S
+        self.G = G = 1 << min(max((S - 1).bit_length(), 4), 10)  # about one bin per count
+        grid = np.arange(G) / G
+        # where each bin starts in the flat table (row d at d × S)
+        self.guide = (np.stack([np.searchsorted(row, grid, side="right") for row in cdf])
+                      + (np.arange(D) * S)[:, None]).ravel()
+        self.bin_of_row = np.arange(D) * G
+
+    @classmethod
+    def of(cls, p0: np.ndarray, ratio, limit: np.ndarray) -> "_Counts | None":
+        """Chances p(0) = ``p0`` (D,) and p(c + 1) = p(c) × ``ratio(c)`` ((D,
+        c) for a row c of counts) where every ratio from c on is at most
+        max(ratio(c), ``limit``) < 1, so what is left after c is at most
+        p(c) r / (1 − r) for that bound r. None if the chances run longer than
+        :attr:`LONGEST`."""
+        S = 64
+        while S <= cls.LONGEST:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r = ratio(np.arange(S - 1, dtype=np.float64))
+                pmf = np.exp(np.cumsum(np.concatenate([np.log(p0)[:, None], np.log(r)], axis=1), axis=1))
+                bound = np.maximum(r[:, -1], limit)
+                left = np.where(pmf[:, -1] == 0, 0.0, pmf[:, -1] * bound / (1 - bound))
+            if ((bound < 1) | (pmf[:, -1] == 0)).all() and (left < cls.TAIL).all():
+                return cls(np.cumsum(pmf, axis=1))
+            S *= 4
+        return None
+
+    def draw(self, u: np.ndarray) -> np.ndarray:
+        """Counts (int64) for uniform draws ``u`` (…, D): column d from distribution d."""
+        shape = u.shape
+        pos = (u * self.G).astype(np.intp)
+        pos += self.bin_of_row
+        pos = self.guide[pos].ravel()
+        u = u.ravel()
+        todo = np.flatnonzero(u >= self.cdf[pos])  # reaches more cumulative chances inside its bin
+        while len(todo):
+            pos[todo] += 1
+            todo = todo[u[todo] >= self.cdf[pos[todo]]]
+        counts = pos.reshape(-1, self.D)
+        counts -= np.arange(self.D) * self.S
+        return counts.reshape(shape)
 
 
 def pairs_by_level(rulebook: Rulebook) -> list[np.ndarray]:

@@ -235,3 +235,37 @@ def test_monthly_counts_are_negative_binomial(shape):
     assert abs(counts.mean() - a.mean()) < 4.5 * np.sqrt((a + a**2 / k).mean() / n)
     second = (a + a**2 / k + a**2).mean()
     assert abs((counts.astype(float) ** 2).mean() - second) < 4.5 * (counts.astype(float) ** 2).std() / np.sqrt(n)
+
+
+def test_monthly_counts_of_a_shape_below_one_are_negative_binomial():
+    # a shape below 1 has a tail whose ratios rise towards their limit: drawn
+    # by a table all the same when short enough, else by a gamma and a Poisson
+    test_monthly_counts_are_negative_binomial(0.5)
+
+
+def test_monthly_counts_with_a_tail_too_long_for_a_table_are_negative_binomial(monkeypatch):
+    # the gamma and Poisson draw, kept for laws whose tables would be too long
+    from simsuite.synthetic.generate import _Counts
+
+    monkeypatch.setattr(_Counts, "LONGEST", 16)
+    assert _Counts.of(np.array([0.5 ** 4]), lambda c: (c + 4) / (c + 1) * 0.5, np.array([0.5])) is None
+    for shape in (4.0, 4.5):
+        test_monthly_counts_are_negative_binomial(shape)
+
+
+def test_counts_drawn_from_a_table_follow_its_chances():
+    # Poisson(0.7): p(0) = e**-0.7 = 0.4966, p(1) = 0.3476, p(2) = 0.1217,
+    # p(3) = 0.0284, p(4) = 0.0050; 200,000 draws per column put each share
+    # within 4.5 standard errors of its chance
+    from math import exp, factorial
+
+    from simsuite.synthetic.generate import _Counts
+
+    lam = np.array([0.7, 0.0])
+    table = _Counts.of(np.exp(-lam), lambda c: lam[:, None] / (c + 1), np.zeros(2))
+    counts = table.draw(np.random.default_rng(5).random((200_000, 2)))
+    assert (counts[:, 1] == 0).all()  # a chance of none: nothing
+    for c in range(5):
+        p = exp(-0.7) * 0.7**c / factorial(c)
+        assert abs((counts[:, 0] == c).mean() - p) < 4.5 * np.sqrt(p * (1 - p) / 200_000), c
+    assert table.draw(np.array([[0.0, 0.0], [np.nextafter(1, 0), np.nextafter(1, 0)]])).max() < table.S
