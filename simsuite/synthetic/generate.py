@@ -362,7 +362,12 @@ class _Model:
         U, E = self.U, len(EVENT_KINDS)
         rates = self.event_rate * np.where(np.arange(E) == EVENT_KINDS.index("secondment"), 1.0,
                                            2 * (1 - reliability)[:, None])
-        counts = blocks.per_block(lambda rng: rng.poisson(rates, (BLOCK, U, E)), (U, E)).astype(np.int64, copy=False)
+        lam = rates.ravel()
+        table = _Counts.of(np.exp(-lam), lambda c: lam[:, None] / (c + 1), np.zeros(len(lam)))
+        if table is not None:  # a table for each (unit, kind), one uniform a count
+            counts = table.draw(blocks.per_block(lambda rng: rng.random((BLOCK, U * E)), (U * E,)))
+        else:
+            counts = blocks.per_block(lambda rng: rng.poisson(rates, (BLOCK, U, E)), (U, E)).astype(np.int64)
         cell = np.repeat(np.arange(R * U * E, dtype=np.int64), counts.ravel())
         bounds = np.concatenate([[0], np.cumsum(counts.reshape(len(blocks.rngs), -1).sum(axis=1))])
         day = (self.year_start + blocks.integers(bounds, self.year_days)).astype(np.int32)

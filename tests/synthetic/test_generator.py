@@ -269,3 +269,27 @@ def test_counts_drawn_from_a_table_follow_its_chances():
         p = exp(-0.7) * 0.7**c / factorial(c)
         assert abs((counts[:, 0] == c).mean() - p) < 4.5 * np.sqrt(p * (1 - p) / 200_000), c
     assert table.draw(np.array([[0.0, 0.0], [np.nextafter(1, 0), np.nextafter(1, 0)]])).max() < table.S
+
+
+def test_unit_events_are_poisson_by_unit_and_kind():
+    # each (replicate, unit, kind) has Poisson(rate × 2 (1 − reliability))
+    # events, secondments Poisson(rate): the count of each kind over all
+    # cells has mean and variance the sum of their rates, and the share of
+    # cells with none is the mean of e**−rate
+    from simsuite.ledger import EVENT_KINDS
+
+    rb = simsuite.rulebook("ningxia-transport-2021")
+    units = real_units(rb)
+    R, U, E = 256, len(units), len(EVENT_KINDS)
+    s = generate(rb, units, 2021, replicates=R, seed=4)
+    b = s.batch
+    beh = Behaviour.make().for_rulebook(rb.id)
+    rate = np.array([beh.table("events.rate")[k] for k in EVENT_KINDS]) * np.ones((U, 1))
+    second = EVENT_KINDS.index("secondment")
+    rate[:, np.arange(E) != second] *= 2 * (1 - s.reliability[0])[:, None]
+    counts = np.bincount((b.ev_rep * U + b.ev_unit) * E + b.ev_kind, minlength=R * U * E).reshape(R, U, E)
+    for k in range(E):
+        total = rate[:, k].sum() * R
+        assert abs(counts[:, :, k].sum() - total) < 4.5 * np.sqrt(total) + 1e-9, EVENT_KINDS[k]
+    p0 = np.exp(-rate).mean()
+    assert abs((counts == 0).mean() - p0) < 4.5 * np.sqrt(p0 * (1 - p0) / counts.size)
