@@ -19,6 +19,7 @@ out again.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -212,9 +213,11 @@ class _Model:
         day = u.astype(np.int32)
         kind = _categories(blocks.uniform(bounds, "u"), self.kind_cum, unit)
         # a mark around ten times the unit's quality: round(10 (q + N(0, 0.1²)))
-        mark = blocks.normal(bounds)
-        mark += np.take(10 * quality, unit, out=v)
-        np.clip(np.rint(mark, out=mark), 0, 10, out=mark)
+        # clipped to 0–10, at most k with chance Φ(k + ½ − 10 q); drawn from
+        # each unit's table of these chances
+        below = np.arange(10) + 0.5 - 10 * quality[:, None]
+        marks = _Counts(np.concatenate([0.5 * _erfc(-below / np.sqrt(2)), np.ones((U, 1))], axis=1))
+        mark = marks.draw(blocks.uniform(bounds, "u"), unit).astype(np.float64)
         in_scope = _chance(blocks, bounds, self.scope_chance, unit)
         # co-submission: one other unit
         has_co = _chance(blocks, bounds, self.co_chance, unit) if U > 1 else np.zeros(len(key), bool)
@@ -393,11 +396,12 @@ class _Counts:
         cdf /= cdf[:, -1:]  # the last is exactly 1, above every uniform draw
         self.cdf, self.D, self.S = cdf.ravel(), D, S
         self.G = G = 1 << min(max((S - 1).bit_length(), 4), 10)  # about one bin per count
-        grid = np.arange(G) / G
-        # where each bin starts in the flat table (row d at d × S)
-        self.guide = (np.stack([np.searchsorted(row, grid, side="right") for row in cdf])
-                      + (np.arange(D) * S)[:, None]).ravel()
-        self.bin_of_row = np.arange(D) * G
+        # where each bin g starts in the flat table (row d at d × S): the
+        # count of chances at or below g / G, i.e. whose ⌈chance × G⌉ ≤ g
+        # (exact: G is a power of 2)
+        top = np.ceil(cdf * G).astype(np.intp) + (np.arange(D) * (G + 1))[:, None]
+        below = np.cumsum(np.bincount(top.ravel(), minlength=D * (G + 1)).reshape(D, G + 1), axis=1)
+        self.guide = (below[:, :G] + (np.arange(D) * S)[:, None]).ravel()
 
     @classmethod
     def of(cls, p0: np.ndarray, ratio, limit: np.ndarray) -> "_Counts | None":
@@ -418,17 +422,21 @@ class _Counts:
             S *= 4
         return None
 
-    def draw(self, u: np.ndarray) -> np.ndarray:
-        """Counts (int64) for uniform draws ``u`` (…, D): column d from distribution d."""
+    def draw(self, u: np.ndarray, which: np.ndarray | None = None) -> np.ndarray:
+        """Counts (int64) for uniform draws ``u``: from distribution ``which``
+        (one per draw), or else, ``u`` being (…, D), column d from distribution d."""
         shape = u.shape
         pos = (u * self.G).astype(np.intp)
-        pos += self.bin_of_row
+        pos += np.arange(self.D) * self.G if which is None else which * self.G
         pos = self.guide[pos].ravel()
         u = u.ravel()
         todo = np.flatnonzero(u >= self.cdf[pos])  # reaches more cumulative chances inside its bin
         while len(todo):
             pos[todo] += 1
             todo = todo[u[todo] >= self.cdf[pos[todo]]]
+        if which is not None:
+            pos -= which * self.S
+            return pos
         counts = pos.reshape(-1, self.D)
         counts -= np.arange(self.D) * self.S
         return counts.reshape(shape)
@@ -439,6 +447,9 @@ def pairs_by_level(rulebook: Rulebook) -> list[np.ndarray]:
     the rulebook's outlet-section pairs at that level, in catalogue order."""
     return [np.array([i for i, (o, _) in enumerate(rulebook.pairs) if rulebook.file.outlets[o].level == lv],
                      dtype=np.int64) for lv in OUTLET_LEVELS]
+
+
+_erfc = np.vectorize(math.erfc, otypes=[np.float64])
 
 
 def _cumulative(shares: np.ndarray) -> np.ndarray:

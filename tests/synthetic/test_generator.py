@@ -269,6 +269,11 @@ def test_counts_drawn_from_a_table_follow_its_chances():
         p = exp(-0.7) * 0.7**c / factorial(c)
         assert abs((counts[:, 0] == c).mean() - p) < 4.5 * np.sqrt(p * (1 - p) / 200_000), c
     assert table.draw(np.array([[0.0, 0.0], [np.nextafter(1, 0), np.nextafter(1, 0)]])).max() < table.S
+    # the guide: where each bin of the uniform starts is the count of chances at or below its start
+    cdf = table.cdf.reshape(2, table.S)
+    expected = [np.searchsorted(row, np.arange(table.G) / table.G, side="right") + d * table.S
+                for d, row in enumerate(cdf)]
+    np.testing.assert_array_equal(table.guide, np.concatenate(expected))
 
 
 def test_unit_events_are_poisson_by_unit_and_kind():
@@ -293,3 +298,23 @@ def test_unit_events_are_poisson_by_unit_and_kind():
         assert abs(counts[:, :, k].sum() - total) < 4.5 * np.sqrt(total) + 1e-9, EVENT_KINDS[k]
     p0 = np.exp(-rate).mean()
     assert abs((counts == 0).mean() - p0) < 4.5 * np.sqrt(p0 * (1 - p0) / counts.size)
+
+
+def test_marks_follow_each_units_quality():
+    # a mark is round(10 (q + N(0, 0.1²))) clipped to 0–10: P(mark ≤ k) =
+    # Φ(k + ½ − 10 q) for k < 10, so P(mark = k) is the difference of two of
+    # these; each unit's count of each mark lies within 4.5 standard
+    # deviations of n p, give or take 2 (for marks of chance near 0)
+    from math import erf, sqrt
+
+    rb = simsuite.rulebook("longyang-2019")
+    s = generate(rb, real_units(rb), 2019, replicates=128, seed=8)
+    b = s.batch
+    for u, q in enumerate(s.quality[0]):
+        marks = b.item_quality[b.item_unit == u]
+        assert set(np.unique(marks)) <= set(range(11))
+        cdf = [0.5 * (1 + erf((k + 0.5 - 10 * q) / sqrt(2))) for k in range(10)] + [1.0]
+        for k in range(11):
+            p = cdf[k] - (cdf[k - 1] if k else 0.0)
+            n = len(marks)
+            assert abs((marks == k).sum() - n * p) < 4.5 * np.sqrt(n * p * (1 - p)) + 2, (u, k)
