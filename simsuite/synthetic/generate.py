@@ -216,7 +216,7 @@ class _Model:
         # clipped to 0–10, at most k with chance Φ(k + ½ − 10 q); drawn from
         # each unit's table of these chances
         below = np.arange(10) + 0.5 - 10 * quality[:, None]
-        marks = _Counts(np.concatenate([0.5 * _erfc(-below / np.sqrt(2)), np.ones((U, 1))], axis=1))
+        marks = _Counts(np.concatenate([0.5 * _erfc(-below.T / np.sqrt(2)), np.ones((1, U))]))
         mark = marks.draw(blocks.uniform(bounds, "u"), unit).astype(np.float64)
         in_scope = _chance(blocks, bounds, self.scope_chance, unit)
         # co-submission: one other unit
@@ -254,7 +254,8 @@ class _Model:
         m = mean.ravel()
         q = m / (k + m)
         with np.errstate(divide="ignore", invalid="ignore"):
-            counts = _Counts.of((k / (k + m)) ** k, lambda c: (c + k[:, None]) / (c + 1) * q[:, None], q)
+            counts = _Counts.of((k / (k + m)) ** k, lambda c: (c + k) / (c + 1) * q, q,
+                                m, np.sqrt(m + m * m / k))
         if counts is not None:
             return counts.draw(blocks.per_block(lambda rng: rng.random((BLOCK, U * 12)), (U * 12,))).reshape(-1, U, 12)
         k = shape[0] if (shape == shape[0]).all() else shape[:, None]  # one number is the faster draw
@@ -366,7 +367,7 @@ class _Model:
         rates = self.event_rate * np.where(np.arange(E) == EVENT_KINDS.index("secondment"), 1.0,
                                            2 * (1 - reliability)[:, None])
         lam = rates.ravel()
-        table = _Counts.of(np.exp(-lam), lambda c: lam[:, None] / (c + 1), np.zeros(len(lam)))
+        table = _Counts.of(np.exp(-lam), lambda c: lam / (c + 1), np.zeros(len(lam)), lam, np.sqrt(lam))
         if table is not None:  # a table for each (unit, kind), one uniform a count
             counts = table.draw(blocks.per_block(lambda rng: rng.random((BLOCK, U * E)), (U * E,)))
         else:
@@ -392,34 +393,38 @@ class _Counts:
     LONGEST = 4096  # distributions with longer tails are drawn the usual way
 
     def __init__(self, cdf: np.ndarray):
-        D, S = cdf.shape
-        cdf /= cdf[:, -1:]  # the last is exactly 1, above every uniform draw
+        """``cdf`` (S, D): column d the cumulative chances of distribution d
+        (columns, since numpy sums down rows far faster than along many short ones)."""
+        S, D = cdf.shape
+        cdf = np.ascontiguousarray((cdf / cdf[-1]).T)  # each row ends at exactly 1, above every uniform draw
         self.cdf, self.D, self.S = cdf.ravel(), D, S
-        self.G = G = 1 << min(max((S - 1).bit_length(), 4), 10)  # about one bin per count
+        self.G = G = 1 << min(max((S - 1).bit_length() + 1, 6), 10)  # bins enough that few hold a chance
         # where each bin g starts in the flat table (row d at d × S): the
         # count of chances at or below g / G, i.e. whose ⌈chance × G⌉ ≤ g
-        # (exact: G is a power of 2)
+        # (exact: G is a power of 2); summed over the whole flat table at once,
+        # the rows before d add their d × S chances, which is row d's start
         top = np.ceil(cdf * G).astype(np.intp) + (np.arange(D) * (G + 1))[:, None]
-        below = np.cumsum(np.bincount(top.ravel(), minlength=D * (G + 1)).reshape(D, G + 1), axis=1)
-        self.guide = (below[:, :G] + (np.arange(D) * S)[:, None]).ravel()
+        below = np.cumsum(np.bincount(top.ravel(), minlength=D * (G + 1))).reshape(D, G + 1)
+        self.guide = below[:, :G].ravel()
 
     @classmethod
-    def of(cls, p0: np.ndarray, ratio, limit: np.ndarray) -> "_Counts | None":
-        """Chances p(0) = ``p0`` (D,) and p(c + 1) = p(c) × ``ratio(c)`` ((D,
-        c) for a row c of counts) where every ratio from c on is at most
+    def of(cls, p0: np.ndarray, ratio, limit: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> "_Counts | None":
+        """Chances p(0) = ``p0`` (D,) and p(c + 1) = p(c) × ``ratio(c)`` ((c,
+        D) for a column c of counts) where every ratio from c on is at most
         max(ratio(c), ``limit``) < 1, so what is left after c is at most
         p(c) r / (1 − r) for that bound r. None if the chances run longer than
-        :attr:`LONGEST`."""
-        S = 64
+        :attr:`LONGEST`. The first length tried is 10 standard deviations
+        past the mean, enough for most laws."""
+        S = 1 << int(max(np.max(mean + 10 * sd, initial=0), 16)).bit_length()
         while S <= cls.LONGEST:
             with np.errstate(divide="ignore", invalid="ignore"):
-                r = ratio(np.arange(S - 1, dtype=np.float64))
-                pmf = np.exp(np.cumsum(np.concatenate([np.log(p0)[:, None], np.log(r)], axis=1), axis=1))
-                bound = np.maximum(r[:, -1], limit)
-                left = np.where(pmf[:, -1] == 0, 0.0, pmf[:, -1] * bound / (1 - bound))
-            if ((bound < 1) | (pmf[:, -1] == 0)).all() and (left < cls.TAIL).all():
-                return cls(np.cumsum(pmf, axis=1))
-            S *= 4
+                r = ratio(np.arange(S - 1, dtype=np.float64)[:, None])
+                pmf = np.exp(np.cumsum(np.concatenate([np.log(p0)[None, :], np.log(r)]), axis=0))
+                bound = np.maximum(r[-1], limit)
+                left = np.where(pmf[-1] == 0, 0.0, pmf[-1] * bound / (1 - bound))
+            if ((bound < 1) | (pmf[-1] == 0)).all() and (left < cls.TAIL).all():
+                return cls(np.cumsum(pmf, axis=0))
+            S *= 2
         return None
 
     def draw(self, u: np.ndarray, which: np.ndarray | None = None) -> np.ndarray:

@@ -248,7 +248,7 @@ def test_monthly_counts_with_a_tail_too_long_for_a_table_are_negative_binomial(m
     from simsuite.synthetic.generate import _Counts
 
     monkeypatch.setattr(_Counts, "LONGEST", 16)
-    assert _Counts.of(np.array([0.5 ** 4]), lambda c: (c + 4) / (c + 1) * 0.5, np.array([0.5])) is None
+    assert _Counts.of(np.array([0.5 ** 4]), lambda c: (c + 4) / (c + 1) * 0.5, np.array([0.5]), 4, 2.8) is None
     for shape in (4.0, 4.5):
         test_monthly_counts_are_negative_binomial(shape)
 
@@ -262,7 +262,7 @@ def test_counts_drawn_from_a_table_follow_its_chances():
     from simsuite.synthetic.generate import _Counts
 
     lam = np.array([0.7, 0.0])
-    table = _Counts.of(np.exp(-lam), lambda c: lam[:, None] / (c + 1), np.zeros(2))
+    table = _Counts.of(np.exp(-lam), lambda c: lam / (c + 1), np.zeros(2), lam, np.sqrt(lam))
     counts = table.draw(np.random.default_rng(5).random((200_000, 2)))
     assert (counts[:, 1] == 0).all()  # a chance of none: nothing
     for c in range(5):
