@@ -217,7 +217,7 @@ class _Model:
         # each unit's table of these chances
         below = np.arange(10) + 0.5 - 10 * quality[:, None]
         marks = _Counts(np.concatenate([0.5 * _erfc(-below.T / np.sqrt(2)), np.ones((1, U))]))
-        mark = marks.draw(blocks.uniform(bounds, "u"), unit).astype(np.float64)
+        mark = marks.draw(blocks.uniform(bounds, "u"), unit, np.float64, v)
         in_scope = _chance(blocks, bounds, self.scope_chance, unit)
         # co-submission: one other unit
         has_co = _chance(blocks, bounds, self.co_chance, unit) if U > 1 else np.zeros(len(key), bool)
@@ -308,7 +308,7 @@ class _Model:
         ad_unit = None if shared else unit[ad_item]  # needed only where units differ in delays or instructions
         # days since the step before: geometric on 1, 2, … with mean 1 + delay
         scale = _geometric_scale(1 / (1 + self.delay))
-        ad_day = _geometric(blocks, at, self._per_adoption(scale, ad_unit, level, step, climb))
+        ad_day = _geometric(blocks, at, *self._per_adoption(scale, ad_unit, level, step, climb))
         # an item's adoption is the one before (or the item's day) plus its gap
         ad_day[first] += day[rows]
         for at_step in step[1:]:
@@ -316,7 +316,12 @@ class _Model:
         # the outlet section: one of the level's pairs, each as likely
         ad_pair = self._outlets(blocks.uniform(at, "u"), level, step, climb)
         # instructions: a chance per adoption by its level
-        drawn = np.flatnonzero(blocks.uniform(at, "u") < self._per_adoption(self.ins_chance, ad_unit, level, step, climb))
+        u = blocks.uniform(at, "u")
+        chance, later = self._per_adoption(self.ins_chance, ad_unit, level, step, climb)
+        hit = u < chance
+        for at_step, c in later:
+            hit[at_step] = u[at_step] < c
+        drawn = np.flatnonzero(hit)
         at_ins = _within(drawn, at)
         ins_item = ad_item[drawn]
         ins_unit = unit[ins_item]
@@ -330,16 +335,15 @@ class _Model:
         return (dict(ad_item=ad_item, ad_pair=ad_pair, ad_day=ad_day, ad_runs=runs),
                 dict(ins_item=ins_item, ins_level=ins_level, ins_kind=ins_kind, ins_day=ins_day))
 
-    def _per_adoption(self, table: np.ndarray, ad_unit, level, step, climb) -> np.ndarray:
-        """``table`` (unit, level) at each adoption's unit and level. Where
-        units agree it depends on the step of the climb only: one number for
-        all, put right at the later steps."""
+    def _per_adoption(self, table: np.ndarray, ad_unit, level, step, climb) -> tuple:
+        """``table`` (unit, level) at each adoption's unit and level, as (values,
+        [(positions, value), …]): where units agree it depends on the step of
+        the climb only, so one number for all and the values of the later
+        steps at their positions; else every adoption's own value."""
         if ad_unit is None:
-            out = np.full(len(level), table[0, climb[0]] if climb else 0.0)
-            for j, at_step in enumerate(step[1:], 1):
-                out[at_step] = table[0, climb[j]]
-            return out
-        return table.ravel()[ad_unit * table.shape[1] + level]
+            return table[0, climb[0]] if climb else 0.0, [(at_step, table[0, climb[j]])
+                                                          for j, at_step in enumerate(step[1:], 1)]
+        return table.ravel()[ad_unit * table.shape[1] + level], []
 
     def _outlets(self, u: np.ndarray, level, step, climb) -> np.ndarray:
         """The outlet-section pair of each adoption from a uniform draw ``u``:
@@ -406,6 +410,7 @@ class _Counts:
         top = np.ceil(cdf * G).astype(np.intp) + (np.arange(D) * (G + 1))[:, None]
         below = np.cumsum(np.bincount(top.ravel(), minlength=D * (G + 1))).reshape(D, G + 1)
         self.guide = below[:, :G].ravel()
+        self._values: dict = {}
 
     @classmethod
     def of(cls, p0: np.ndarray, ratio, limit: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> "_Counts | None":
@@ -427,24 +432,26 @@ class _Counts:
             S *= 2
         return None
 
-    def draw(self, u: np.ndarray, which: np.ndarray | None = None) -> np.ndarray:
-        """Counts (int64) for uniform draws ``u``: from distribution ``which``
-        (one per draw), or else, ``u`` being (…, D), column d from distribution d."""
-        shape = u.shape
-        pos = (u * self.G).astype(np.intp)
-        pos += np.arange(self.D) * self.G if which is None else which * self.G
-        pos = self.guide[pos].ravel()
-        u = u.ravel()
-        todo = np.flatnonzero(u >= self.cdf[pos])  # reaches more cumulative chances inside its bin
+    def draw(self, u: np.ndarray, which: np.ndarray | None = None, dtype=np.int64, scratch=None) -> np.ndarray:
+        """Counts for uniform draws ``u``: from distribution ``which`` (one per
+        draw), or else, ``u`` being (…, D), column d from distribution d. The
+        count of each position in the table is looked up (as ``dtype``) rather
+        than worked out; ``scratch``, a float buffer like ``u``, spares fresh memory."""
+        shape, u = u.shape, u.ravel()
+        t = np.multiply(u, self.G, out=scratch)
+        pos = t.astype(np.intp)
+        if which is None:
+            pos.reshape(-1, self.D)[...] += np.arange(self.D) * self.G
+        else:
+            pos += which * self.G
+        pos = np.take(self.guide, pos)
+        todo = np.flatnonzero(u >= np.take(self.cdf, pos, out=t))  # reaches more cumulative chances in its bin
         while len(todo):
             pos[todo] += 1
             todo = todo[u[todo] >= self.cdf[pos[todo]]]
-        if which is not None:
-            pos -= which * self.S
-            return pos
-        counts = pos.reshape(-1, self.D)
-        counts -= np.arange(self.D) * self.S
-        return counts.reshape(shape)
+        if dtype not in self._values:
+            self._values[dtype] = np.tile(np.arange(self.S, dtype=dtype), self.D)
+        return np.take(self._values[dtype], pos).reshape(shape)
 
 
 def pairs_by_level(rulebook: Rulebook) -> list[np.ndarray]:
@@ -479,13 +486,17 @@ def _geometric_scale(p):
         return -1 / np.log1p(-np.asarray(p, dtype=np.float64))  # p = 1: no wait beyond the first trial
 
 
-def _geometric(blocks: _Blocks, bounds: np.ndarray, scale) -> np.ndarray:
+def _geometric(blocks: _Blocks, bounds: np.ndarray, scale, later=()) -> np.ndarray:
     """Geometric counts of trials (1, 2, …), ``scale`` (one number or one per
-    row) from :func:`_geometric_scale`: 1 + floor(E / −log(1 − p)) for E
+    row) from :func:`_geometric_scale`, other scales at the positions of
+    ``later`` [(positions, scale), …]: 1 + floor(E / −log(1 − p)) for E
     exponential has exactly that law, and an exponential draw is cheaper
     than numpy's geometric."""
     e = blocks.exponential(bounds, "u")
+    fixed = [e[at] * s for at, s in later]
     e *= scale
+    for (at, _), x in zip(later, fixed):
+        e[at] = x
     trials = e.astype(np.int32)
     trials += 1
     return trials
