@@ -418,9 +418,9 @@ class _Counts:
         D) for a column c of counts) where every ratio from c on is at most
         max(ratio(c), ``limit``) < 1, so what is left after c is at most
         p(c) r / (1 − r) for that bound r. None if the chances run longer than
-        :attr:`LONGEST`. The first length tried is 10 standard deviations
+        :attr:`LONGEST`. The first length tried is 20 standard deviations
         past the mean, enough for most laws."""
-        S = 1 << int(max(np.max(mean + 10 * sd, initial=0), 16)).bit_length()
+        S = 1 << int(max(np.max(mean + 20 * sd, initial=0), 16)).bit_length()
         while S <= cls.LONGEST:
             with np.errstate(divide="ignore", invalid="ignore"):
                 r = ratio(np.arange(S - 1, dtype=np.float64)[:, None])
