@@ -277,20 +277,22 @@ class _Model:
         that level, then put right at the positions of later steps (few)."""
         U, n_levels = self.U, len(OUTLET_LEVELS)
         climb = [lv for lv in range(n_levels) if len(self.level_pairs[lv])]  # a level without outlets is skipped
-        research = ((kind >= RESEARCH) & (kind <= COMMISSIONED))
-        klass = unit * 2 + research  # the chance of adoption depends on the unit and whether research
+        research = ((kind >= RESEARCH) & (kind <= COMMISSIONED))  # the chance depends on the unit and this
         base = self.quality_effect * (quality - 0.5)
         logit = self.adopt_logit[:, None, :] + base[:, None, None] + (self.research_boost[:, None] * [0, 1])[:, :, None]
         chance = (1 / (1 + np.exp(-logit))).reshape(U * 2, n_levels)  # (unit × research, level)
         rows, depth, higher = np.zeros(0, np.int64), np.zeros(0, np.int64), []
         for j, lv in enumerate(climb):
-            if j == 0:
-                p = np.take(chance[:, lv], klass, out=blocks.scratch(len(klass), "v"))
+            if j == 0:  # the unit's chance, and the research items' (a few) put right
+                p = np.take(chance[0::2, lv], unit, out=blocks.scratch(len(unit), "v"))
+                boosted = np.flatnonzero(research)
+                p[boosted] = chance[1::2, lv][unit[boosted]]
                 rows = np.flatnonzero(blocks.uniform(bounds, "u") < p)
                 depth, alive = np.ones(len(rows), np.int32), np.arange(len(rows))  # of each item in rows
             else:
                 climbing = rows[alive]
-                alive = alive[blocks.uniform(_within(climbing, bounds), "u") < chance[:, lv][klass[climbing]]]
+                klass = unit[climbing] * 2 + research[climbing]
+                alive = alive[blocks.uniform(_within(climbing, bounds), "u") < chance[:, lv][klass]]
                 depth[alive] += 1
                 higher.append(alive)
         # item by item, each item's adoptions in the order of its climb:
@@ -308,11 +310,12 @@ class _Model:
         ad_unit = None if shared else unit[ad_item]  # needed only where units differ in delays or instructions
         # days since the step before: geometric on 1, 2, … with mean 1 + delay
         scale = _geometric_scale(1 / (1 + self.delay))
-        ad_day = _geometric(blocks, at, *self._per_adoption(scale, ad_unit, level, step, climb))
+        gap = _geometric(blocks, at, *self._per_adoption(scale, ad_unit, level, step, climb))
         # an item's adoption is the one before (or the item's day) plus its gap
-        ad_day[first] += day[rows]
+        ad_day = np.take(day, ad_item)
+        ad_day += gap
         for at_step in step[1:]:
-            ad_day[at_step] += ad_day[at_step - 1]
+            ad_day[at_step] = ad_day[at_step - 1] + gap[at_step]
         # the outlet section: one of the level's pairs, each as likely
         ad_pair = self._outlets(blocks.uniform(at, "u"), level, step, climb)
         # instructions: a chance per adoption by its level
