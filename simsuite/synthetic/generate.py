@@ -289,10 +289,9 @@ class _Model:
                 p[boosted] = chance[1::2, lv][unit[boosted]]
                 rows = np.flatnonzero(blocks.uniform(bounds, "u") < p)
                 depth, alive = np.ones(len(rows), np.int32), np.arange(len(rows))  # of each item in rows
-            else:
-                climbing = rows[alive]
-                klass = unit[climbing] * 2 + research[climbing]
-                alive = alive[blocks.uniform(_within(climbing, bounds), "u") < chance[:, lv][klass]]
+                klass, row_bounds = unit[rows] * 2 + research[rows], _within(rows, bounds)
+            else:  # the block bounds of rows[alive] are those of alive among the rows' (rows ascend)
+                alive = alive[blocks.uniform(_within(alive, row_bounds), "u") < chance[:, lv][klass[alive]]]
                 depth[alive] += 1
                 higher.append(alive)
         # item by item, each item's adoptions in the order of its climb:
@@ -302,25 +301,27 @@ class _Model:
         first = np.cumsum(depth, dtype=np.int64)
         first -= depth  # each item's first adoption
         step = [first] + [first[alive] + j for j, alive in enumerate(higher, 1)]
-        level = np.full(total, climb[0] if climb else 0, np.int8)
+        step_of = np.zeros(total, np.int8)  # which step of its item's climb each adoption is
         for j, at_step in enumerate(step[1:], 1):
-            level[at_step] = climb[j]
+            step_of[at_step] = j
+        level = np.array(climb, np.int8)  # of each step
         at = _within(ad_item, bounds)
         shared = all((t == t[0]).all() for t in (self.delay, self.ins_chance))
         ad_unit = None if shared else unit[ad_item]  # needed only where units differ in delays or instructions
+        ad_level = None if shared else level[step_of]
         # days since the step before: geometric on 1, 2, … with mean 1 + delay
         scale = _geometric_scale(1 / (1 + self.delay))
-        gap = _geometric(blocks, at, *self._per_adoption(scale, ad_unit, level, step, climb))
+        gap = _geometric(blocks, at, *self._per_adoption(scale, ad_unit, ad_level, step, climb))
         # an item's adoption is the one before (or the item's day) plus its gap
         ad_day = np.take(day, ad_item)
         ad_day += gap
         for at_step in step[1:]:
             ad_day[at_step] = ad_day[at_step - 1] + gap[at_step]
         # the outlet section: one of the level's pairs, each as likely
-        ad_pair = self._outlets(blocks.uniform(at, "u"), level, step, climb)
+        ad_pair = self._outlets(blocks.uniform(at, "u"), step, climb)
         # instructions: a chance per adoption by its level
         u = blocks.uniform(at, "u")
-        chance, later = self._per_adoption(self.ins_chance, ad_unit, level, step, climb)
+        chance, later = self._per_adoption(self.ins_chance, ad_unit, ad_level, step, climb)
         hit = u < chance
         for at_step, c in later:
             hit[at_step] = u[at_step] < c
@@ -331,9 +332,9 @@ class _Model:
         ins_kind = _categories(blocks.uniform(at_ins, "u"), self.ins_kind_cum, ins_unit)
         ins_gap = _geometric(blocks, at_ins, _gathered(_geometric_scale(1 / (1 + self.ins_delay)), ins_unit))
         ins_day = (ad_day[drawn] + ins_gap - 1).astype(np.int32)
-        ins_level = np.array(self.level_instruction, np.int8)[level[drawn]]
+        ins_level = np.array(self.level_instruction, np.int8)[level[step_of[drawn]]]
         # C-8's runs: each item's first adoption, and those with 2**s earlier ones
-        runs = Runs(total, None, first, tuple(np.sort(np.concatenate(step[1 << s:]))
+        runs = Runs(total, None, first, tuple(np.flatnonzero(step_of >= 1 << s)
                                               for s in range(max(len(climb) - 1, 0).bit_length())))
         return (dict(ad_item=ad_item, ad_pair=ad_pair, ad_day=ad_day, ad_runs=runs),
                 dict(ins_item=ins_item, ins_level=ins_level, ins_kind=ins_kind, ins_day=ins_day))
@@ -348,7 +349,7 @@ class _Model:
                                                           for j, at_step in enumerate(step[1:], 1)]
         return table.ravel()[ad_unit * table.shape[1] + level], []
 
-    def _outlets(self, u: np.ndarray, level, step, climb) -> np.ndarray:
+    def _outlets(self, u: np.ndarray, step, climb) -> np.ndarray:
         """The outlet-section pair of each adoption from a uniform draw ``u``:
         one of its level's pairs, each as likely (consecutive codes, as the
         catalogue lists a level's sections together, need no look-up)."""
