@@ -97,9 +97,6 @@ class _Blocks:
     def uniform(self, bounds: np.ndarray, slot: str | None = None) -> np.ndarray:
         return self._fill(bounds, slot, np.random.Generator.random)
 
-    def normal(self, bounds: np.ndarray, slot: str | None = None) -> np.ndarray:
-        return self._fill(bounds, slot, np.random.Generator.standard_normal)
-
     def exponential(self, bounds: np.ndarray, slot: str | None = None) -> np.ndarray:
         return self._fill(bounds, slot, np.random.Generator.standard_exponential)
 
@@ -432,7 +429,8 @@ class _Counts:
                 bound = np.maximum(r[-1], limit)
                 left = np.where(pmf[-1] == 0, 0.0, pmf[-1] * bound / (1 - bound))
             if ((bound < 1) | (pmf[-1] == 0)).all() and (left < cls.TAIL).all():
-                return cls(np.cumsum(pmf, axis=0))
+                cdf = np.cumsum(pmf, axis=0)
+                return cls(cdf) if (cdf[-1] > 0).all() else None  # p(0) lost below the smallest float: no table
             S *= 2
         return None
 
