@@ -200,7 +200,8 @@ class _Model:
         by_rep = by_cell.sum(axis=1)
         bounds = np.concatenate([[0], np.cumsum(by_rep.reshape(len(rngs), BLOCK).sum(axis=1))])
         cell = key // 12
-        month = key - cell * 12
+        month = np.multiply(cell, 12)
+        np.subtract(key, month, out=month)
         rep = np.repeat(np.arange(R, dtype=np.int32), by_rep)
         unit = np.repeat(np.tile(np.arange(U), R), by_cell.ravel())  # intp: gathers by it need no conversion
         n = len(key)
@@ -440,12 +441,13 @@ class _Counts:
         count of each position in the table is looked up (as ``dtype``) rather
         than worked out; ``scratch``, a float buffer like ``u``, spares fresh memory."""
         shape, u = u.shape, u.ravel()
-        t = np.multiply(u, self.G, out=scratch)
-        pos = t.astype(np.intp)
+        t = np.multiply(u, self.G, out=scratch)  # exact: G is a power of 2
         if which is None:
+            pos = t.astype(np.intp)
             pos.reshape(-1, self.D)[...] += np.arange(self.D) * self.G
-        else:
-            pos += which * self.G
+        else:  # which × G + ⌊t⌋, whole numbers added exactly, into one fresh array
+            pos = np.multiply(which, self.G, dtype=np.intp)
+            np.add(pos, np.floor(t, out=t), out=pos, casting="unsafe")
         pos = np.take(self.guide, pos)
         todo = np.flatnonzero(u >= np.take(self.cdf, pos, out=t))  # reaches more cumulative chances in its bin
         while len(todo):
