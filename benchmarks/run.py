@@ -42,14 +42,14 @@ def best_of(f, n=5):
 
 
 def scoring(reps: int) -> None:
-    print(f"\n## Generation and scoring ({reps} replicate-years of each jurisdiction's real units; best of 3–7)\n")
+    print(f"\n## Generation and scoring ({reps} replicate-years of each jurisdiction's real units; best of 5–7)\n")
     print("| rulebook | units | events | generate s | draw floor s | generate ÷ draw floor | all keys s | score s "
           "| events/s scored | numpy floor s | score ÷ floor | scored once s | once ÷ floor |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for rid, year in YEARS.items():
         rb = simsuite.rulebook(rid)
         units = real_units(rb)
-        gen = best_of(lambda: generate(rb, units, year, replicates=reps, seed=1), 3)  # with the keys it knows
+        gen = best_of(lambda: generate(rb, units, year, replicates=reps, seed=1))  # with the keys it knows
         b = generate(rb, units, year, replicates=reps, seed=1).batch
 
         def once() -> float:
@@ -66,7 +66,7 @@ def scoring(reps: int) -> None:
         # every key worked out from the arrays alone, as for a batch loaded from ledgers
         keys_s = best_of(lambda: RowKeys.of(b).all())
         score_s = best_of(lambda: score_batch(rb, b))  # keys read already: the many-variants case
-        once_s = min(once() for _ in range(3))
+        once_s = min(once() for _ in range(5))
         values = np.array([rb.parameters[f"adoption.points.{o}.{sec}"] for o, sec in rb.pairs])
         key = b.item_rep[b.ad_item].astype(np.int64) * len(units) + b.item_unit[b.ad_item]
         floor = best_of(lambda: np.bincount(key, weights=values[b.ad_pair], minlength=reps * len(units)), 7)

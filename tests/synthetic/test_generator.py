@@ -235,3 +235,86 @@ def test_monthly_counts_are_negative_binomial(shape):
     assert abs(counts.mean() - a.mean()) < 4.5 * np.sqrt((a + a**2 / k).mean() / n)
     second = (a + a**2 / k + a**2).mean()
     assert abs((counts.astype(float) ** 2).mean() - second) < 4.5 * (counts.astype(float) ** 2).std() / np.sqrt(n)
+
+
+def test_monthly_counts_of_a_shape_below_one_are_negative_binomial():
+    # a shape below 1 has a tail whose ratios rise towards their limit: drawn
+    # by a table all the same when short enough, else by a gamma and a Poisson
+    test_monthly_counts_are_negative_binomial(0.5)
+
+
+def test_monthly_counts_with_a_tail_too_long_for_a_table_are_negative_binomial(monkeypatch):
+    # the gamma and Poisson draw, kept for laws whose tables would be too long
+    from simsuite.synthetic.generate import _Counts
+
+    monkeypatch.setattr(_Counts, "LONGEST", 16)
+    assert _Counts.of(np.array([0.5 ** 4]), lambda c: (c + 4) / (c + 1) * 0.5, np.array([0.5]), 4, 2.8) is None
+    for shape in (4.0, 4.5):
+        test_monthly_counts_are_negative_binomial(shape)
+
+
+def test_counts_drawn_from_a_table_follow_its_chances():
+    # Poisson(0.7): p(0) = e**-0.7 = 0.4966, p(1) = 0.3476, p(2) = 0.1217,
+    # p(3) = 0.0284, p(4) = 0.0050; 200,000 draws per column put each share
+    # within 4.5 standard errors of its chance
+    from math import exp, factorial
+
+    from simsuite.synthetic.generate import _Counts
+
+    lam = np.array([0.7, 0.0])
+    table = _Counts.of(np.exp(-lam), lambda c: lam / (c + 1), np.zeros(2), lam, np.sqrt(lam))
+    counts = table.draw(np.random.default_rng(5).random((200_000, 2)))
+    assert (counts[:, 1] == 0).all()  # a chance of none: nothing
+    for c in range(5):
+        p = exp(-0.7) * 0.7**c / factorial(c)
+        assert abs((counts[:, 0] == c).mean() - p) < 4.5 * np.sqrt(p * (1 - p) / 200_000), c
+    assert table.draw(np.array([[0.0, 0.0], [np.nextafter(1, 0), np.nextafter(1, 0)]])).max() < table.S
+    # the guide: where each bin of the uniform starts is the count of chances at or below its start
+    cdf = table.cdf.reshape(2, table.S)
+    expected = [np.searchsorted(row, np.arange(table.G) / table.G, side="right") + d * table.S
+                for d, row in enumerate(cdf)]
+    np.testing.assert_array_equal(table.guide, np.concatenate(expected))
+
+
+def test_unit_events_are_poisson_by_unit_and_kind():
+    # each (replicate, unit, kind) has Poisson(rate × 2 (1 − reliability))
+    # events, secondments Poisson(rate): the count of each kind over all
+    # cells has mean and variance the sum of their rates, and the share of
+    # cells with none is the mean of e**−rate
+    from simsuite.ledger import EVENT_KINDS
+
+    rb = simsuite.rulebook("ningxia-transport-2021")
+    units = real_units(rb)
+    R, U, E = 256, len(units), len(EVENT_KINDS)
+    s = generate(rb, units, 2021, replicates=R, seed=4)
+    b = s.batch
+    beh = Behaviour.make().for_rulebook(rb.id)
+    rate = np.array([beh.table("events.rate")[k] for k in EVENT_KINDS]) * np.ones((U, 1))
+    second = EVENT_KINDS.index("secondment")
+    rate[:, np.arange(E) != second] *= 2 * (1 - s.reliability[0])[:, None]
+    counts = np.bincount((b.ev_rep * U + b.ev_unit) * E + b.ev_kind, minlength=R * U * E).reshape(R, U, E)
+    for k in range(E):
+        total = rate[:, k].sum() * R
+        assert abs(counts[:, :, k].sum() - total) < 4.5 * np.sqrt(total) + 1e-9, EVENT_KINDS[k]
+    p0 = np.exp(-rate).mean()
+    assert abs((counts == 0).mean() - p0) < 4.5 * np.sqrt(p0 * (1 - p0) / counts.size)
+
+
+def test_marks_follow_each_units_quality():
+    # a mark is round(10 (q + N(0, 0.1²))) clipped to 0–10: P(mark ≤ k) =
+    # Φ(k + ½ − 10 q) for k < 10, so P(mark = k) is the difference of two of
+    # these; each unit's count of each mark lies within 4.5 standard
+    # deviations of n p, give or take 2 (for marks of chance near 0)
+    from math import erf, sqrt
+
+    rb = simsuite.rulebook("longyang-2019")
+    s = generate(rb, real_units(rb), 2019, replicates=128, seed=8)
+    b = s.batch
+    for u, q in enumerate(s.quality[0]):
+        marks = b.item_quality[b.item_unit == u]
+        assert set(np.unique(marks)) <= set(range(11))
+        cdf = [0.5 * (1 + erf((k + 0.5 - 10 * q) / sqrt(2))) for k in range(10)] + [1.0]
+        for k in range(11):
+            p = cdf[k] - (cdf[k - 1] if k else 0.0)
+            n = len(marks)
+            assert abs((marks == k).sum() - n * p) < 4.5 * np.sqrt(n * p * (1 - p)) + 2, (u, k)
