@@ -99,12 +99,12 @@ class Context:
         shared = self.b.keys.__dict__.setdefault("_month_counts", {})
         if key not in shared:
             size = self.b.n_reps * self.b.n_units * 12
-            if kinds is None:
+            if kinds is None and "by_kind" not in shared:
                 counts = np.bincount(self.b.keys.counted_key, minlength=size + 1)
-            else:
+            else:  # every kind's row, when they are there already: a few additions instead of a bincount
                 by_kind = self._counts_by_kind(shared, size + 1)
                 counts = np.zeros(size + 1, dtype=by_kind.dtype)
-                for k in np.flatnonzero(self.kind_mask(kinds)):
+                for k in np.flatnonzero(self.kind_mask(ITEM_KINDS if kinds is None else kinds)):
                     counts += by_kind[k]
             counts = counts[:size].reshape(self.b.n_reps, self.b.n_units, 12)
             counts.setflags(write=False)  # shared: no rule may change it in place
