@@ -89,29 +89,37 @@ class Context:
 
     def month_counts(self, kinds: Sequence[str] | None = None) -> np.ndarray:
         """(R, U, 12) counts of counted items, of ``kinds`` (all when None):
-        a bincount of the items' precomputed unit-month keys, the batch
-        holding them by kind so that any kinds are a few slices of them.
+        a bincount of the items' precomputed unit-month keys. Counts of some
+        kinds add up rows of one bincount by (kind, unit-month), made once:
+        that is cheaper than putting the items in kind order first, and any
+        kinds after it cost a few additions of grids.
         They depend on the histories alone, so they are kept with the batch's
         row keys (read-only) for every rulebook scored on the same batch."""
         key = ("month_counts", None if kinds is None else tuple(sorted(kinds)))
         shared = self.b.keys.__dict__.setdefault("_month_counts", {})
         if key not in shared:
-            keys = self.b.keys
             size = self.b.n_reps * self.b.n_units * 12
-            if kinds is None:
-                parts = [keys.counted_key]
-            else:  # runs of consecutive kind codes, one slice each
-                mask = np.concatenate([[False], self.kind_mask(kinds), [False]])
-                edges = np.flatnonzero(mask[1:] != mask[:-1])
-                starts = keys.kind_starts
-                parts = [keys.counted_key_by_kind[starts[lo]:starts[hi]] for lo, hi in zip(edges[::2], edges[1::2])]
-            counts = np.zeros(size + 1, dtype=np.int64)
-            for part in parts:
-                counts += np.bincount(part, minlength=size + 1)
+            if kinds is None and "by_kind" not in shared:
+                counts = np.bincount(self.b.keys.counted_key, minlength=size + 1)
+            else:  # every kind's row, when they are there already: a few additions instead of a bincount
+                by_kind = self._counts_by_kind(shared, size + 1)
+                counts = np.zeros(size + 1, dtype=by_kind.dtype)
+                for k in np.flatnonzero(self.kind_mask(ITEM_KINDS if kinds is None else kinds)):
+                    counts += by_kind[k]
             counts = counts[:size].reshape(self.b.n_reps, self.b.n_units, 12)
             counts.setflags(write=False)  # shared: no rule may change it in place
             shared[key] = counts
         return shared[key]
+
+    def _counts_by_kind(self, shared: dict, n: int) -> np.ndarray:
+        """(kinds, n) counts of counted items by kind and unit-month key
+        (``n``: the keys, one past the last included), one bincount."""
+        if "by_kind" not in shared:
+            key = self.b.item_kind.astype(np.int64)
+            key *= n
+            key += self.b.keys.counted_key
+            shared["by_kind"] = np.bincount(key, minlength=len(ITEM_KINDS) * n).reshape(len(ITEM_KINDS), n)
+        return shared["by_kind"]
 
     def credit(self, component: str, rules: Sequence[str], source: str, amounts: np.ndarray,
                keep: np.ndarray | Callable[[], np.ndarray], basis: np.ndarray | None = None,

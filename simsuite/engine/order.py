@@ -90,13 +90,15 @@ class Runs:
         out[self.order] = values
         return out
 
-    def running_max(self, values: np.ndarray) -> np.ndarray:
+    def running_max(self, values: np.ndarray, in_place: bool = False) -> np.ndarray:
         """Each position's maximum over its run so far (values in run order).
+        ``in_place``: into ``values`` (float64), which the caller no longer
+        needs, instead of a fresh copy.
 
         A doubling scan: step s folds in the maximum 2**s rows back, for the
         rows that far into their run, so a run of length L takes log2(L)
         steps and most rows (runs of one) none."""
-        running = np.array(values, dtype=np.float64)
+        running = values if in_place and values.dtype == np.float64 else np.array(values, dtype=np.float64)
         for s, rows in enumerate(self.steps):
             running[rows] = np.maximum(running[rows], running[rows - (1 << s)])
         return running

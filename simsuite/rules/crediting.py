@@ -19,12 +19,11 @@ def credit_rises(runs: Runs, value: np.ndarray) -> np.ndarray:
     credited the amount by which it raises the key's highest so far (from 0),
     in date order (``runs``: the rows of each key, in that order). The
     credits of one key sum to its highest value."""
-    v = runs.in_order(np.maximum(np.asarray(value, dtype=np.float64), 0.0))
-    running = runs.running_max(v)
-    credit = running.copy()
+    v = runs.in_order(np.maximum(np.asarray(value, dtype=np.float64), 0.0))  # fresh: scanned in place
+    credit = runs.running_max(v, in_place=True)
     if runs.steps:
         later = runs.steps[0]  # every row after its run's first: the rise over the row before
-        credit[later] -= running[later - 1]
+        credit[later] -= credit[later - 1]  # the right side is gathered before any row changes
     return runs.back(credit)
 
 

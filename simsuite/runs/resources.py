@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 #: bytes at the peak of scoring one replicate year of one unit (measured 5.4–13.6 KB)
 CHUNK_BYTES = 16_000
-#: bytes per result row while the chunks are joined and sorted (measured 190 as scored, × 3)
+#: bytes per result row while the chunks are joined and sorted (measured 220 as scored, about 110 kept
+#: with text columns as categories, × 2 while joined and sorted): errs high
 ROW_BYTES = 600
 #: seconds per unit-year and comparison on one core (measured 24–58 µs)
 ROW_SECONDS = 60e-6
