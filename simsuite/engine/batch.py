@@ -233,18 +233,6 @@ class RowKeys:
         return self.item_key if scope.all() else np.where(scope, self.item_key, self._outside)
 
     @cached_property
-    def kind_starts(self) -> np.ndarray:
-        kind = self._rows.item_kind  # kinds are few: one count each beats a bincount's conversion to intp
-        counts = [np.count_nonzero(kind == k) for k in range(len(ITEM_KINDS))]
-        return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-
-    @cached_property
-    def counted_key_by_kind(self) -> np.ndarray:
-        """``counted_key`` with items of kind k at ``kind_starts[k]:kind_starts[k + 1]``
-        (a stable sort of one-byte codes is a radix sort: a few passes)."""
-        return self.counted_key[np.argsort(self._rows.item_kind, kind="stable")]
-
-    @cached_property
     def sent_key(self) -> np.ndarray:
         """Each (item, outlet sent to): the item's ``item_key`` if counted, else one past the last."""
         return self.counted_key[csr_rows(self._rows.sent_ptr)]
