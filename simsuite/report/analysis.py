@@ -174,8 +174,7 @@ def _figures(a: Analysis, by_name: dict[str, Panel]) -> list[Figure]:
         s = a.tables["sources"]
         s, _ = _ranking_frame(p, s[s["comparison"] == name], names)
         cols = [c for c in s.columns if c.startswith("from_")]
-        same = next((other for other, data in drawn_sources
-                     if np.allclose(data[cols].to_numpy(), s[cols].to_numpy())), None)
+        same = next((other for other, data in drawn_sources if _same_sources(data, s, cols)), None)
         drawn_sources.append((name, s))
         if same is not None:  # a variant that only ranks differently: the same bars again say nothing
             a.notes.append(f"“{name}”的得分来源与“{same}”相同，不再重复作图。 Points by source under “{name}” "
@@ -201,3 +200,10 @@ def _figures(a: Analysis, by_name: dict[str, Panel]) -> list[Figure]:
                                      value_text=lambda m, v: format_value(v, decimals(m)),
                                      title="五地办法对比 the rulebooks side by side"), t))
     return figs
+
+
+def _same_sources(a: pd.DataFrame, b: pd.DataFrame, cols: list[str]) -> bool:
+    """Whether two comparisons give the same units the same points by source
+    (comparisons of different jurisdictions have different units)."""
+    return (a.shape == b.shape and a["unit_id"].astype(str).tolist() == b["unit_id"].astype(str).tolist()
+            and np.allclose(a[cols].to_numpy(), b[cols].to_numpy()))

@@ -248,3 +248,18 @@ def test_bottom_three_of_a_pooled_ranking_agrees_with_the_run():
         assert list(d.sort_index().index) == list(expected.sort_index().index.astype(str))
     pooled = result.results[result.results["comparison"] == "pooled"]
     assert pooled["ranking_group"].nunique() == 1 and pooled["group"].nunique() == 2
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_every_shipped_scenario_analyses_and_writes_its_report(path, tmp_path):
+    """Each shipped scenario, at a few replicates, through the analyses and
+    the report: comparisons of different jurisdictions (different units,
+    different groups) must not be compared as if they were one population."""
+    from simsuite.report import analyse, write_report
+
+    scenario = dataclasses.replace(read_scenario(path), replicates=32)
+    result = run(scenario)
+    write_report(result, tmp_path / "out", analyse(result))
+    text = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    for comp in scenario.comparisons:
+        assert comp.name in text
