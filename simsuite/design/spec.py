@@ -54,7 +54,7 @@ import pandas as pd
 from ..engine.rulebook import RedundantChange, Rulebook, VariantError
 from ..params import suggest
 from ..runs.scenario import KEYS as SCENARIO_KEYS
-from ..runs.scenario import _calibrated, _comparison, _population, _reader
+from ..runs.scenario import _comparison, _population, _reader, read_behaviour
 from ..response.scenario import ResponseSettings, read_response
 from ..synthetic import Behaviour
 from . import respond
@@ -212,27 +212,8 @@ def parse_design(text: str, base: Path | str = Path("."), name: str = "<design>"
     baseline = _baseline(head, base, reader, problems)
     year = number("year", 1990, 2100, default=_own_year(baseline))
 
-    behaviour_groups = behaviour_doc.pop("groups", {})
-    if not isinstance(behaviour_groups, Mapping) or not all(isinstance(g, Mapping) for g in behaviour_groups.values()):
-        problems.append(f"[behaviour] groups = {behaviour_groups!r}: expected tables [behaviour.groups.\"<group id>\"]")
-        behaviour_groups = {}
-    if baseline is not None:
-        for g in behaviour_groups:
-            if g not in baseline.groups:
-                problems.append(f"[behaviour.groups.{g!r}]: {baseline.id} has no group {g!r} "
-                                f"(groups: {list(baseline.groups)}){suggest(g, baseline.groups)}")
-    try:
-        behaviour = Behaviour.make(behaviour_doc, behaviour_groups)
-    except (KeyError, ValueError) as exc:
-        problems.append(f"[behaviour]: {exc.args[0] if isinstance(exc, KeyError) else exc}")
-        behaviour = Behaviour.make()
-    calibration = None
-    if "calibrated" in pop:
-        try:
-            calibration = _calibrated(pop, reader)
-            behaviour = calibration.behaviour(behaviour)
-        except ValueError as exc:
-            problems.append(f"[population] calibrated: {exc}")
+    groups, no_group = (None, "") if baseline is None else (baseline.groups, f"{baseline.id} has no group")
+    behaviour, calibration = read_behaviour(behaviour_doc, pop, reader, groups, no_group, problems)
     units = pd.DataFrame()
     if baseline is not None:
         try:

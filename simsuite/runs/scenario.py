@@ -40,7 +40,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
@@ -171,31 +171,10 @@ def parse_scenario(text: str, base: Path = Path("."), name: str = "<scenario>",
     if len(set(names)) != len(names):
         problems.append(f"[[compare]] names must differ: {names}")
 
-    behaviour_doc = dict(behaviour_doc)
-    groups = behaviour_doc.pop("groups", {})
-    if not isinstance(groups, Mapping) or not all(isinstance(g, Mapping) for g in groups.values()):
-        problems.append(f"[behaviour] groups = {groups!r}: expected tables [behaviour.groups.\"<group id>\"] "
-                        f"of parameter = value")
-        groups = {}
-    known = {g for comp in comparisons for g in comp.rulebook.groups}
-    for g in groups:
-        if comparisons and g not in known:
-            problems.append(f"[behaviour.groups.{g!r}]: no compared rulebook has a group {g!r} "
-                            f"(groups: {sorted(known)}){suggest(g, sorted(known))}")
-    try:
-        behaviour = Behaviour.make(behaviour_doc, groups)
-    except (KeyError, ValueError) as exc:
-        problems.append(f"[behaviour]: {exc.args[0] if isinstance(exc, KeyError) else exc}")
-        behaviour = Behaviour.make()
-
+    known = sorted({g for comp in comparisons for g in comp.rulebook.groups})
+    behaviour, calibration = read_behaviour(behaviour_doc, pop, reader, known if comparisons else None,
+                                            "no compared rulebook has a group", problems)
     populations = {}
-    calibration = None
-    if "calibrated" in pop:
-        try:
-            calibration = _calibrated(pop, reader)
-            behaviour = calibration.behaviour(behaviour)
-        except ValueError as exc:
-            problems.append(f"[population] calibrated: {exc}")
     for comp in comparisons:
         rid = comp.rulebook.id
         if rid not in populations:
@@ -315,6 +294,37 @@ def _comparison(c: Mapping[str, Any], base: Path, reader, baselines: Mapping[str
     if c.get("changes"):
         rb = rb.vary(c["changes"], title=str(c.get("name", "")))
     return Comparison(c.get("name", rb.name), rb)
+
+
+def read_behaviour(behaviour_doc: Mapping[str, Any], pop: Mapping[str, Any], reader, groups: Sequence[str] | None,
+                   no_group: str, problems: list[str]):
+    """A file's ``[behaviour]`` (with its per-group tables) and ``[population]
+    calibrated``, as scenarios and design specifications both read them:
+    the behaviour and the calibration (or None), every problem appended.
+    ``groups``: those a per-group table may name (None: not known, unchecked);
+    ``no_group`` begins the message for another, e.g. "no compared rulebook has a group"."""
+    behaviour_doc = dict(behaviour_doc)
+    by_group = behaviour_doc.pop("groups", {})
+    if not isinstance(by_group, Mapping) or not all(isinstance(g, Mapping) for g in by_group.values()):
+        problems.append(f"[behaviour] groups = {by_group!r}: expected tables [behaviour.groups.\"<group id>\"] "
+                        f"of parameter = value")
+        by_group = {}
+    for g in by_group:
+        if groups is not None and g not in groups:
+            problems.append(f"[behaviour.groups.{g!r}]: {no_group} {g!r} (groups: {list(groups)}){suggest(g, groups)}")
+    try:
+        behaviour = Behaviour.make(behaviour_doc, by_group)
+    except (KeyError, ValueError) as exc:
+        problems.append(f"[behaviour]: {exc.args[0] if isinstance(exc, KeyError) else exc}")
+        behaviour = Behaviour.make()
+    calibration = None
+    if "calibrated" in pop:
+        try:
+            calibration = _calibrated(pop, reader)
+            behaviour = calibration.behaviour(behaviour)
+        except ValueError as exc:
+            problems.append(f"[population] calibrated: {exc}")
+    return behaviour, calibration
 
 
 def _calibrated(pop: Mapping[str, Any], reader):
