@@ -511,25 +511,22 @@ def _design(args) -> int:
     write_design(result, out, force=True if args.resume else args.force, study_file=journal)
     journal.unlink(missing_ok=True)
     print(f"{spec.title}: {len(result.trials)} candidate rules, {len(result.front)} on the front; see {out / 'report.html'}")
-    print(_table(_front_table(result.front, spec.search), args))
+    from .report.design import changes_text
+
+    changes = [changes_text(result.candidate(int(n)), spec.baseline) for n in result.front["number"]]
+    print(_table(_front_table(result.front, spec.search, changes), args))
     return 0
 
 
-def _front_table(front: pd.DataFrame, searched) -> pd.DataFrame:
+def _front_table(front: pd.DataFrame, searched, changes: list[str]) -> pd.DataFrame:
     """The front as staff read it: each design's changes, each searched
-    objective as value ± SE under its Chinese and English name, and at
-    equilibrium the largest gain a unit could still make (ε)."""
-    import json
-
+    objective as value ± SE under its Chinese and English name (the report's
+    own columns), and at equilibrium the largest gain a unit could still make (ε)."""
     from .design.objectives import OBJECTIVES
+    from .report.design import objective_columns
 
-    out = pd.DataFrame({"设计 design": front["number"].to_numpy()})
-    out["改动 changes"] = [", ".join(f"{k} = {v}" for k, v in json.loads(x).items()) or "—"
-                         for x in front["values"]]
-    for name in searched:
-        o = OBJECTIVES[name]
-        out[o.label] = [f"{m:.{o.digits}f} ± {e:.{o.digits}f}" if pd.notna(m) else "—"
-                        for m, e in zip(front[name], front[f"{name}_se"])]
+    out = pd.DataFrame({"设计 design": front["number"].to_numpy(), "改动 changes": changes}, index=front.index)
+    out = out.join(objective_columns(front)[[OBJECTIVES[name].label for name in searched]])
     if "eps" in front:
         out["ε 均衡残余收益 equilibrium gap"] = [f"{e:.3f}" + ("" if c else " (未收敛 not converged)")
                                          for e, c in zip(front["eps"], front["converged"])]

@@ -102,7 +102,7 @@ def test_the_command_line_searches_writes_and_resumes(tmp_path, capsys):
     # the front as staff read it: named objectives, value ± SE, each design's changes
     assert "排名与真实质量一致度(τ-b) fidelity" in printed and "改动 changes" in printed
     first = front.iloc[0]
-    assert f"{first['tau_b']:.3f} ± {first['tau_b_se']:.3f}" in printed
+    assert f"{first['tau_b']:.3f} ± {first['tau_b_se']:.4f}" in printed
     assert main(["design", str(spec), "--out", str(out), "--trials", "16"]) == 2
     assert "--resume continues it" in capsys.readouterr().err
     assert main(["design", str(spec), "--out", str(out), "--trials", "16", "--resume"]) == 0
@@ -148,10 +148,10 @@ def test_the_printed_front_names_each_objective_and_the_equilibrium_gap():
     from simsuite.cli import _front_table
 
     front = pd.DataFrame({"number": [0, 7], "tau_b": [0.1834, 0.2161], "tau_b_se": [0.0027, 0.0029],
-                          "values": ['{}', '{"quota.points": 0}'], "eps": [0.012, 0.031],
-                          "converged": [True, False]})
-    table = _front_table(front, ["tau_b"])
-    assert table["改动 changes"].tolist() == ["—", "quota.points = 0"]
+                          "eps": [0.012, 0.031], "converged": [True, False]})
+    table = _front_table(front, ["tau_b"], ["无改动 no change", "quota.points: 5 → 0"])
+    assert table["改动 changes"].tolist() == ["无改动 no change", "quota.points: 5 → 0"]
+    # τ-b to its 3 digits, its SE to one more, as the report shows them
     assert table["排名与真实质量一致度(τ-b) fidelity: Kendall's tau-b of rank vs latent quality"].tolist() == [
-        "0.183 ± 0.003", "0.216 ± 0.003"]
+        "0.183 ± 0.0027", "0.216 ± 0.0029"]
     assert table["ε 均衡残余收益 equilibrium gap"].tolist() == ["0.012", "0.031 (未收敛 not converged)"]
