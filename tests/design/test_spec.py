@@ -11,6 +11,7 @@ import pytest
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from toml_values import any_toml, strip_none
 
 from simsuite.design import DesignError, DesignSpec, parse_design, read_design
 
@@ -150,29 +151,16 @@ def test_randomly_corrupted_specifications_give_a_clean_error_or_a_spec(cut, jun
         assert isinstance(spec, DesignSpec) and (spec.dimensions or spec.add or spec.remove)
 
 
-toml_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
-    max_leaves=6)
-
 PATHS = [("design", k) for k in BASE["design"]] + [("population", "units"), ("behaviour", "activity"),
                                                     ("search", "quota.points"), ("search", "components"),
                                                     ("constraints", "same_award_count"), ("objectives", "search"),
                                                     ("objectives", "weights"), ("search",), ("constraints",)]
 
 
-def _strip_none(value):
-    if isinstance(value, dict):
-        return {k: _strip_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_strip_none(v) for v in value if v is not None]
-    return value
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(path=st.sampled_from(PATHS), value=toml_values)
+@given(path=st.sampled_from(PATHS), value=any_toml(text=8, keys=6, leaves=6))
 def test_any_value_anywhere_gives_a_clean_error_or_a_spec(path, value):
-    value = "none" if value is None else _strip_none(value)
+    value = "none" if value is None else strip_none(value)
     try:
         spec = parse_design(edited(path, value), ROOT, "d.toml")
     except DesignError as exc:

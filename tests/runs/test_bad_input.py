@@ -12,6 +12,7 @@ import pytest
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from toml_values import any_toml, strip_none
 
 from simsuite.cli import main
 from simsuite.engine.rulebook import VariantError
@@ -116,10 +117,6 @@ def test_a_variant_that_is_a_folder_or_not_text_is_named(tmp_path):
 
 
 # ---- property: random corruption gives a clean error or a valid scenario ------------------------------
-toml_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False) | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
-    max_leaves=8)
 
 
 def _paths(doc, prefix=()):
@@ -135,19 +132,11 @@ def _paths(doc, prefix=()):
 ALL_PATHS = [p for p in _paths(BASE) if p]
 
 
-def _strip_none(value):
-    if isinstance(value, dict):
-        return {k: _strip_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_strip_none(v) for v in value if v is not None]
-    return value
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(path=st.sampled_from(ALL_PATHS), value=toml_values)
+@given(path=st.sampled_from(ALL_PATHS), value=any_toml())
 def test_randomly_corrupted_scenarios_give_a_clean_error_or_a_valid_scenario(path, value):
-    if value is None or _strip_none(value) != value:
-        value = _strip_none(value) if value is not None else "none"
+    if value is None or strip_none(value) != value:
+        value = strip_none(value) if value is not None else "none"
     try:
         result = parse_scenario(edited(path, value), ROOT / "scenarios", "t.toml")
     except ScenarioError as exc:
