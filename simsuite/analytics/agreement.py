@@ -25,6 +25,21 @@ def kendall_tau_b(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return _pairwise(a, b, weights=None)
 
 
+def tau_b_against(rank: np.ndarray, quality: np.ndarray) -> np.ndarray:
+    """Kendall's τ-b of each replicate's ranking (R, n; 1 = best) against
+    one fixed quality per unit (n,): what :func:`kendall_tau_b` gives, with
+    the quality's side of every pair worked out once and the sum over pairs
+    done as one matrix-vector product (the search scores this per candidate)."""
+    n = rank.shape[1]
+    iu, ju = np.triu_indices(n, k=1)
+    dq = np.sign(quality[iu] - quality[ju])
+    dr = np.sign(rank[:, ju] - rank[:, iu]).astype(np.float32)  # a better rank is a smaller number
+    num = dr @ dq.astype(np.float32)
+    den = np.sqrt(np.count_nonzero(dr, axis=1) * float(np.count_nonzero(dq)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
+
+
 def weighted_tau(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Vigna's weighted tau (additive hyperbolic weights, as
     ``scipy.stats.weightedtau`` with ``rank=True``): a pair of units weighs

@@ -35,6 +35,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from ..analytics.agreement import tau_b_against
 from ..analytics.panel import Panel, mean_se
 from ..analytics.uncertainty import top_is_best
 
@@ -133,21 +134,6 @@ def _tau_b(p: Panel, groups) -> tuple[float, float]:
         weight[ok] += w
     with np.errstate(invalid="ignore"):
         return _pair(np.where(weight > 0, total / np.where(weight > 0, weight, 1), np.nan))
-
-
-def tau_b_against(rank: np.ndarray, quality: np.ndarray) -> np.ndarray:
-    """Kendall's τ-b of each replicate's ranking (R, n; 1 = best) against
-    one fixed quality per unit (n,): what :func:`kendall_tau_b` gives, with
-    the quality's side of every pair worked out once and the sum over pairs
-    done as one matrix-vector product (the search scores this per candidate)."""
-    n = rank.shape[1]
-    iu, ju = np.triu_indices(n, k=1)
-    dq = np.sign(quality[iu] - quality[ju])
-    dr = np.sign(rank[:, ju] - rank[:, iu]).astype(np.float32)  # a better rank is a smaller number
-    num = dr @ dq.astype(np.float32)
-    den = np.sqrt(np.count_nonzero(dr, axis=1) * float(np.count_nonzero(dq)))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
 
 
 def _top_is_best(p: Panel, groups) -> tuple[float, float]:

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from simsuite.analytics.agreement import kendall_tau_b, tau_b_against
 from simsuite.analytics.panel import Panel
 from simsuite.design import Bench, parse_design
-from simsuite.analytics.agreement import kendall_tau_b
-from simsuite.design.objectives import award_counts, distance, outcome_measures, tau_b_against
+from simsuite.design.objectives import award_counts, distance, outcome_measures
 from simsuite.rulebooks import load
 
 
