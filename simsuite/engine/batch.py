@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -153,7 +153,7 @@ class RowKeys:
         # the arrays the keys are worked out from (references, not copies; not
         # the batch itself, which holds these keys)
         self._rows = _Rows(
-            n_units=b.n_units, month=b.calendar.month_index, group=b.group,
+            n_units=b.n_units, calendar=b.calendar, group=b.group,
             item_rep=b.item_rep, item_unit=b.item_unit, item_day=b.item_day, item_kind=b.item_kind,
             item_in_scope=b.item_in_scope, co_ptr=b.co_ptr, co_unit=b.co_unit, sent_ptr=b.sent_ptr,
             ad_item=b.ad_item, ad_day=b.ad_day, ins_item=b.ins_item, ins_day=b.ins_day,
@@ -188,19 +188,19 @@ class RowKeys:
     # ---- months and cells --------------------------------------------------
     @cached_property
     def item_month(self) -> np.ndarray:
-        return self._rows.month(self._rows.item_day)
+        return self._rows.calendar.month_index(self._rows.item_day)
 
     @cached_property
     def ad_month(self) -> np.ndarray:
-        return self._rows.month(self._rows.ad_day)
+        return self._rows.calendar.month_index(self._rows.ad_day)
 
     @cached_property
     def ins_month(self) -> np.ndarray:
-        return self._rows.month(self._rows.ins_day)
+        return self._rows.calendar.month_index(self._rows.ins_day)
 
     @cached_property
     def ev_month(self) -> np.ndarray:
-        return self._rows.month(self._rows.ev_day)
+        return self._rows.calendar.month_index(self._rows.ev_day)
 
     @cached_property
     def item_cell(self) -> np.ndarray:
@@ -230,12 +230,17 @@ class RowKeys:
     def counted_key(self) -> np.ndarray:
         """``item_key`` of the items counted (C-5, C-9); others one past the last."""
         scope = self._rows.item_in_scope
-        return self.item_key if scope.all() else np.where(scope, self.item_key, self._outside)
+        return self.item_key if self.all_in_scope else np.where(scope, self.item_key, self._outside)
 
     @cached_property
     def sent_key(self) -> np.ndarray:
         """Each (item, outlet sent to): the item's ``item_key`` if counted, else one past the last."""
         return self.counted_key[csr_rows(self._rows.sent_ptr)]
+
+    @cached_property
+    def all_in_scope(self) -> bool:
+        """Whether every item is in scope (C-5): then no rule need mask rows by scope."""
+        return bool(self._rows.item_in_scope.all())
 
     # ---- what the adopted item is ------------------------------------------
     @cached_property
@@ -245,7 +250,7 @@ class RowKeys:
     @cached_property
     def ad_in_scope(self) -> np.ndarray:
         scope = self._rows.item_in_scope
-        return np.ones(len(self._rows.ad_item), bool) if scope.all() else scope[self._rows.ad_item]
+        return np.ones(len(self._rows.ad_item), bool) if self.all_in_scope else scope[self._rows.ad_item]
 
     @cached_property
     def ad_group(self) -> np.ndarray:
@@ -296,8 +301,13 @@ class RowKeys:
             raise ValueError(f"no slots for {source!r} rows: adoptions and instructions have them")
         key = (source, quarter_of_month.tobytes())
         if key not in self.slots_by_quarters:
-            cell, month = (self.ad_cell, self.ad_month) if source == "adoption" else (self.ins_cell, self.ins_month)
-            self.slots_by_quarters[key] = slots_of(cell, month, quarter_of_month, self.n_cells)
+            r = self._rows
+            cell, day = (self.ad_cell, r.ad_day) if source == "adoption" else (self.ins_cell, r.ins_day)
+            # from the day: each row's quarter, or one past the last slot outside the year
+            outside = self.n_cells * N_PERIODS
+            slots = r.calendar.by_day(day, quarter_of_month, outside)
+            slots += cell * N_PERIODS
+            self.slots_by_quarters[key] = np.minimum(slots, outside, out=slots)
         return self.slots_by_quarters[key]
 
 
@@ -310,7 +320,7 @@ class _Rows:
     """The row arrays of a batch that its keys are worked out from."""
 
     n_units: int
-    month: Callable[[np.ndarray], np.ndarray]
+    calendar: Calendar  # its months: the keys hold for calendars of the same first month
     group: np.ndarray
     item_rep: np.ndarray
     item_unit: np.ndarray

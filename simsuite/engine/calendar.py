@@ -62,6 +62,15 @@ class Calendar:
         months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
         return np.where(inside, table[np.clip(offset, 0, len(table) - 1)], months - self.start_month).astype(np.int16)
 
+    def by_day(self, days: np.ndarray, of_month: np.ndarray, outside: int) -> np.ndarray:
+        """``of_month[m]`` for each day in month m of the year, ``outside``
+        for days outside it (int64): one subtraction and one take from a
+        table over the days around the year. Days beyond the table clip to
+        its ends, which lie outside the year too, so no day needs a check."""
+        first, table = self._month_table
+        by_day = _by_day(self.start_month, np.asarray(of_month, dtype=np.int64).tobytes(), outside)
+        return np.take(by_day, np.subtract(days, first, dtype=np.int64), mode="clip")
+
     @property
     def _month_table(self) -> tuple[int, np.ndarray]:
         return _month_table(self.start_month)
@@ -96,6 +105,17 @@ def _month_table(start_month: int) -> tuple[int, np.ndarray]:
     table = (months - start_month).astype(np.int16)
     table.flags.writeable = False
     return first, table
+
+
+@lru_cache(maxsize=64)
+def _by_day(start_month: int, of_month: bytes, outside: int) -> np.ndarray:
+    """A value per month of the year (``of_month``) as a value per day of
+    :func:`_month_table`'s days; ``outside`` for days outside the year."""
+    months = _month_table(start_month)[1]
+    values = np.concatenate([[outside], np.frombuffer(of_month, dtype=np.int64), [outside]])
+    table = values[np.clip(months, -1, 12) + 1]
+    table.flags.writeable = False
+    return table
 
 
 def day_numbers(dates) -> np.ndarray:

@@ -67,6 +67,22 @@ class Context:
             mask[KIND[k]] = True
         return mask
 
+    def of_kinds(self, kind: np.ndarray, kinds: Iterable[str]) -> np.ndarray:
+        """Per row of one-byte kind codes ``kind``: whether it is one of
+        ``kinds``. A comparison per kind (or per kind left out, when fewer):
+        several times faster than gathering from a table by these codes."""
+        mask = self.kind_mask(kinds)
+        if not mask.any():
+            return np.zeros(len(kind), bool)
+        if mask.all():
+            return np.ones(len(kind), bool)
+        out_of = mask.sum() * 2 > len(mask)  # name the kinds left out instead
+        codes = np.flatnonzero(~mask if out_of else mask)
+        hit = kind == codes[0]
+        for code in codes[1:]:
+            hit |= kind == code
+        return ~hit if out_of else hit
+
     @cached_property
     def quarter_of_month(self) -> np.ndarray:
         """Quarter (0..3) of each month 0..11 under this calendar."""
@@ -78,14 +94,21 @@ class Context:
         the lead unit's in-scope items dated in the year (C-5, C-9)."""
         return self.b.keys.counted_key < self.b.n_reps * self.b.n_units * 12
 
-    def item_scores(self, source: str) -> np.ndarray:
+    def item_scores(self, source: str) -> np.ndarray | None:
         """Per adoption or instruction: whether its item may score, being in
-        scope (C-5) and not of a kind the rulebook scores nothing for."""
+        scope (C-5) and not of a kind the rulebook scores nothing for;
+        ``None`` when every row's item may (nothing to mask: no pass over
+        the rows)."""
         b = self.b
         unscored = self.kind_mask(self.p["items.unscored_kinds"] if "items.unscored_kinds" in self.p else ())
+        if not unscored.any() and b.keys.all_in_scope:
+            return None
+        if not unscored.any():
+            return b.keys.ad_in_scope if source == "adoption" else b.item_in_scope[b.ins_item]
+        kinds = np.asarray(ITEM_KINDS)[unscored]
         if source == "adoption":
-            return b.keys.ad_in_scope & ~unscored[b.keys.ad_kind]
-        return b.item_in_scope[b.ins_item] & ~unscored[b.item_kind[b.ins_item]]
+            return b.keys.ad_in_scope & ~self.of_kinds(b.keys.ad_kind, kinds)
+        return b.item_in_scope[b.ins_item] & ~self.of_kinds(b.item_kind[b.ins_item], kinds)
 
     def month_counts(self, kinds: Sequence[str] | None = None) -> np.ndarray:
         """(R, U, 12) counts of counted items, of ``kinds`` (all when None):
@@ -197,7 +220,7 @@ class Context:
         out = np.zeros((b.n_reps, b.n_units), bool)
         item = b.ins_item
         ok = (np.isin(b.ins_level, list(levels)) & b.in_year(b.ins_month) & b.item_in_scope[item]
-              & ~self.kind_mask(exclude_kinds)[b.item_kind[item]])
+              & ~self.of_kinds(b.item_kind[item], exclude_kinds))
         out[b.item_rep[item[ok]], b.item_unit[item[ok]]] = True
         return out
 

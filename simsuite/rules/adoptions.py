@@ -106,16 +106,22 @@ def adoption_points(ctx: Context) -> list:
         group = b.keys.ad_group if n_groups > 1 else 0
         kind = b.keys.ad_kind if n_kinds > 1 else 0
         values = np.take(table, (group * n_kinds + kind) * n_pairs + b.ad_pair)
-    scores = ctx.item_scores("adoption")
-    basis = values * scores  # 0 where the item scores nothing (a product: np.where with a scalar is slower)
+    scores = ctx.item_scores("adoption")  # None: every adoption's item may score
+    # 0 where the item scores nothing (a product: np.where with a scalar is slower)
+    basis = values if scores is None else values * scores
     highest = p["adoption.combine"] == "highest"
     credit = credit_rises(b.keys.ad_runs, basis) if highest else basis
     rules.append("adoption.combine")
-    out = [ctx.credit("adoption", rules, "adoption", credit, lambda: b.in_year(b.ad_month) & scores, basis,
+    out = [ctx.credit("adoption", rules, "adoption", credit, lambda: scored_in_year(b, b.ad_month, scores), basis,
                       note="highest so far: credited the rise" if highest else "")]
-    if ctx.trace:
+    if ctx.trace and scores is not None:
         out += scores_nothing(ctx, "adoption", b.in_year(b.ad_month) & ~scores)
     return out
+
+
+def scored_in_year(b, month: np.ndarray, scores: np.ndarray | None) -> np.ndarray:
+    """Rows dated in the year whose item may score (``scores``, ``None``: all)."""
+    return b.in_year(month) if scores is None else b.in_year(month) & scores
 
 
 @component("first_adoption_bonus", zh="完成任务并被采用另加分", en="extra points once for an adopted item of some kinds",
@@ -133,7 +139,7 @@ def first_adoption_bonus(ctx: Context) -> list:
     ``adoption``: on every adoption)."""
     b, p = ctx.b, ctx.p
     rows = b.keys.ad_runs.first_rows if p["bonus.per"] == "item" else np.arange(len(b.ad_item))
-    earns = rows[ctx.kind_mask(p["bonus.kinds"])[b.keys.ad_kind[rows]] & b.keys.ad_in_scope[rows]]
+    earns = rows[ctx.of_kinds(b.keys.ad_kind[rows], p["bonus.kinds"]) & b.keys.ad_in_scope[rows]]
     amounts = np.zeros(len(b.ad_item))
     amounts[earns] = float(p["bonus.points"])
 

@@ -8,7 +8,7 @@ from ..engine.batch import INSTRUCTION_KIND, LEVEL, expand_csr, slots_of
 from ..engine.context import Context
 from ..engine.points import Credits, Points, make_points
 from ..ledger import INSTRUCTION_KINDS, INSTRUCTION_LEVELS
-from .adoptions import scores_nothing
+from .adoptions import scored_in_year, scores_nothing
 from .adoptions import UNSCORED
 from .crediting import credit_rises
 from .registry import Spec, component
@@ -72,15 +72,15 @@ def instruction_points(ctx: Context) -> list:
     """
     b, p = ctx.b, ctx.p
     values = instruction_table(ctx)[b.ins_level, b.ins_kind]
-    scores = ctx.item_scores("instruction")
-    basis = values * scores
+    scores = ctx.item_scores("instruction")  # None: every instruction's item may score
+    basis = values if scores is None else values * scores
     highest = p["instruction.combine"] == "highest"
     credit = credit_rises(b.keys.ins_runs, basis) if highest else basis
     month = b.ins_month
     rules = ["instruction.points", "instruction.combine"]
-    out = [ctx.credit("instruction", rules, "instruction", credit, b.in_year(month) & scores, basis,
+    out = [ctx.credit("instruction", rules, "instruction", credit, lambda: scored_in_year(b, month, scores), basis,
                       note="highest so far: credited the rise" if highest else "")]
-    if ctx.trace:
+    if ctx.trace and scores is not None:
         out += scores_nothing(ctx, "instruction", b.in_year(month) & ~scores)
     return out
 

@@ -50,8 +50,8 @@ def counts_with_co_units(ctx: Context, kinds, with_co: bool) -> np.ndarray:
     if not with_co:
         return counts
     b = ctx.b
-    mask = ctx.kind_mask(kinds) if kinds is not None else np.ones(len(ctx.kind_mask(())), bool)
-    items = np.flatnonzero(ctx.item_counted & mask[b.item_kind] & b.keys.item_has_co)
+    of_kinds = ctx.of_kinds(b.item_kind, kinds) if kinds is not None else True
+    items = np.flatnonzero(ctx.item_counted & of_kinds & b.keys.item_has_co)
     which, pos = expand_csr(b.co_ptr, items)
     item = items[which]
     key = (b.item_rep[item].astype(np.int64) * b.n_units + b.co_unit[pos]) * 12 + b.item_month[item]
@@ -134,7 +134,6 @@ def per_item_points(ctx: Context) -> list[Points | PointsGrid]:
     rules = ["item_points.points", "item_points.kinds", "item_points.basis"]
     rules += ["item_points.cap_enabled", "item_points.cap"] if capped else []
     note = "running total capped" if capped else ""
-    kinds = ctx.kind_mask(p["item_points.kinds"])
     if p["item_points.count"] == "once_a_month":  # a quota of one: the month scores once, fixed points
         hit = ctx.month_counts(p["item_points.kinds"]) > 0
         monthly = hit * points
@@ -143,16 +142,18 @@ def per_item_points(ctx: Context) -> list[Points | PointsGrid]:
         return [PointsGrid("items", tuple(rules + ["item_points.count"]), "month", monthly, hit,
                            MONTHS, ctx.quarter_of_month, note="at least one such item in the month")]
     if not ctx.trace:  # summed by unit-month, from the counts every month rule shares
-        if by_quality:
-            rows = np.flatnonzero(ctx.item_counted & kinds[b.item_kind])
-            monthly = np.bincount(b.keys.item_key[rows], weights=points * b.item_quality[rows],
-                                  minlength=b.n_reps * b.n_units * 12).reshape(b.n_reps, b.n_units, 12)
+        if by_quality:  # every item weighed, 0 if not of the kinds; items not counted fall past the last key
+            size = b.n_reps * b.n_units * 12
+            weight = b.item_quality * ctx.of_kinds(b.item_kind, p["item_points.kinds"])
+            weight *= points
+            monthly = np.bincount(b.keys.counted_key, weights=weight, minlength=size + 1)[:size].reshape(
+                b.n_reps, b.n_units, 12)
         else:
             monthly = points * ctx.month_counts(p["item_points.kinds"])
         if capped:
             monthly = capped_by_month(monthly, float(p["item_points.cap"]))
         return [PointsGrid("items", tuple(rules), "item", monthly, None, None, ctx.quarter_of_month, note=note)]
-    rows = np.flatnonzero(ctx.item_counted & kinds[b.item_kind])
+    rows = np.flatnonzero(ctx.item_counted & ctx.of_kinds(b.item_kind, p["item_points.kinds"]))
     value = points * b.item_quality[rows] if by_quality else np.full(len(rows), points)
     quarter = ctx.quarter_of_month[b.item_month[rows]]
     cell = b.keys.item_cell[rows]

@@ -1,0 +1,90 @@
+"""The shortcuts scoring takes for speed give exactly what their plain
+definitions give: quarters of a month grid, a value per day, rows of some
+kinds, and the totals of a list of records."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import simsuite
+from simsuite.engine.calendar import N_PERIODS, Calendar
+from simsuite.engine.context import Context
+from simsuite.engine.points import Credits, Points, PointsGrid, add_by_period, by_period_of, totals
+from simsuite.ledger import ITEM_KINDS
+from simsuite.synthetic import generate, real_units
+
+SETTINGS = settings(max_examples=40, deadline=None)
+
+
+@pytest.mark.parametrize("quarter_starts", [(0, 3, 6, 9), (0, 2, 7, 9), (0, 6)])
+def test_quarters_of_a_grid_are_its_months_added_into_zeros(quarter_starts):
+    rng = np.random.default_rng(3)
+    months = rng.normal(size=(40, 12)) * 10.0 ** rng.integers(-3, 4, size=(40, 12))
+    period = Calendar(2021, quarter_starts=quarter_starts).quarter_of_month
+    expected = np.zeros(40 * N_PERIODS)
+    add_by_period(expected, months, period)
+    # bit for bit: the same additions in the same order
+    assert np.array_equal(by_period_of(months, period), expected)
+
+
+@given(first_month=st.integers(1, 12), starts_previous_year=st.booleans(),
+       days=st.lists(st.integers(-40_000, 80_000), min_size=1, max_size=60))
+@SETTINGS
+def test_a_value_per_day_is_the_value_of_its_month(first_month, starts_previous_year, days):
+    """Days far outside the table around the year (clipped to its ends) are
+    outside the year all the same."""
+    cal = Calendar(2019, first_month=first_month, starts_previous_year=starts_previous_year)
+    of_month = np.arange(12) * 7 + 1
+    days = np.array(days, dtype=np.int32)
+    month = cal.month_index(days)
+    expected = np.where((month >= 0) & (month < 12), of_month[np.clip(month, 0, 11)], -5)
+    assert np.array_equal(cal.by_day(days, of_month, -5), expected)
+
+
+@given(kinds=st.sets(st.sampled_from(ITEM_KINDS)), codes=st.lists(st.integers(0, len(ITEM_KINDS) - 1), max_size=50))
+@SETTINGS
+def test_rows_of_some_kinds_are_those_the_table_of_kinds_marks(kinds, codes):
+    rb = simsuite.rulebook("ningxia-transport-2021")
+    b = generate(rb, real_units(rb), 2021, replicates=1, seed=1).batch
+    ctx = Context(b, rb.parameters, rb.groups, rb.pairs, rb.checklist_lines)
+    code = np.array(codes, dtype=np.int8)
+    assert np.array_equal(ctx.of_kinds(code, kinds), ctx.kind_mask(kinds)[code])
+
+
+def test_totals_are_every_record_added_into_zeros_by_component():
+    """Records of one component apart in the list (a share after other
+    components' records) and a component's first record of each shape."""
+    rng = np.random.default_rng(5)
+    R, U = 3, 4
+    size = R * U * N_PERIODS
+    quarters = Calendar(2021).quarter_of_month
+
+    def credits(component):
+        n = 30
+        return Credits(component, (), "adoption", rng.normal(size=n),
+                       np.minimum(rng.integers(0, size + 8, n), size))  # some rows outside the year
+
+    def listed(component):
+        n = 20
+        return Points(component, (), "event", np.arange(n), rng.integers(0, size, n), rng.normal(size=n), U)
+
+    def grid(component):
+        return PointsGrid(component, (), "month", rng.normal(size=(R, U, 12)), None, None, quarters)
+
+    records = [grid("quota"), credits("adoption"), listed("events"), credits("instruction"), credits("adoption"),
+               grid("events"), listed("quota")]
+    components = ["quota", "adoption", "events", "instruction"]
+    by_component = np.zeros((len(components), size))
+    for rec in records:
+        rec.add_to(by_component[components.index(rec.component)])
+    by_period, columns = totals(records, R, U, components)
+    assert np.array_equal(by_period, by_component.sum(axis=0).reshape(R, U, N_PERIODS))
+    for i in range(len(components)):
+        assert np.array_equal(columns[:, :, i], by_component[i].reshape(R, U, N_PERIODS).sum(axis=2))
+
+
+def test_totals_of_no_record_are_zero():
+    by_period, columns = totals([], 2, 3, [])
+    assert by_period.shape == (2, 3, N_PERIODS) and not by_period.any()
+    assert columns.shape == (2, 3, 0)
