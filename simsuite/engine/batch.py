@@ -289,9 +289,19 @@ class RowKeys:
         """Each (row, co-unit) of the rows whose item has co-units."""
         r = self._rows
         rows = np.flatnonzero(self.item_has_co[item])
-        which, pos = expand_csr(r.co_ptr, item[rows])
-        rows = rows[which]
-        return rows, r.item_rep[item[rows]].astype(np.int64) * r.n_units + r.co_unit[pos]
+        if self.one_co_unit_each:  # an item's one co-unit is where its pointer starts
+            items = item[rows]
+            pos = r.co_ptr[items]
+        else:
+            which, pos = expand_csr(r.co_ptr, item[rows])
+            rows = rows[which]
+            items = item[rows]
+        return rows, r.item_rep[items].astype(np.int64) * r.n_units + r.co_unit[pos]
+
+    @cached_property
+    def one_co_unit_each(self) -> bool:
+        """Whether no item has more than one co-unit (as generated histories)."""
+        return len(self._rows.co_unit) == np.count_nonzero(self.item_has_co)
 
     def slots(self, source: str, quarter_of_month: np.ndarray) -> np.ndarray:
         """Each adoption's or instruction's slot under these quarters, where
@@ -303,12 +313,17 @@ class RowKeys:
         if key not in self.slots_by_quarters:
             r = self._rows
             cell, day = (self.ad_cell, r.ad_day) if source == "adoption" else (self.ins_cell, r.ins_day)
-            # from the day: each row's quarter, or one past the last slot outside the year
-            outside = self.n_cells * N_PERIODS
-            slots = r.calendar.by_day(day, quarter_of_month, outside)
-            slots += cell * N_PERIODS
-            self.slots_by_quarters[key] = np.minimum(slots, outside, out=slots)
+            self.slots_by_quarters[key] = self.slots_of_days(cell, day, quarter_of_month)
         return self.slots_by_quarters[key]
+
+    def slots_of_days(self, cell: np.ndarray, day: np.ndarray, quarter_of_month: np.ndarray) -> np.ndarray:
+        """Slots of rows from their (replicate, unit) cell and day: the
+        quarter through a table of days (no month of the rows worked out
+        first); rows outside the year one past the last slot."""
+        outside = self.n_cells * N_PERIODS
+        slots = self._rows.calendar.by_day(day, quarter_of_month, outside)
+        slots += cell * N_PERIODS
+        return np.minimum(slots, outside, out=slots)
 
 
 #: the keys a batch holds (each a cached property of :class:`RowKeys`)
@@ -337,18 +352,6 @@ class _Rows:
     ev_rep: np.ndarray
     ev_unit: np.ndarray
     ev_day: np.ndarray
-
-
-def slots_of(cell: np.ndarray, month: np.ndarray, quarter_of_month: np.ndarray, n_cells: int) -> np.ndarray:
-    """``cell × N_PERIODS + quarter`` of rows in the year; ``n_cells × N_PERIODS``
-    (one past the last slot) for rows outside it."""
-    outside = n_cells * N_PERIODS
-    # months before the year map to -1 and after it to 12, whose "quarter" is
-    # past every slot: the minimum then puts them one past the last
-    quarter = np.concatenate([[outside], quarter_of_month, [outside]]).astype(np.int64)
-    slots = quarter[np.clip(month, -1, 12) + 1]
-    slots += cell * N_PERIODS
-    return np.minimum(slots, outside, out=slots)
 
 
 def compile_histories(

@@ -12,7 +12,7 @@ import numpy as np
 from ..ledger import ITEM_KINDS
 from ..params import Parameters
 from .batch import KIND, Batch
-from .points import Credits, Points, make_points
+from .points import QUARTERS_OF_MONTHS, Credits, Points, make_points
 
 
 @dataclass
@@ -118,6 +118,8 @@ class Context:
         kinds after it cost a few additions of grids.
         They depend on the histories alone, so they are kept with the batch's
         row keys (read-only) for every rulebook scored on the same batch."""
+        if kinds is not None and self.kind_mask(kinds).all():
+            kinds = None  # every kind: one bincount of the keys, no kind read
         key = ("month_counts", None if kinds is None else tuple(sorted(kinds)))
         shared = self.b.keys.__dict__.setdefault("_month_counts", {})
         if key not in shared:
@@ -193,15 +195,31 @@ class Context:
         b = self.b
         R, U = b.n_reps, b.n_units
         targets = tuple(dict.fromkeys((monthly_pair, quarterly_pair)))
-        slot = np.full(len(self.pairs), len(targets), dtype=np.int64)
-        slot[list(targets)] = np.arange(len(targets))
-        cells = R * U * 12 + 1  # the last: items not counted
-        # one entry per (item, outlet sent to): one bincount by target, unit and month
-        counts = np.bincount(slot[b.sent_pair] * cells + b.keys.sent_key, minlength=(len(targets) + 1) * cells)
-        counts = counts.reshape(len(targets) + 1, cells)[: len(targets), :-1].reshape(len(targets), R, U, 12)
+        # the counts depend on the histories and the outlets alone: kept with the batch's keys, like month counts
+        shared = b.keys.__dict__.setdefault("_sent_counts", {})
+        if (targets, len(self.pairs)) not in shared:
+            cells = R * U * 12 + 1  # the last: items not counted
+            # one entry per (item, outlet sent to): one bincount by target, unit and month, its key made in
+            # place; the target's number from comparisons (faster than a gather from a table by pair code):
+            # 0 for the first target, 1 for the second, one past the last for any other pair
+            off_first = b.sent_pair != targets[0]
+            key = off_first.astype(np.int64)
+            if len(targets) == 2:
+                key += off_first & (b.sent_pair != targets[1])
+            key *= cells
+            key += b.keys.sent_key
+            counts = np.bincount(key, minlength=(len(targets) + 1) * cells)
+            counts = counts.reshape(len(targets) + 1, cells)[: len(targets), :-1].reshape(len(targets), R, U, 12)
+            counts.setflags(write=False)
+            shared[targets, len(self.pairs)] = counts
+        counts = shared[targets, len(self.pairs)]
         monthly = counts[0] >= monthly_count
         quarterly = counts[-1]
         qm = self.quarter_of_month
+        if (qm == QUARTERS_OF_MONTHS).all():  # three months to a quarter, in order: three strided passes each
+            m, q = monthly.reshape(R, U, 4, 3), quarterly.reshape(R, U, 4, 3)
+            every_month = m[..., 0] & m[..., 1] & m[..., 2]
+            return every_month & (q[..., 0] + q[..., 1] + q[..., 2] >= quarterly_count)
         return np.stack([monthly[:, :, qm == i].all(axis=2) & (quarterly[:, :, qm == i].sum(axis=2) >= quarterly_count)
                          for i in range(4)], axis=2)
 

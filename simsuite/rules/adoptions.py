@@ -110,7 +110,9 @@ def adoption_points(ctx: Context) -> list:
     # 0 where the item scores nothing (a product: np.where with a scalar is slower)
     basis = values if scores is None else values * scores
     highest = p["adoption.combine"] == "highest"
-    credit = credit_rises(b.keys.ad_runs, basis) if highest else basis
+    # the rises scan in the values when nothing else reads them (no explanation lists their basis)
+    spare = not ctx.trace and scores is None and table.min() >= 0
+    credit = credit_rises(b.keys.ad_runs, basis, spare) if highest else basis
     rules.append("adoption.combine")
     out = [ctx.credit("adoption", rules, "adoption", credit, lambda: scored_in_year(b, b.ad_month, scores), basis,
                       note="highest so far: credited the rise" if highest else "")]

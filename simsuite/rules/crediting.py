@@ -14,12 +14,18 @@ import numpy as np
 from ..engine.order import Runs, ordering
 
 
-def credit_rises(runs: Runs, value: np.ndarray) -> np.ndarray:
+def credit_rises(runs: Runs, value: np.ndarray, spare: bool = False) -> np.ndarray:
     """Decision C-8: where only a key's highest value counts, each arrival is
     credited the amount by which it raises the key's highest so far (from 0),
     in date order (``runs``: the rows of each key, in that order). The
-    credits of one key sum to its highest value."""
-    v = runs.in_order(np.maximum(np.asarray(value, dtype=np.float64), 0.0))  # fresh: scanned in place
+    credits of one key sum to its highest value.
+
+    ``spare``: ``value`` is a float array of no negative number that the
+    caller no longer needs, so the scan runs in it (one pass fewer)."""
+    if spare and value.dtype == np.float64:
+        v = runs.in_order(value)
+    else:  # fresh: scanned in place
+        v = runs.in_order(np.maximum(np.asarray(value, dtype=np.float64), 0.0))
     credit = runs.running_max(v, in_place=True)
     if runs.steps:
         later = runs.steps[0]  # every row after its run's first: the rise over the row before

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..engine.batch import INSTRUCTION_KIND, LEVEL, expand_csr, slots_of
+from ..engine.batch import INSTRUCTION_KIND, LEVEL, expand_csr
 from ..engine.context import Context
 from ..engine.points import Credits, Points, make_points
 from ..ledger import INSTRUCTION_KINDS, INSTRUCTION_LEVELS
@@ -118,8 +118,8 @@ def share_with_co_units(ctx: Context, records: list[Points]) -> list[Points]:
             continue
         if isinstance(rec, Credits):  # summed: the co-units of each row were worked out with the batch
             rows, cell = co_rows[rec.source]
-            month = (b.keys.ad_month if rec.source == "adoption" else b.keys.ins_month)[rows]
-            slot = slots_of(cell, month, ctx.quarter_of_month, b.n_reps * b.n_units)
+            day = (b.ad_day if rec.source == "adoption" else b.ins_day)[rows]
+            slot = b.keys.slots_of_days(cell, day, ctx.quarter_of_month)
             out.append(Credits(rec.component, rec.rules + rules, rec.source, rec.amounts[rows] * share, slot, note))
             continue
         items = item_of[rec.source][rec.index]

@@ -120,9 +120,10 @@ def normalised(ctx: Context, points: np.ndarray, prefix: str) -> tuple[np.ndarra
     top = by_group[:, groups]  # each unit's group's highest
     top_compared = comparable(by_group)[:, groups]  # rounded per group, then spread: the same numbers, fewer roundings
     positive = top_compared > 0
-    safe = np.where(positive, top, 1.0)
-    eff = np.where(positive, scale * points / safe, 0.0)
-    eff = np.where(comparable(points) == top_compared, np.where(positive, scale, 0.0), eff)  # the top: exactly the scale
+    eff = np.multiply(points, scale)  # scale × points ÷ the top, in place: few passes over (R, U, quarters)
+    eff /= np.where(positive, top, 1.0)
+    np.copyto(eff, 0.0, where=~positive)
+    np.copyto(eff, scale, where=positive & (comparable(points) == top_compared))  # the top: exactly the scale
     if p[f"{prefix}.top_not_positive"] == "raw":
         eff = np.where(positive, eff, points)
     if p[f"{prefix}.floor_negative"]:
@@ -215,7 +216,6 @@ def rank_point_quarters(ctx: Context, o: Outcome) -> None:
         return
     target = ctx.by_group("rank_points.target", scoring=True)[None, :, None]
     eligible = ~vetoed & (comparable(q) >= comparable(target))
-    position = np.zeros(q.shape, dtype=np.int64)
     tables = p.table("rank_points.table")
     rest = p.table("rank_points.rest")
     width = max(len(t) for t in tables.values()) + 1
@@ -224,8 +224,11 @@ def rank_point_quarters(ctx: Context, o: Outcome) -> None:
         t = list(tables.get(g, ()))
         lookup[gi, : len(t)] = t
         lookup[gi, len(t):] = rest.get(g, 0.0)
-    for i in range(4):
-        position[:, :, i] = 1 + count_beyond(q[:, :, i], ctx.scoring_group, eligible[:, :, i], higher=True)
+    # the quarters ranked as if replicates of their own: one ranking of (R × 4, U) rows
+    R, U, n_quarters = q.shape
+    position = 1 + count_beyond(q.transpose(0, 2, 1).reshape(R * n_quarters, U), ctx.scoring_group,
+                                eligible.transpose(0, 2, 1).reshape(R * n_quarters, U), higher=True)
+    position = position.reshape(R, n_quarters, U).transpose(0, 2, 1)
     g = np.broadcast_to(ctx.scoring_group[None, :, None], q.shape)
     scores = np.where(eligible, lookup[g, np.clip(position - 1, 0, width - 1)], 0.0)
     o.quarter_scores = scores
