@@ -128,9 +128,15 @@ class Context:
                 counts = np.bincount(self.b.keys.counted_key, minlength=size + 1)
             else:  # every kind's row, when they are there already: a few additions instead of a bincount
                 by_kind = self._counts_by_kind(shared, size + 1)
-                counts = np.zeros(size + 1, dtype=by_kind.dtype)
-                for k in np.flatnonzero(self.kind_mask(ITEM_KINDS if kinds is None else kinds)):
-                    counts += by_kind[k]
+                rows = np.flatnonzero(self.kind_mask(ITEM_KINDS if kinds is None else kinds))
+                if len(rows) == 0:
+                    counts = np.zeros(size + 1, dtype=by_kind.dtype)
+                elif len(rows) == 1:
+                    counts = by_kind[rows[0]]  # a view: kept read-only below
+                else:
+                    counts = np.add(by_kind[rows[0]], by_kind[rows[1]])
+                    for k in rows[2:]:
+                        counts += by_kind[k]
             counts = counts[:size].reshape(self.b.n_reps, self.b.n_units, 12)
             counts.setflags(write=False)  # shared: no rule may change it in place
             shared[key] = counts

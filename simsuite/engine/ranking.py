@@ -67,9 +67,11 @@ def _count_pairwise(key: np.ndarray, groups: np.ndarray, ok: np.ndarray) -> np.n
     for g in np.unique(groups):  # a few groups, each all replicates at once
         members = np.flatnonzero(groups == g)
         k = np.ascontiguousarray(key[:, members].T)  # (n, R)
-        below = np.zeros(k.shape, dtype=np.int32)
-        for member in k:  # n ≤ PAIRWISE_UP_TO passes over (n, R), not a loop over replicates
-            below += member < k
+        below = np.zeros(k.shape, dtype=np.uint8)  # n ≤ PAIRWISE_UP_TO < 256: a byte per count
+        less = np.empty(k.shape, dtype=bool)
+        for member in k:  # n passes over (n, R), not a loop over replicates
+            np.less(member, k, out=less)
+            below += less.view(np.uint8)
         out[:, members] = below.T
     return out
 
