@@ -39,9 +39,10 @@ def count_beyond(scores: np.ndarray, groups: np.ndarray, eligible: np.ndarray | 
     (or, with ``higher=False``, strictly lower). Ineligible units get -1.
 
     Groups of up to :data:`PAIRWISE_UP_TO` units (every rulebook's) compare
-    every pair of members at once, R × n² comparisons in one array
-    operation, several times faster than sorting rows this short; larger
-    groups, or groups that differ by replicate, sort each replicate's row.
+    every pair of members over all replicates at once (member by member,
+    R × n² comparisons in n passes), several times faster than sorting rows
+    this short; larger groups, or groups that differ by replicate, sort
+    each replicate's row.
     """
     s = comparable(scores, decimals)
     R, U = s.shape
