@@ -142,12 +142,16 @@ def per_item_points(ctx: Context) -> list[Points | PointsGrid]:
         return [PointsGrid("items", tuple(rules + ["item_points.count"]), "month", monthly, hit,
                            MONTHS, ctx.quarter_of_month, note="at least one such item in the month")]
     if not ctx.trace:  # summed by unit-month, from the counts every month rule shares
-        if by_quality:  # every item weighed, 0 if not of the kinds; items not counted fall past the last key
+        if by_quality:  # items not counted fall past the last key
             size = b.n_reps * b.n_units * 12
-            weight = b.item_quality * ctx.of_kinds(b.item_kind, p["item_points.kinds"])
-            weight *= points
-            monthly = np.bincount(b.keys.counted_key, weights=weight, minlength=size + 1)[:size].reshape(
-                b.n_reps, b.n_units, 12)
+            of_kinds = ctx.of_kinds(b.item_kind, p["item_points.kinds"])
+            if np.count_nonzero(of_kinds) * 2 < len(of_kinds):  # few of the kinds: their rows alone
+                rows = np.flatnonzero(of_kinds)
+                key, weight = b.keys.counted_key[rows], b.item_quality[rows] * points
+            else:  # most: every item weighed, 0 if not of the kinds (the same sums, zeros added exactly)
+                key, weight = b.keys.counted_key, b.item_quality * of_kinds
+                weight *= points
+            monthly = np.bincount(key, weights=weight, minlength=size + 1)[:size].reshape(b.n_reps, b.n_units, 12)
         else:
             monthly = points * ctx.month_counts(p["item_points.kinds"])
         if capped:
