@@ -99,14 +99,28 @@ def adoption_points(ctx: Context) -> list:
     """
     b, p = ctx.b, ctx.p
     table, rules = adoption_table(ctx)
+    unscored = ctx.kind_mask(p["items.unscored_kinds"] if "items.unscored_kinds" in p else ())
+    if unscored.any() and not ctx.trace and b.keys.all_in_scope:
+        # only kinds score nothing: 0 in the table for them, no mask over the adoptions
+        # (explanations keep the mask, to say why those adoptions scored nothing)
+        table = np.repeat(table, len(KIND), axis=1) if table.shape[1] == 1 else table.copy()
+        table[:, unscored] = 0.0
+        scores = None
+    else:
+        scores = ctx.item_scores("adoption")  # None: every adoption's item may score
     n_groups, n_kinds, n_pairs = table.shape
     if n_groups == n_kinds == 1:
         values = np.take(table[0, 0], b.ad_pair)
-    else:
-        group = b.keys.ad_group if n_groups > 1 else 0
-        kind = b.keys.ad_kind if n_kinds > 1 else 0
-        values = np.take(table, (group * n_kinds + kind) * n_pairs + b.ad_pair)
-    scores = ctx.item_scores("adoption")  # None: every adoption's item may score
+    else:  # each adoption's entry of the (group, kind, pair) table, its index made in place
+        if n_groups > 1:
+            index = np.multiply(b.keys.ad_group, n_kinds, dtype=np.intp)
+            if n_kinds > 1:
+                index += b.keys.ad_kind
+        else:
+            index = b.keys.ad_kind.astype(np.intp)
+        index *= n_pairs
+        index += b.ad_pair
+        values = np.take(table, index)
     # 0 where the item scores nothing (a product: np.where with a scalar is slower)
     basis = values if scores is None else values * scores
     highest = p["adoption.combine"] == "highest"
