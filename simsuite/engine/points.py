@@ -170,17 +170,51 @@ class PointsGrid:
     component: str
     rules: tuple[str, ...]
     source: str
-    amounts: np.ndarray
+    amounts: np.ndarray | None  # None: ``value`` in every listed cell
     listed: np.ndarray | None
     index: np.ndarray | None
     period: np.ndarray
     note: str = ""
+    value: float | None = None
+
+    @classmethod
+    def of_cells(cls, component: str, rules, source: str, listed: np.ndarray, value: float, index, period,
+                 note: str = "") -> "PointsGrid":
+        """``value`` in each cell of ``listed`` (a month that reached its
+        quota, an empty month): summed from the cells' one-byte marks, three
+        months to a quarter, then times the value, with no grid of amounts
+        made unless something reads it."""
+        return cls(component, tuple(rules), source, None, listed, index, period, note, float(value))
+
+    def grid(self) -> np.ndarray:
+        """The (R, U, C) amounts (worked out from the listed cells and kept, for a grid of one value)."""
+        if self.amounts is not None:
+            return self.amounts
+        if "_grid" not in self.__dict__:
+            self.__dict__["_grid"] = self.listed * self.value
+        return self.__dict__["_grid"]
 
     def add_to(self, sums: np.ndarray) -> None:
+        if self.amounts is None:
+            sums += self.sums(len(sums))
+            return
         R, U, C = self.amounts.shape
         add_by_period(sums, self.amounts.reshape(R * U, C), self.period)
 
     def sums(self, size: int) -> np.ndarray:
+        if self.amounts is None:  # how many listed cells fall in each period (in bytes), times the value
+            R, U, C = self.listed.shape
+            marks = np.ascontiguousarray(self.listed).reshape(R * U, C).view(np.uint8)
+            if C == 12 and (np.asarray(self.period) == QUARTERS_OF_MONTHS).all():
+                months = marks.reshape(R * U, 4, 3)
+                counts = months[:, :, 0] + months[:, :, 1]
+                counts += months[:, :, 2]
+                sums = np.zeros((R * U, N_PERIODS))
+                np.multiply(counts, self.value, out=sums[:, :4])
+                return sums.reshape(-1)
+            sums = by_period_of(marks, self.period)
+            sums *= self.value
+            return sums
         R, U, C = self.amounts.shape
         return by_period_of(self.amounts.reshape(R * U, C), self.period)
 
@@ -188,11 +222,11 @@ class PointsGrid:
         """The grid's listed cells as one row each."""
         if self.listed is None:
             raise not_listed(self)
-        R, U, C = self.amounts.shape
+        R, U, C = self.listed.shape
         flat = np.flatnonzero(self.listed)
         cell, col = np.divmod(flat, C)
         return Points(self.component, self.rules, self.source, self.index[col].astype(np.int64),
-                      cell * N_PERIODS + self.period[col], self.amounts.reshape(-1)[flat], U, note=self.note)
+                      cell * N_PERIODS + self.period[col], self.grid().reshape(-1)[flat], U, note=self.note)
 
 
 def make_points(component: str, rules: Sequence[str], source: str, index, cell, period, points, n_units: int,

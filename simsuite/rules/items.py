@@ -65,6 +65,8 @@ def _quota_cell(rules, source, n, b, rulebook, u) -> dict:
 
 def _month_records(ctx: Context, component: str, rules, hit: np.ndarray, value, note: str) -> PointsGrid:
     """The unit-months where ``hit`` score ``value`` (a number or an (R, U, 12) grid)."""
+    if np.ndim(value) == 0:
+        return PointsGrid.of_cells(component, rules, "month", hit, value, MONTHS, ctx.quarter_of_month, note)
     amounts = hit * np.asarray(value, dtype=float)
     return PointsGrid(component, tuple(rules), "month", amounts, hit, MONTHS, ctx.quarter_of_month, note=note)
 

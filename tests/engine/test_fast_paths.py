@@ -88,3 +88,26 @@ def test_totals_of_no_record_are_zero():
     by_period, columns = totals([], 2, 3, [])
     assert by_period.shape == (2, 3, N_PERIODS) and not by_period.any()
     assert columns.shape == (2, 3, 0)
+
+
+@pytest.mark.parametrize("quarter_starts", [(0, 3, 6, 9), (0, 2, 7, 9)])
+@pytest.mark.parametrize("value", [2.0, -1.5, 0.1])
+def test_a_grid_of_one_value_sums_and_lists_as_its_amounts(quarter_starts, value):
+    """A month that reached its quota or stayed empty scores one value:
+    counting its marks three months to a quarter, then times the value,
+    gives what the grid of amounts gives."""
+    rng = np.random.default_rng(11)
+    hit = rng.random((6, 5, 12)) < 0.4
+    period = Calendar(2021, quarter_starts=quarter_starts).quarter_of_month
+    months = np.arange(12)
+    by_cells = PointsGrid.of_cells("quota", ("quota.points",), "month", hit, value, months, period)
+    by_amounts = PointsGrid("quota", ("quota.points",), "month", hit * value, hit, months, period)
+    size = 6 * 5 * N_PERIODS
+    np.testing.assert_allclose(by_cells.sums(size), by_amounts.sums(size), rtol=1e-15)
+    added = np.ones(size)
+    by_cells.add_to(added)
+    np.testing.assert_allclose(added, 1 + by_amounts.sums(size), rtol=1e-15)
+    listed, expected = by_cells.rows(), by_amounts.rows()
+    assert np.array_equal(listed.slot, expected.slot) and np.array_equal(listed.index, expected.index)
+    assert np.array_equal(listed.points, expected.points)
+    assert np.array_equal(by_cells.grid(), hit * value)
