@@ -146,8 +146,7 @@ class Context:
         """(kinds, n) counts of counted items by kind and unit-month key
         (``n``: the keys, one past the last included), one bincount."""
         if "by_kind" not in shared:
-            key = self.b.item_kind.astype(np.int64)
-            key *= n
+            key = np.multiply(self.b.item_kind, n, dtype=np.int64)
             key += self.b.keys.counted_key
             shared["by_kind"] = np.bincount(key, minlength=len(ITEM_KINDS) * n).reshape(len(ITEM_KINDS), n)
         return shared["by_kind"]
