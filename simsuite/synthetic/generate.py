@@ -122,6 +122,18 @@ class _Blocks:
         return np.concatenate([draw(rng) for rng in self.rngs]) if self.rngs else np.zeros((0, *shape))
 
 
+class _PerItem:
+    """Each item's value of a per-unit table, by repeating each (replicate,
+    unit) cell's value by the cell's items (items come cell by cell): runs
+    of a few dozen copies, several times faster than a gather by unit."""
+
+    def __init__(self, by_cell: np.ndarray, R: int):
+        self.by_cell, self.R = by_cell, R
+
+    def __call__(self, table: np.ndarray) -> np.ndarray:
+        return np.repeat(np.tile(table, self.R), self.by_cell)
+
+
 def _within(rows: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """Block bounds of a sorted subset ``rows`` of rows with block bounds ``bounds``."""
     return np.searchsorted(rows, bounds)
@@ -209,30 +221,31 @@ class _Model:
         month = np.multiply(cell, 12)
         np.subtract(key, month, out=month)
         rep = np.repeat(np.arange(R, dtype=np.int32), by_rep)
-        unit = np.repeat(np.tile(np.arange(U), R), by_cell.ravel())  # intp: gathers by it need no conversion
+        per_item = _PerItem(by_cell.ravel(), R)
+        unit = per_item(np.arange(U, dtype=np.int32))
         n = len(key)
         u, v = blocks.uniform(bounds, "u"), blocks.scratch(n, "v")
         u *= np.take(self.month_days, month, out=v)
         u += np.take(self.month_start, month, out=v)
         day = u.astype(np.int32)
-        kind = _categories(blocks.uniform(bounds, "u"), self.kind_cum, unit)
+        kind = _categories(blocks.uniform(bounds, "u"), self.kind_cum, per_item)
         # a mark around ten times the unit's quality: round(10 (q + N(0, 0.1²)))
         # clipped to 0–10, at most k with chance Φ(k + ½ − 10 q); drawn from
         # each unit's table of these chances
         below = np.arange(10) + 0.5 - 10 * quality[:, None]
         marks = _Counts(np.concatenate([0.5 * _erfc(-below.T / np.sqrt(2)), np.ones((1, U))]))
-        mark = marks.draw(blocks.uniform(bounds, "u"), unit, np.float64, v)
-        in_scope = _chance(blocks, bounds, self.scope_chance, unit)
+        mark = marks.draw(blocks.uniform(bounds, "u"), per_item(np.arange(U) * marks.G), np.float64, v)
+        in_scope = _chance(blocks, bounds, self.scope_chance, per_item)
         # co-submission: one other unit
-        has_co = _chance(blocks, bounds, self.co_chance, unit) if U > 1 else np.zeros(len(key), bool)
+        has_co = _chance(blocks, bounds, self.co_chance, per_item) if U > 1 else np.zeros(len(key), bool)
         co_rows = np.flatnonzero(has_co)
         co_unit = ((unit[co_rows] + 1 + blocks.integers(_within(co_rows, bounds), U - 1)) % U).astype(np.int32)
         # direct reports: sent to one outlet section a level up
         up1 = self.level_pairs[1]
-        sends = _chance(blocks, bounds, self.direct_chance, unit) if len(up1) else np.zeros(len(key), bool)
+        sends = _chance(blocks, bounds, self.direct_chance, per_item) if len(up1) else np.zeros(len(key), bool)
         sent_rows = np.flatnonzero(sends)
         sent_pair = up1[blocks.integers(_within(sent_rows, bounds), len(up1))].astype(np.int32)
-        ad, ins = self._cascade(blocks, bounds, unit, kind, day, quality)
+        ad, ins = self._cascade(blocks, bounds, unit, per_item, kind, day, quality)
         ev = self._events(blocks, reliability, R)
         # checklist: a row only for basic lines not met (absent = met)
         L = len(self.basic_lines)
@@ -240,7 +253,7 @@ class _Model:
         ck_rep, ck_unit, ck_l = np.nonzero(unmet)
         return dict(
             item_key=key, item_cell=cell, item_month=month.astype(np.int16),
-            item_rep=rep, item_unit=unit.astype(np.int32), item_day=day, item_kind=kind, item_in_scope=in_scope, item_quality=mark,
+            item_rep=rep, item_unit=unit, item_day=day, item_kind=kind, item_in_scope=in_scope, item_quality=mark,
             has_co=has_co, co_unit=co_unit, sends=sends, sent_pair=sent_pair, **ad, **ins, **ev,
             ck_rep=ck_rep.astype(np.int32), ck_unit=ck_unit.astype(np.int32), ck_line=self.basic_lines[ck_l],
         )
@@ -267,7 +280,7 @@ class _Model:
         return blocks.per_block(lambda rng: rng.poisson(scaled * rng.standard_gamma(k, (BLOCK, U, 12))),
                                 (U, 12)).astype(np.int64, copy=False)
 
-    def _cascade(self, blocks: _Blocks, bounds, unit, kind, day, quality) -> tuple[dict, dict]:
+    def _cascade(self, blocks: _Blocks, bounds, unit, per_item, kind, day, quality) -> tuple[dict, dict]:
         """Adoptions, level by level, each step conditional on the last, and
         the instructions they draw.
 
@@ -288,7 +301,7 @@ class _Model:
         rows, depth, higher = np.zeros(0, np.int64), np.zeros(0, np.int64), []
         for j, lv in enumerate(climb):
             if j == 0:  # the unit's chance, and the research items' (a few) put right
-                p = np.take(chance[0::2, lv], unit, out=blocks.scratch(len(unit), "v"))
+                p = per_item(chance[0::2, lv])
                 boosted = np.flatnonzero(research)
                 p[boosted] = chance[1::2, lv][unit[boosted]]
                 rows = np.flatnonzero(blocks.uniform(bounds, "u") < p)
@@ -441,19 +454,19 @@ class _Counts:
             S *= 2
         return None
 
-    def draw(self, u: np.ndarray, which: np.ndarray | None = None, dtype=np.int64, scratch=None) -> np.ndarray:
-        """Counts for uniform draws ``u``: from distribution ``which`` (one per
-        draw), or else, ``u`` being (…, D), column d from distribution d. The
-        count of each position in the table is looked up (as ``dtype``) rather
-        than worked out; ``scratch``, a float buffer like ``u``, spares fresh memory."""
+    def draw(self, u: np.ndarray, start: np.ndarray | None = None, dtype=np.int64, scratch=None) -> np.ndarray:
+        """Counts for uniform draws ``u``: from distribution d where ``start``
+        (one per draw, intp) is d × :attr:`G`, or else, ``u`` being (…, D),
+        column d from distribution d. The count of each position in the table
+        is looked up (as ``dtype``) rather than worked out; ``scratch``, a
+        float buffer like ``u``, spares fresh memory."""
         shape, u = u.shape, u.ravel()
         t = np.multiply(u, self.G, out=scratch)  # exact: G is a power of 2
-        if which is None:
+        if start is None:
             pos = t.astype(np.intp)
             pos.reshape(-1, self.D)[...] += np.arange(self.D) * self.G
-        else:  # which × G + ⌊t⌋, whole numbers added exactly, into one fresh array
-            pos = np.multiply(which, self.G, dtype=np.intp)
-            np.add(pos, np.floor(t, out=t), out=pos, casting="unsafe")
+        else:  # d × G + ⌊t⌋, whole numbers added exactly
+            pos = np.add(start, np.floor(t, out=t), casting="unsafe", dtype=np.intp)
         pos = np.take(self.guide, pos)
         todo = np.flatnonzero(u >= np.take(self.cdf, pos, out=t))  # reaches more cumulative chances in its bin
         while len(todo):
@@ -479,7 +492,7 @@ def _cumulative(shares: np.ndarray) -> np.ndarray:
     return np.cumsum(shares / shares.sum(axis=1, keepdims=True), axis=1)
 
 
-def _chance(blocks: _Blocks, bounds: np.ndarray, chance: np.ndarray, unit: np.ndarray) -> np.ndarray:
+def _chance(blocks: _Blocks, bounds: np.ndarray, chance: np.ndarray, per_item: "_PerItem") -> np.ndarray:
     """One Bernoulli draw per row with its unit's ``chance``; a chance every
     unit shares is compared as one number, and a sure one needs no draw."""
     if (chance >= 1).all():
@@ -487,7 +500,7 @@ def _chance(blocks: _Blocks, bounds: np.ndarray, chance: np.ndarray, unit: np.nd
     u = blocks.uniform(bounds, "u")
     if (chance == chance[0]).all():
         return u < chance[0]
-    return u < np.take(chance, unit, out=blocks.scratch(len(u), "v"))
+    return u < per_item(chance)
 
 
 def _geometric_scale(p):
@@ -517,14 +530,15 @@ def _gathered(table: np.ndarray, which: np.ndarray):
     return table[0] if (table == table[0]).all() else table[which]
 
 
-def _categories(u: np.ndarray, cum: np.ndarray, unit: np.ndarray) -> np.ndarray:
+def _categories(u: np.ndarray, cum: np.ndarray, unit) -> np.ndarray:
     """Category of each uniform draw ``u`` under its unit's cumulative chances
-    ``cum[unit]``: the number of thresholds at or below it, one comparison per
-    category (categories are few), each a single number where units agree."""
+    ``cum[unit]`` (``unit`` each draw's unit, or a :class:`_PerItem`): the
+    number of thresholds at or below it, one comparison per category
+    (categories are few), each a single number where units agree."""
     out = np.zeros(len(u), np.int8)
     for k in range(cum.shape[1] - 1):  # the last threshold is 1, above every draw
         t = cum[:, k]
-        out += u >= (t[0] if (t == t[0]).all() else t[unit])
+        out += u >= (t[0] if (t == t[0]).all() else unit(t) if isinstance(unit, _PerItem) else t[unit])
     return out
 
 
