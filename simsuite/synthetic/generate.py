@@ -225,8 +225,8 @@ class _Model:
         unit = per_item(np.arange(U, dtype=np.int32))
         n = len(key)
         u, v = blocks.uniform(bounds, "u"), blocks.scratch(n, "v")
-        u *= np.take(self.month_days, month, out=v)
-        u += np.take(self.month_start, month, out=v)
+        u *= np.take(self.month_days, month, out=v, mode="clip")  # "clip": in range, and unbuffered
+        u += np.take(self.month_start, month, out=v, mode="clip")
         day = u.astype(np.int32)
         kind = _categories(blocks.uniform(bounds, "u"), self.kind_cum, per_item)
         # a mark around ten times the unit's quality: round(10 (q + N(0, 0.1²)))
@@ -468,7 +468,7 @@ class _Counts:
         else:  # d × G + ⌊t⌋, whole numbers added exactly
             pos = np.add(start, np.floor(t, out=t), casting="unsafe", dtype=np.intp)
         pos = np.take(self.guide, pos)
-        todo = np.flatnonzero(u >= np.take(self.cdf, pos, out=t))  # reaches more cumulative chances in its bin
+        todo = np.flatnonzero(u >= np.take(self.cdf, pos, out=t, mode="clip"))  # reaches more chances in its bin
         while len(todo):
             pos[todo] += 1
             todo = todo[u[todo] >= self.cdf[pos[todo]]]
