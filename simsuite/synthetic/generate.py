@@ -233,8 +233,8 @@ class _Model:
         # clipped to 0–10, at most k with chance Φ(k + ½ − 10 q); drawn from
         # each unit's table of these chances
         below = np.arange(10) + 0.5 - 10 * quality[:, None]
-        marks = _Counts(np.concatenate([0.5 * _erfc(-below.T / np.sqrt(2)), np.ones((1, U))]))
-        mark = marks.draw(blocks.uniform(bounds, "u"), per_item(np.arange(U) * marks.G), np.float64, v)
+        marks = _Counts(np.concatenate([0.5 * _erfc(-below.T / np.sqrt(2)), np.ones((1, U))]), n // U)
+        mark = marks.draw(blocks.uniform(bounds, "u"), per_item(np.arange(U, dtype=np.int32) * marks.G), np.float64, v)
         in_scope = _chance(blocks, bounds, self.scope_chance, per_item)
         # co-submission: one other unit
         has_co = _chance(blocks, bounds, self.co_chance, per_item) if U > 1 else np.zeros(len(key), bool)
@@ -272,7 +272,7 @@ class _Model:
         q = m / (k + m)
         with np.errstate(divide="ignore", invalid="ignore"):
             counts = _Counts.of((k / (k + m)) ** k, lambda c: (c + k) / (c + 1) * q, q,
-                                m, np.sqrt(m + m * m / k))
+                                m, np.sqrt(m + m * m / k), len(blocks.rngs) * BLOCK)
         if counts is not None:
             return counts.draw(blocks.per_block(lambda rng: rng.random((BLOCK, U * 12)), (U * 12,))).reshape(-1, U, 12)
         k = shape[0] if (shape == shape[0]).all() else shape[:, None]  # one number is the faster draw
@@ -392,7 +392,7 @@ class _Model:
         rates = self.event_rate * np.where(np.arange(E) == EVENT_KINDS.index("secondment"), 1.0,
                                            2 * (1 - reliability)[:, None])
         lam = rates.ravel()
-        table = _Counts.of(np.exp(-lam), lambda c: lam / (c + 1), np.zeros(len(lam)), lam, np.sqrt(lam))
+        table = _Counts.of(np.exp(-lam), lambda c: lam / (c + 1), np.zeros(len(lam)), lam, np.sqrt(lam), R)
         if table is not None:  # a table for each (unit, kind), one uniform a count
             counts = table.draw(blocks.per_block(lambda rng: rng.random((BLOCK, U * E)), (U * E,)))
         else:
@@ -416,31 +416,43 @@ class _Counts:
 
     TAIL = 2.0 ** -60
     LONGEST = 4096  # distributions with longer tails are drawn the usual way
+    BINS = 1024  # at most this many bins of the uniform: few hold a chance, so most draws need no comparison
 
-    def __init__(self, cdf: np.ndarray):
+    def __init__(self, cdf: np.ndarray, draws: int = BINS * 4):
         """``cdf`` (S, D): column d the cumulative chances of distribution d
-        (columns, since numpy sums down rows far faster than along many short ones)."""
+        (columns, since numpy sums down rows far faster than along many short
+        ones); ``draws``: about how many draws each distribution will have,
+        so that the table costs no more to make than the draws it spares."""
         S, D = cdf.shape
         cdf = np.ascontiguousarray((cdf / cdf[-1]).T)  # each row ends at exactly 1, above every uniform draw
         self.cdf, self.D, self.S = cdf.ravel(), D, S
-        self.G = G = 1 << min(max((S - 1).bit_length() + 1, 6), 10)  # bins enough that few hold a chance
+        self.G = G = 1 << min(max((draws // 4).bit_length() - 1, 6), self.BINS.bit_length() - 1)  # 64 … BINS
         # where each bin g starts in the flat table (row d at d × S): the
         # count of chances at or below g / G, i.e. whose ⌈chance × G⌉ ≤ g
         # (exact: G is a power of 2); summed over the whole flat table at once,
         # the rows before d add their d × S chances, which is row d's start
-        top = np.ceil(cdf * G).astype(np.intp) + (np.arange(D) * (G + 1))[:, None]
-        below = np.cumsum(np.bincount(top.ravel(), minlength=D * (G + 1))).reshape(D, G + 1)
-        self.guide = below[:, :G].ravel()
+        scaled, rows = cdf * G, (np.arange(D) * (G + 1))[:, None]
+
+        def count_by_bin(at):  # of each row's chances whose at(chance × G) ≤ g, by bin g
+            c = np.bincount((at(scaled).astype(np.intp) + rows).ravel(), minlength=D * (G + 1))
+            return np.cumsum(c).reshape(D, G + 1)[:, :G].ravel()
+
+        self.guide = count_by_bin(np.ceil)
+        # the chances below (g + 1) / G, i.e. whose ⌊chance × G⌋ ≤ g: where
+        # that is the guide's count, no chance falls inside bin g, and every
+        # draw in it has the count the guide points at
+        self.pure = count_by_bin(np.floor) == self.guide
         self._values: dict = {}
 
     @classmethod
-    def of(cls, p0: np.ndarray, ratio, limit: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> "_Counts | None":
+    def of(cls, p0: np.ndarray, ratio, limit: np.ndarray, mean: np.ndarray, sd: np.ndarray,
+           draws: int = BINS * 4) -> "_Counts | None":
         """Chances p(0) = ``p0`` (D,) and p(c + 1) = p(c) × ``ratio(c)`` ((c,
         D) for a column c of counts) where every ratio from c on is at most
         max(ratio(c), ``limit``) < 1, so what is left after c is at most
         p(c) r / (1 − r) for that bound r. None if the chances run longer than
         :attr:`LONGEST`. The first length tried is 20 standard deviations
-        past the mean, enough for most laws."""
+        past the mean, enough for most laws. ``draws`` as for the constructor."""
         S = 1 << int(max(np.max(mean + 20 * sd, initial=0), 16)).bit_length()
         while S <= cls.LONGEST:
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -450,31 +462,36 @@ class _Counts:
                 left = np.where(pmf[-1] == 0, 0.0, pmf[-1] * bound / (1 - bound))
             if ((bound < 1) | (pmf[-1] == 0)).all() and (left < cls.TAIL).all():
                 cdf = np.cumsum(pmf, axis=0)
-                return cls(cdf) if (cdf[-1] > 0).all() else None  # p(0) lost below the smallest float: no table
+                return cls(cdf, draws) if (cdf[-1] > 0).all() else None  # p(0) lost below the smallest float: no table
             S *= 2
         return None
 
     def draw(self, u: np.ndarray, start: np.ndarray | None = None, dtype=np.int64, scratch=None) -> np.ndarray:
         """Counts for uniform draws ``u``: from distribution d where ``start``
-        (one per draw, intp) is d × :attr:`G`, or else, ``u`` being (…, D),
-        column d from distribution d. The count of each position in the table
-        is looked up (as ``dtype``) rather than worked out; ``scratch``, a
-        float buffer like ``u``, spares fresh memory."""
+        (one per draw) is d × :attr:`G`, or else, ``u`` being (…, D), column d
+        from distribution d. The count of each bin of the uniform that holds
+        no chance is looked up (as ``dtype``) and only draws in the few bins
+        that hold one are compared with the chances; ``scratch``, a float
+        buffer like ``u``, spares fresh memory."""
         shape, u = u.shape, u.ravel()
-        t = np.multiply(u, self.G, out=scratch)  # exact: G is a power of 2
+        b = np.multiply(u, self.G, out=scratch).astype(np.intp)  # ⌊u G⌋, exact: G is a power of 2
         if start is None:
-            pos = t.astype(np.intp)
-            pos.reshape(-1, self.D)[...] += np.arange(self.D) * self.G
-        else:  # d × G + ⌊t⌋, whole numbers added exactly
-            pos = np.add(start, np.floor(t, out=t), casting="unsafe", dtype=np.intp)
-        pos = np.take(self.guide, pos)
-        todo = np.flatnonzero(u >= np.take(self.cdf, pos, out=t, mode="clip"))  # reaches more chances in its bin
+            b.reshape(-1, self.D)[...] += np.arange(self.D) * self.G
+        else:
+            b += start
+        if dtype not in self._values:  # each pure bin's count, else −1; each chance's count
+            values = np.tile(np.arange(self.S, dtype=dtype), self.D)
+            self._values[dtype] = np.where(self.pure, values[self.guide], -1).astype(dtype), values
+        by_bin, values = self._values[dtype]
+        out = np.take(by_bin, b, mode="clip")  # in range: "clip" spares the bounds check
+        mixed = np.flatnonzero(out < 0)
+        pos, um = self.guide[b[mixed]], u[mixed]
+        todo = np.flatnonzero(um >= self.cdf[pos])  # reaches more chances in its bin
         while len(todo):
             pos[todo] += 1
-            todo = todo[u[todo] >= self.cdf[pos[todo]]]
-        if dtype not in self._values:
-            self._values[dtype] = np.tile(np.arange(self.S, dtype=dtype), self.D)
-        return np.take(self._values[dtype], pos).reshape(shape)
+            todo = todo[um[todo] >= self.cdf[pos[todo]]]
+        out[mixed] = values[pos]
+        return out.reshape(shape)
 
 
 def pairs_by_level(rulebook: Rulebook) -> list[np.ndarray]:
