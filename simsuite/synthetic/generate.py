@@ -254,7 +254,8 @@ class _Model:
         return dict(
             item_key=key, item_cell=cell, item_month=month.astype(np.int16),
             item_rep=rep, item_unit=unit, item_day=day, item_kind=kind, item_in_scope=in_scope, item_quality=mark,
-            has_co=has_co, co_unit=co_unit, sends=sends, sent_pair=sent_pair, **ad, **ins, **ev,
+            has_co=has_co, co_rows=co_rows, co_unit=co_unit, sends=sends, sent_rows=sent_rows, sent_pair=sent_pair,
+            **ad, **ins, **ev,
             ck_rep=ck_rep.astype(np.int32), ck_unit=ck_unit.astype(np.int32), ck_line=self.basic_lines[ck_l],
         )
 
@@ -305,10 +306,17 @@ class _Model:
                 boosted = np.flatnonzero(research)
                 p[boosted] = chance[1::2, lv][unit[boosted]]
                 rows = np.flatnonzero(blocks.uniform(bounds, "u") < p)
-                depth, alive = np.ones(len(rows), np.int32), np.arange(len(rows))  # of each item in rows
-                klass, row_bounds = unit[rows] * 2 + research[rows], _within(rows, bounds)
+                depth = np.ones(len(rows), np.intp)  # of each item in rows
+                klass = research[rows].astype(np.intp)  # unit × 2 + research: a row of chance
+                klass += unit[rows] * 2
+                row_bounds = _within(rows, bounds)
+            elif j == 1:  # every row alive: no gather by position
+                alive = np.flatnonzero(blocks.uniform(row_bounds, "u") < np.take(chance[:, lv], klass, mode="clip"))
+                depth[alive] += 1
+                higher.append(alive)
             else:  # the block bounds of rows[alive] are those of alive among the rows' (rows ascend)
-                alive = alive[blocks.uniform(_within(alive, row_bounds), "u") < chance[:, lv][klass[alive]]]
+                at_level = np.take(chance[:, lv], klass[alive], mode="clip")
+                alive = alive[blocks.uniform(_within(alive, row_bounds), "u") < at_level]
                 depth[alive] += 1
                 higher.append(alive)
         # item by item, each item's adoptions in the order of its climb:
@@ -601,22 +609,29 @@ def _slice_sorted(positions: np.ndarray, lo: int, hi: int) -> np.ndarray:
 
 def _assemble(d: dict, units: pd.DataFrame, group_code: np.ndarray, calendar: Calendar, n_reps: int, first: int,
               activity: np.ndarray, quality: np.ndarray, reliability: np.ndarray) -> Synthetic:
-    def ptr(flag):
-        """CSR pointers of rows with at most one entry each: for a few such rows,
-        each row's number repeated up to the next (3–4× faster than a cumsum)."""
+    def ptr(flag, rows):
+        """CSR pointers of rows with at most one entry each (``rows`` those
+        with one): for a few such rows, each row's number repeated up to the
+        next (3–4× faster than a cumsum); else a cumsum of the flags made
+        whole numbers first (a cumsum that converts as it goes is twice as slow)."""
         n = len(flag)
-        if np.count_nonzero(flag) < n // 8:
-            rows = np.flatnonzero(flag)
+        if len(rows) < n // 8:
             return np.repeat(np.arange(len(rows) + 1, dtype=np.int64), np.diff(rows, prepend=-1, append=n))
-        out = np.zeros(n + 1, np.int64)
-        np.cumsum(flag, out=out[1:])
+        out = np.empty(n + 1, np.int64)
+        out[0], out[1:] = 0, flag
+        np.cumsum(out, out=out)
         return out
+
+    for flag, rows in (("has_co", "co_rows"), ("sends", "sent_rows")):
+        if rows not in d:  # the draw knows them; a part of its blocks (_take) keeps the flags only
+            d[rows] = np.flatnonzero(d[flag])
 
     batch = Batch(
         calendar=calendar, units=units, group=group_code, n_reps=n_reps,
         item_rep=d["item_rep"], item_unit=d["item_unit"], item_day=d["item_day"],
         item_kind=d["item_kind"], item_in_scope=d["item_in_scope"], item_quality=d["item_quality"],
-        co_ptr=ptr(d["has_co"]), co_unit=d["co_unit"], sent_ptr=ptr(d["sends"]), sent_pair=d["sent_pair"],
+        co_ptr=ptr(d["has_co"], d["co_rows"]), co_unit=d["co_unit"], sent_ptr=ptr(d["sends"], d["sent_rows"]),
+        sent_pair=d["sent_pair"],
         ad_item=d["ad_item"], ad_pair=d["ad_pair"], ad_day=d["ad_day"],
         ins_item=d["ins_item"], ins_level=d["ins_level"], ins_kind=d["ins_kind"], ins_day=d["ins_day"],
         ev_rep=d["ev_rep"], ev_unit=d["ev_unit"], ev_kind=d["ev_kind"],
@@ -627,7 +642,7 @@ def _assemble(d: dict, units: pd.DataFrame, group_code: np.ndarray, calendar: Ca
     # of the year, items in their unit-month cell
     keys = batch.keys.know(item_key=d["item_key"], item_cell=d["item_cell"], item_month=d["item_month"],
                            ad_runs=d["ad_runs"], item_has_co=d["has_co"])
-    keys.know(sent_key=keys.counted_key[np.flatnonzero(d["sends"])])
+    keys.know(sent_key=keys.counted_key[d["sent_rows"]])
     batch.left_out = left_out_report(batch)
     return Synthetic(batch=batch, quality=quality, activity=activity, reliability=reliability, first_replicate=first)
 
