@@ -395,18 +395,25 @@ class _Model:
         return out
 
     def _events(self, blocks: _Blocks, reliability, R: int) -> dict:
-        """Unit events: Poisson per kind, scaled by unreliability (secondments not)."""
+        """Unit events: Poisson per kind, scaled by unreliability (secondments
+        not). Events are rare (a few hundredths per replicate, unit and kind),
+        so each block draws how many of each (unit, kind) its BLOCK replicates
+        have together, Poisson(BLOCK × rate), and puts each in one of them,
+        each as likely: the counts of the replicates are then independent
+        Poisson(rate) (a Poisson count split at random), from a draw per
+        event rather than one per replicate, unit and kind."""
         U, E = self.U, len(EVENT_KINDS)
         rates = self.event_rate * np.where(np.arange(E) == EVENT_KINDS.index("secondment"), 1.0,
                                            2 * (1 - reliability)[:, None])
-        lam = rates.ravel()
-        table = _Counts.of(np.exp(-lam), lambda c: lam / (c + 1), np.zeros(len(lam)), lam, np.sqrt(lam), R)
-        if table is not None:  # a table for each (unit, kind), one uniform a count
-            counts = table.draw(blocks.per_block(lambda rng: rng.random((BLOCK, U * E)), (U * E,)))
-        else:
-            counts = blocks.per_block(lambda rng: rng.poisson(rates, (BLOCK, U, E)), (U, E)).astype(np.int64)
-        cell = np.repeat(np.arange(R * U * E, dtype=np.int64), counts.ravel())
-        bounds = np.concatenate([[0], np.cumsum(counts.reshape(len(blocks.rngs), -1).sum(axis=1))])
+        lam, n_blocks = BLOCK * rates.ravel(), len(blocks.rngs)
+        together = np.array([rng.poisson(lam) for rng in blocks.rngs], dtype=np.int64).reshape(n_blocks, U * E)
+        by_block = together.sum(axis=1)
+        bounds = np.concatenate([[0], np.cumsum(by_block)])
+        rep = blocks.integers(bounds, BLOCK)  # within its block
+        rep += np.repeat(np.arange(n_blocks, dtype=np.int64) * BLOCK, by_block)
+        cell = rep * (U * E)
+        cell += np.repeat(np.tile(np.arange(U * E), n_blocks), together.ravel())
+        cell.sort()  # (replicate, unit, kind) order, as the batch lists them; each block's stay together
         day = (self.year_start + blocks.integers(bounds, self.year_days)).astype(np.int32)
         return dict(ev_rep=(cell // (U * E)).astype(np.int32), ev_unit=((cell // E) % U).astype(np.int32),
                     ev_kind=(cell % E).astype(np.int8), ev_day=day)
