@@ -237,8 +237,14 @@ class _Model:
         mark = marks.draw(blocks.uniform(bounds, "u"), per_item(np.arange(U, dtype=np.int32) * marks.G), np.float64, v)
         in_scope = _chance(blocks, bounds, self.scope_chance, per_item)
         # co-submission: one other unit
-        has_co = _chance(blocks, bounds, self.co_chance, per_item) if U > 1 else np.zeros(len(key), bool)
-        co_rows = np.flatnonzero(has_co)
+        if U < 2:
+            co_rows = np.zeros(0, np.int64)
+        elif (self.co_chance == self.co_chance[0]).all():
+            co_rows = _bernoulli(blocks, bounds, self.co_chance[0])
+        else:
+            co_rows = np.flatnonzero(_chance(blocks, bounds, self.co_chance, per_item))
+        has_co = np.zeros(n, bool)
+        has_co[co_rows] = True
         co_unit = ((unit[co_rows] + 1 + blocks.integers(_within(co_rows, bounds), U - 1)) % U).astype(np.int32)
         # direct reports: sent to one outlet section a level up
         up1 = self.level_pairs[1]
@@ -344,13 +350,15 @@ class _Model:
             ad_day[at_step] = ad_day[at_step - 1] + gap[at_step]
         # the outlet section: one of the level's pairs, each as likely
         ad_pair = self._outlets(blocks.uniform(at, "u"), step, climb)
-        # instructions: a chance per adoption by its level
-        u = blocks.uniform(at, "u")
-        chance, later = self._per_adoption(self.ins_chance, ad_unit, ad_level, step, climb)
-        hit = u < chance
-        for at_step, c in later:
-            hit[at_step] = u[at_step] < c
-        drawn = np.flatnonzero(hit)
+        # instructions: a chance per adoption by its level; where units share
+        # them, the adoptions of each step of the climb share one
+        if shared:
+            drawn = np.sort(np.concatenate([np.zeros(0, np.int64)] + [
+                at_step[_bernoulli(blocks, _within(at_step, at), self.ins_chance[0, lv])]
+                for at_step, lv in zip(step, climb)]))
+        else:
+            drawn = np.flatnonzero(blocks.uniform(at, "u") < self._per_adoption(self.ins_chance, ad_unit, ad_level,
+                                                                               step, climb)[0])
         at_ins = _within(drawn, at)
         ins_item = ad_item[drawn]
         ins_unit = unit[ins_item]
@@ -539,6 +547,54 @@ def _geometric_scale(p):
     """The scale that makes an exponential draw a geometric count with success chance ``p``."""
     with np.errstate(divide="ignore"):
         return -1 / np.log1p(-np.asarray(p, dtype=np.float64))  # p = 1: no wait beyond the first trial
+
+
+def _rare(blocks: _Blocks, bounds: np.ndarray, p: float) -> np.ndarray:
+    """The rows, in order, of independent Bernoulli(``p``) successes among
+    the rows of each block: each block draws the gaps between its successes
+    (geometric, see :func:`_geometric`) until they pass its last row, one
+    exponential per success (with a margin) rather than one uniform per row.
+    A block's draws depend on its own rows only, whichever blocks are drawn
+    with it."""
+    rows = np.diff(bounds)
+    if p <= 0 or not len(rows):
+        return np.zeros(0, np.int64)
+    scale, past = _geometric_scale(p), int(rows.max()) + 1  # a gap past every row is as good as any longer
+
+    def gaps(e):
+        e *= scale
+        return np.minimum(e, past, out=e).astype(np.int64) + 1
+
+    mean = rows * p  # successes expected: the gaps drawn at first cover them with a margin
+    first = np.maximum(np.ceil(mean + RARE_MARGIN * (np.sqrt(mean) + 1)), 1).astype(np.int64)
+    ends = np.cumsum(first)
+    at = np.cumsum(gaps(blocks.exponential(np.concatenate([[0], ends]), "u")))
+    # within the block: minus the gaps of the blocks before, and 1
+    at -= np.repeat(np.concatenate([[1], at[ends[:-1] - 1] + 1]), first)
+    short = np.flatnonzero(at[ends - 1] < rows)
+    per_block = np.split(at, ends[:-1]) if len(short) else None
+    for b in short:  # rare: a block whose gaps end before its last row draws more from its stream
+        more = [per_block[b]]
+        while more[-1][-1] < rows[b]:
+            more.append(more[-1][-1] + np.cumsum(gaps(blocks.rngs[b].standard_exponential(int(first[b])))))
+        per_block[b] = np.concatenate(more)
+    if per_block is not None:
+        at, first = np.concatenate(per_block), np.array([len(x) for x in per_block], np.int64)
+    keep = at < np.repeat(rows, first)
+    at += np.repeat(bounds[:-1], first)
+    return at[keep]
+
+
+RARE = 1 / 8  #: below this chance, Bernoulli draws are drawn as the gaps between successes
+
+
+def _bernoulli(blocks: _Blocks, bounds: np.ndarray, p: float) -> np.ndarray:
+    """The rows, in order, of Bernoulli(``p``) successes among the rows of
+    each block: for a rare chance by :func:`_rare`, else a uniform a row."""
+    if p < RARE:
+        return _rare(blocks, bounds, p)
+    return np.flatnonzero(blocks.uniform(bounds, "u") < p)
+RARE_MARGIN = 6  #: standard deviations of gaps drawn beyond those expected: a block seldom needs more
 
 
 def _geometric(blocks: _Blocks, bounds: np.ndarray, scale, later=()) -> np.ndarray:
