@@ -19,6 +19,7 @@ out again.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -74,7 +75,14 @@ def generate(rulebook: Rulebook, units: pd.DataFrame, year: int, behaviour: Beha
 
 
 def _stream(seed: int, *key: int) -> np.random.Generator:
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
+    return np.random.Generator(np.random.PCG64(_seed_sequence(seed, key)))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _seed_sequence(seed: int, key: tuple[int, ...]) -> np.random.SeedSequence:
+    """A stream's seed, hashed once: half the cost of making a stream, which
+    a small run of 64 blocks pays 65 times a chunk (a stream only reads it)."""
+    return np.random.SeedSequence(seed, spawn_key=key)
 
 
 class _Blocks:
@@ -132,6 +140,17 @@ class _PerItem:
 
     def __call__(self, table: np.ndarray) -> np.ndarray:
         return np.repeat(np.tile(table, self.R), self.by_cell)
+
+
+def _pick(u: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """One of ``pairs`` for each uniform draw ``u`` (overwritten), each as
+    likely: ⌊k·U⌋; consecutive codes, as the catalogue lists a level's
+    sections together, need no look-up."""
+    u *= len(pairs)
+    if np.array_equal(pairs, np.arange(pairs[0], pairs[0] + len(pairs))):
+        u += pairs[0]
+        return u.astype(np.int32)
+    return pairs[u.astype(np.intp)].astype(np.int32)
 
 
 def _within(rows: np.ndarray, bounds: np.ndarray) -> np.ndarray:
@@ -250,7 +269,7 @@ class _Model:
         up1 = self.level_pairs[1]
         sends = _chance(blocks, bounds, self.direct_chance, per_item) if len(up1) else np.zeros(len(key), bool)
         sent_rows = np.flatnonzero(sends)
-        sent_pair = up1[blocks.integers(_within(sent_rows, bounds), len(up1))].astype(np.int32)
+        sent_pair = _pick(blocks.uniform(_within(sent_rows, bounds), "u"), up1) if len(up1) else np.zeros(0, np.int32)
         ad, ins = self._cascade(blocks, bounds, unit, per_item, kind, day, quality)
         ev = self._events(blocks, reliability, R)
         # checklist: a row only for basic lines not met (absent = met)
@@ -327,11 +346,14 @@ class _Model:
                 higher.append(alive)
         # item by item, each item's adoptions in the order of its climb:
         # step[j] holds the positions of the adoptions at the j-th level climbed
-        total = int(depth.sum())
-        ad_item = np.repeat(rows, depth)
         first = np.cumsum(depth, dtype=np.int64)
+        total = int(first[-1]) if len(first) else 0
         first -= depth  # each item's first adoption
         step = [first] + [first[alive] + j for j, alive in enumerate(higher, 1)]
+        ad_item = np.empty(total, np.int64)  # each step's items put in place: faster than repeating by depth
+        ad_item[first] = rows
+        for at_step, alive in zip(step[1:], higher):
+            ad_item[at_step] = rows[alive]
         step_of = np.zeros(total, np.int8)  # which step of its item's climb each adoption is
         for j, at_step in enumerate(step[1:], 1):
             step_of[at_step] = j
@@ -386,18 +408,10 @@ class _Model:
         """The outlet-section pair of each adoption from a uniform draw ``u``:
         one of its level's pairs, each as likely (consecutive codes, as the
         catalogue lists a level's sections together, need no look-up)."""
-        def pick(u, lv):  # u is overwritten
-            pairs = self.level_pairs[lv]
-            u *= len(pairs)
-            if np.array_equal(pairs, np.arange(pairs[0], pairs[0] + len(pairs))):
-                u += pairs[0]
-                return u.astype(np.int32)
-            return pairs[u.astype(np.intp)].astype(np.int32)
-
         if not climb:
             return np.zeros(0, np.int32)
-        later = [(at_step, pick(u[at_step], climb[j])) for j, at_step in enumerate(step[1:], 1)]
-        out = pick(u, climb[0])
+        later = [(at_step, _pick(u[at_step], self.level_pairs[climb[j]])) for j, at_step in enumerate(step[1:], 1)]
+        out = _pick(u, self.level_pairs[climb[0]])
         for at_step, pair in later:
             out[at_step] = pair
         return out
@@ -449,22 +463,21 @@ class _Counts:
         S, D = cdf.shape
         cdf = np.ascontiguousarray((cdf / cdf[-1]).T)  # each row ends at exactly 1, above every uniform draw
         self.cdf, self.D, self.S = cdf.ravel(), D, S
-        self.G = G = 1 << min(max((draws // 4).bit_length() - 1, 6), self.BINS.bit_length() - 1)  # 64 … BINS
+        # bins, 64 … BINS, about half the draws: a few draws in each bin pay for it
+        self.G = G = 1 << min(max((draws // 2).bit_length() - 1, 6), self.BINS.bit_length() - 1)
         # where each bin g starts in the flat table (row d at d × S): the
         # count of chances at or below g / G, i.e. whose ⌈chance × G⌉ ≤ g
         # (exact: G is a power of 2); summed over the whole flat table at once,
         # the rows before d add their d × S chances, which is row d's start
-        scaled, rows = cdf * G, (np.arange(D) * (G + 1))[:, None]
-
-        def count_by_bin(at):  # of each row's chances whose at(chance × G) ≤ g, by bin g
-            c = np.bincount((at(scaled).astype(np.intp) + rows).ravel(), minlength=D * (G + 1))
-            return np.cumsum(c).reshape(D, G + 1)[:, :G].ravel()
-
-        self.guide = count_by_bin(np.ceil)
-        # the chances below (g + 1) / G, i.e. whose ⌊chance × G⌋ ≤ g: where
-        # that is the guide's count, no chance falls inside bin g, and every
-        # draw in it has the count the guide points at
-        self.pure = count_by_bin(np.floor) == self.guide
+        scaled = cdf * G
+        top = np.ceil(scaled).astype(np.intp) + (np.arange(D) * (G + 1))[:, None]
+        self.guide = np.cumsum(np.bincount(top.ravel(), minlength=D * (G + 1))).reshape(D, G + 1)[:, :G].ravel()
+        # a bin holds a chance that lies strictly inside it (g < chance × G <
+        # g + 1); every draw in any other bin has the count the guide points at
+        low = np.floor(scaled)
+        holds = np.zeros(D * G, bool)
+        holds[(low.astype(np.intp) + (np.arange(D) * G)[:, None])[low < scaled]] = True
+        self.pure = ~holds
         self._values: dict = {}
 
     @classmethod
