@@ -193,6 +193,26 @@ def test_delays_and_outlets_follow_their_laws():
     assert abs(wait.mean() - (1 / p - 1)) < 4.5 * np.sqrt((1 - p) / p**2 / len(ins))
 
 
+def test_direct_reports_follow_their_chance_and_go_to_each_section_a_level_up_alike():
+    # an item is sent on with chance direct_report.chance (0.4 for every unit
+    # here), to one of the outlet sections one level up, each as likely;
+    # within 4.5 standard errors over 64 replicates
+    from simsuite.params import OUTLET_LEVELS
+
+    rb = simsuite.rulebook("ningxia-transport-2021")
+    beh = Behaviour.make().for_rulebook(rb.id)
+    b = generate(rb, real_units(rb), 2021, beh, replicates=64, seed=5).batch
+    n, p = len(b.item_rep), beh["direct_report.chance"]
+    sent = np.diff(b.sent_ptr)
+    assert set(np.unique(sent)) <= {0, 1}
+    assert abs(sent.mean() - p) < 4.5 * np.sqrt(p * (1 - p) / n)
+    up1 = [i for i, (o, _) in enumerate(rb.pairs) if rb.file.outlets[o].level == OUTLET_LEVELS[1]]
+    assert set(np.unique(b.sent_pair)) <= set(up1)
+    counts = np.bincount(b.sent_pair, minlength=len(rb.pairs))[up1]
+    expected = len(b.sent_pair) / len(up1)
+    assert np.all(np.abs(counts - expected) < 4.5 * np.sqrt(expected))
+
+
 @pytest.mark.parametrize("rulebook_id", ["ningxia-transport-2021", "longyang-2019"])
 def test_instructions_follow_their_chance_by_level(rulebook_id):
     # each adoption draws an instruction with its outlet level's chance
