@@ -19,6 +19,7 @@ out again.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -74,7 +75,14 @@ def generate(rulebook: Rulebook, units: pd.DataFrame, year: int, behaviour: Beha
 
 
 def _stream(seed: int, *key: int) -> np.random.Generator:
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
+    return np.random.Generator(np.random.PCG64(_seed_sequence(seed, key)))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _seed_sequence(seed: int, key: tuple[int, ...]) -> np.random.SeedSequence:
+    """A stream's seed, hashed once: half the cost of making a stream, which
+    a small run of 64 blocks pays 65 times a chunk (a stream only reads it)."""
+    return np.random.SeedSequence(seed, spawn_key=key)
 
 
 class _Blocks:
@@ -120,6 +128,29 @@ class _Blocks:
     def per_block(self, draw, shape: tuple[int, ...]) -> np.ndarray:
         """``draw(rng)`` of ``(BLOCK, *shape)`` for each block, stacked."""
         return np.concatenate([draw(rng) for rng in self.rngs]) if self.rngs else np.zeros((0, *shape))
+
+
+class _PerItem:
+    """Each item's value of a per-unit table, by repeating each (replicate,
+    unit) cell's value by the cell's items (items come cell by cell): runs
+    of a few dozen copies, several times faster than a gather by unit."""
+
+    def __init__(self, by_cell: np.ndarray, R: int):
+        self.by_cell, self.R = by_cell, R
+
+    def __call__(self, table: np.ndarray) -> np.ndarray:
+        return np.repeat(np.tile(table, self.R), self.by_cell)
+
+
+def _pick(u: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """One of ``pairs`` for each uniform draw ``u`` (overwritten), each as
+    likely: ⌊k·U⌋; consecutive codes, as the catalogue lists a level's
+    sections together, need no look-up."""
+    u *= len(pairs)
+    if np.array_equal(pairs, np.arange(pairs[0], pairs[0] + len(pairs))):
+        u += pairs[0]
+        return u.astype(np.int32)
+    return pairs[u.astype(np.intp)].astype(np.int32)
 
 
 def _within(rows: np.ndarray, bounds: np.ndarray) -> np.ndarray:
@@ -209,30 +240,37 @@ class _Model:
         month = np.multiply(cell, 12)
         np.subtract(key, month, out=month)
         rep = np.repeat(np.arange(R, dtype=np.int32), by_rep)
-        unit = np.repeat(np.tile(np.arange(U), R), by_cell.ravel())  # intp: gathers by it need no conversion
+        per_item = _PerItem(by_cell.ravel(), R)
+        unit = per_item(np.arange(U, dtype=np.int32))
         n = len(key)
         u, v = blocks.uniform(bounds, "u"), blocks.scratch(n, "v")
-        u *= np.take(self.month_days, month, out=v)
-        u += np.take(self.month_start, month, out=v)
+        u *= np.take(self.month_days, month, out=v, mode="clip")  # "clip": in range, and unbuffered
+        u += np.take(self.month_start, month, out=v, mode="clip")
         day = u.astype(np.int32)
-        kind = _categories(blocks.uniform(bounds, "u"), self.kind_cum, unit)
+        kind = _categories(blocks.uniform(bounds, "u"), self.kind_cum, per_item)
         # a mark around ten times the unit's quality: round(10 (q + N(0, 0.1²)))
         # clipped to 0–10, at most k with chance Φ(k + ½ − 10 q); drawn from
         # each unit's table of these chances
         below = np.arange(10) + 0.5 - 10 * quality[:, None]
-        marks = _Counts(np.concatenate([0.5 * _erfc(-below.T / np.sqrt(2)), np.ones((1, U))]))
-        mark = marks.draw(blocks.uniform(bounds, "u"), unit, np.float64, v)
-        in_scope = _chance(blocks, bounds, self.scope_chance, unit)
+        marks = _Counts(np.concatenate([0.5 * _erfc(-below.T / np.sqrt(2)), np.ones((1, U))]), n // U)
+        mark = marks.draw(blocks.uniform(bounds, "u"), per_item(np.arange(U, dtype=np.int32) * marks.G), np.float64, v)
+        in_scope = _chance(blocks, bounds, self.scope_chance, per_item)
         # co-submission: one other unit
-        has_co = _chance(blocks, bounds, self.co_chance, unit) if U > 1 else np.zeros(len(key), bool)
-        co_rows = np.flatnonzero(has_co)
+        if U < 2:
+            co_rows = np.zeros(0, np.int64)
+        elif (self.co_chance == self.co_chance[0]).all():
+            co_rows = _bernoulli(blocks, bounds, self.co_chance[0])
+        else:
+            co_rows = np.flatnonzero(_chance(blocks, bounds, self.co_chance, per_item))
+        has_co = np.zeros(n, bool)
+        has_co[co_rows] = True
         co_unit = ((unit[co_rows] + 1 + blocks.integers(_within(co_rows, bounds), U - 1)) % U).astype(np.int32)
         # direct reports: sent to one outlet section a level up
         up1 = self.level_pairs[1]
-        sends = _chance(blocks, bounds, self.direct_chance, unit) if len(up1) else np.zeros(len(key), bool)
+        sends = _chance(blocks, bounds, self.direct_chance, per_item) if len(up1) else np.zeros(len(key), bool)
         sent_rows = np.flatnonzero(sends)
-        sent_pair = up1[blocks.integers(_within(sent_rows, bounds), len(up1))].astype(np.int32)
-        ad, ins = self._cascade(blocks, bounds, unit, kind, day, quality)
+        sent_pair = _pick(blocks.uniform(_within(sent_rows, bounds), "u"), up1) if len(up1) else np.zeros(0, np.int32)
+        ad, ins = self._cascade(blocks, bounds, unit, per_item, kind, day, quality)
         ev = self._events(blocks, reliability, R)
         # checklist: a row only for basic lines not met (absent = met)
         L = len(self.basic_lines)
@@ -240,8 +278,9 @@ class _Model:
         ck_rep, ck_unit, ck_l = np.nonzero(unmet)
         return dict(
             item_key=key, item_cell=cell, item_month=month.astype(np.int16),
-            item_rep=rep, item_unit=unit.astype(np.int32), item_day=day, item_kind=kind, item_in_scope=in_scope, item_quality=mark,
-            has_co=has_co, co_unit=co_unit, sends=sends, sent_pair=sent_pair, **ad, **ins, **ev,
+            item_rep=rep, item_unit=unit, item_day=day, item_kind=kind, item_in_scope=in_scope, item_quality=mark,
+            has_co=has_co, co_rows=co_rows, co_unit=co_unit, sends=sends, sent_rows=sent_rows, sent_pair=sent_pair,
+            **ad, **ins, **ev,
             ck_rep=ck_rep.astype(np.int32), ck_unit=ck_unit.astype(np.int32), ck_line=self.basic_lines[ck_l],
         )
 
@@ -259,7 +298,7 @@ class _Model:
         q = m / (k + m)
         with np.errstate(divide="ignore", invalid="ignore"):
             counts = _Counts.of((k / (k + m)) ** k, lambda c: (c + k) / (c + 1) * q, q,
-                                m, np.sqrt(m + m * m / k))
+                                m, np.sqrt(m + m * m / k), len(blocks.rngs) * BLOCK)
         if counts is not None:
             return counts.draw(blocks.per_block(lambda rng: rng.random((BLOCK, U * 12)), (U * 12,))).reshape(-1, U, 12)
         k = shape[0] if (shape == shape[0]).all() else shape[:, None]  # one number is the faster draw
@@ -267,7 +306,7 @@ class _Model:
         return blocks.per_block(lambda rng: rng.poisson(scaled * rng.standard_gamma(k, (BLOCK, U, 12))),
                                 (U, 12)).astype(np.int64, copy=False)
 
-    def _cascade(self, blocks: _Blocks, bounds, unit, kind, day, quality) -> tuple[dict, dict]:
+    def _cascade(self, blocks: _Blocks, bounds, unit, per_item, kind, day, quality) -> tuple[dict, dict]:
         """Adoptions, level by level, each step conditional on the last, and
         the instructions they draw.
 
@@ -288,23 +327,33 @@ class _Model:
         rows, depth, higher = np.zeros(0, np.int64), np.zeros(0, np.int64), []
         for j, lv in enumerate(climb):
             if j == 0:  # the unit's chance, and the research items' (a few) put right
-                p = np.take(chance[0::2, lv], unit, out=blocks.scratch(len(unit), "v"))
+                p = per_item(chance[0::2, lv])
                 boosted = np.flatnonzero(research)
                 p[boosted] = chance[1::2, lv][unit[boosted]]
                 rows = np.flatnonzero(blocks.uniform(bounds, "u") < p)
-                depth, alive = np.ones(len(rows), np.int32), np.arange(len(rows))  # of each item in rows
-                klass, row_bounds = unit[rows] * 2 + research[rows], _within(rows, bounds)
+                depth = np.ones(len(rows), np.intp)  # of each item in rows
+                klass = research[rows].astype(np.intp)  # unit × 2 + research: a row of chance
+                klass += unit[rows] * 2
+                row_bounds = _within(rows, bounds)
+            elif j == 1:  # every row alive: no gather by position
+                alive = np.flatnonzero(blocks.uniform(row_bounds, "u") < np.take(chance[:, lv], klass, mode="clip"))
+                depth[alive] += 1
+                higher.append(alive)
             else:  # the block bounds of rows[alive] are those of alive among the rows' (rows ascend)
-                alive = alive[blocks.uniform(_within(alive, row_bounds), "u") < chance[:, lv][klass[alive]]]
+                at_level = np.take(chance[:, lv], klass[alive], mode="clip")
+                alive = alive[blocks.uniform(_within(alive, row_bounds), "u") < at_level]
                 depth[alive] += 1
                 higher.append(alive)
         # item by item, each item's adoptions in the order of its climb:
         # step[j] holds the positions of the adoptions at the j-th level climbed
-        total = int(depth.sum())
-        ad_item = np.repeat(rows, depth)
         first = np.cumsum(depth, dtype=np.int64)
+        total = int(first[-1]) if len(first) else 0
         first -= depth  # each item's first adoption
         step = [first] + [first[alive] + j for j, alive in enumerate(higher, 1)]
+        ad_item = np.empty(total, np.int64)  # each step's items put in place: faster than repeating by depth
+        ad_item[first] = rows
+        for at_step, alive in zip(step[1:], higher):
+            ad_item[at_step] = rows[alive]
         step_of = np.zeros(total, np.int8)  # which step of its item's climb each adoption is
         for j, at_step in enumerate(step[1:], 1):
             step_of[at_step] = j
@@ -323,13 +372,15 @@ class _Model:
             ad_day[at_step] = ad_day[at_step - 1] + gap[at_step]
         # the outlet section: one of the level's pairs, each as likely
         ad_pair = self._outlets(blocks.uniform(at, "u"), step, climb)
-        # instructions: a chance per adoption by its level
-        u = blocks.uniform(at, "u")
-        chance, later = self._per_adoption(self.ins_chance, ad_unit, ad_level, step, climb)
-        hit = u < chance
-        for at_step, c in later:
-            hit[at_step] = u[at_step] < c
-        drawn = np.flatnonzero(hit)
+        # instructions: a chance per adoption by its level; where units share
+        # them, the adoptions of each step of the climb share one
+        if shared:
+            drawn = np.sort(np.concatenate([np.zeros(0, np.int64)] + [
+                at_step[_bernoulli(blocks, _within(at_step, at), self.ins_chance[0, lv])]
+                for at_step, lv in zip(step, climb)]))
+        else:
+            drawn = np.flatnonzero(blocks.uniform(at, "u") < self._per_adoption(self.ins_chance, ad_unit, ad_level,
+                                                                               step, climb)[0])
         at_ins = _within(drawn, at)
         ins_item = ad_item[drawn]
         ins_unit = unit[ins_item]
@@ -357,35 +408,34 @@ class _Model:
         """The outlet-section pair of each adoption from a uniform draw ``u``:
         one of its level's pairs, each as likely (consecutive codes, as the
         catalogue lists a level's sections together, need no look-up)."""
-        def pick(u, lv):  # u is overwritten
-            pairs = self.level_pairs[lv]
-            u *= len(pairs)
-            if np.array_equal(pairs, np.arange(pairs[0], pairs[0] + len(pairs))):
-                u += pairs[0]
-                return u.astype(np.int32)
-            return pairs[u.astype(np.intp)].astype(np.int32)
-
         if not climb:
             return np.zeros(0, np.int32)
-        later = [(at_step, pick(u[at_step], climb[j])) for j, at_step in enumerate(step[1:], 1)]
-        out = pick(u, climb[0])
+        later = [(at_step, _pick(u[at_step], self.level_pairs[climb[j]])) for j, at_step in enumerate(step[1:], 1)]
+        out = _pick(u, self.level_pairs[climb[0]])
         for at_step, pair in later:
             out[at_step] = pair
         return out
 
     def _events(self, blocks: _Blocks, reliability, R: int) -> dict:
-        """Unit events: Poisson per kind, scaled by unreliability (secondments not)."""
+        """Unit events: Poisson per kind, scaled by unreliability (secondments
+        not). Events are rare (a few hundredths per replicate, unit and kind),
+        so each block draws how many of each (unit, kind) its BLOCK replicates
+        have together, Poisson(BLOCK × rate), and puts each in one of them,
+        each as likely: the counts of the replicates are then independent
+        Poisson(rate) (a Poisson count split at random), from a draw per
+        event rather than one per replicate, unit and kind."""
         U, E = self.U, len(EVENT_KINDS)
         rates = self.event_rate * np.where(np.arange(E) == EVENT_KINDS.index("secondment"), 1.0,
                                            2 * (1 - reliability)[:, None])
-        lam = rates.ravel()
-        table = _Counts.of(np.exp(-lam), lambda c: lam / (c + 1), np.zeros(len(lam)), lam, np.sqrt(lam))
-        if table is not None:  # a table for each (unit, kind), one uniform a count
-            counts = table.draw(blocks.per_block(lambda rng: rng.random((BLOCK, U * E)), (U * E,)))
-        else:
-            counts = blocks.per_block(lambda rng: rng.poisson(rates, (BLOCK, U, E)), (U, E)).astype(np.int64)
-        cell = np.repeat(np.arange(R * U * E, dtype=np.int64), counts.ravel())
-        bounds = np.concatenate([[0], np.cumsum(counts.reshape(len(blocks.rngs), -1).sum(axis=1))])
+        lam, n_blocks = BLOCK * rates.ravel(), len(blocks.rngs)
+        together = np.array([rng.poisson(lam) for rng in blocks.rngs], dtype=np.int64).reshape(n_blocks, U * E)
+        by_block = together.sum(axis=1)
+        bounds = np.concatenate([[0], np.cumsum(by_block)])
+        rep = blocks.integers(bounds, BLOCK)  # within its block
+        rep += np.repeat(np.arange(n_blocks, dtype=np.int64) * BLOCK, by_block)
+        cell = rep * (U * E)
+        cell += np.repeat(np.tile(np.arange(U * E), n_blocks), together.ravel())
+        cell.sort()  # (replicate, unit, kind) order, as the batch lists them; each block's stay together
         day = (self.year_start + blocks.integers(bounds, self.year_days)).astype(np.int32)
         return dict(ev_rep=(cell // (U * E)).astype(np.int32), ev_unit=((cell // E) % U).astype(np.int32),
                     ev_kind=(cell % E).astype(np.int8), ev_day=day)
@@ -403,31 +453,42 @@ class _Counts:
 
     TAIL = 2.0 ** -60
     LONGEST = 4096  # distributions with longer tails are drawn the usual way
+    BINS = 1024  # at most this many bins of the uniform: few hold a chance, so most draws need no comparison
 
-    def __init__(self, cdf: np.ndarray):
+    def __init__(self, cdf: np.ndarray, draws: int = BINS * 4):
         """``cdf`` (S, D): column d the cumulative chances of distribution d
-        (columns, since numpy sums down rows far faster than along many short ones)."""
+        (columns, since numpy sums down rows far faster than along many short
+        ones); ``draws``: about how many draws each distribution will have,
+        so that the table costs no more to make than the draws it spares."""
         S, D = cdf.shape
         cdf = np.ascontiguousarray((cdf / cdf[-1]).T)  # each row ends at exactly 1, above every uniform draw
         self.cdf, self.D, self.S = cdf.ravel(), D, S
-        self.G = G = 1 << min(max((S - 1).bit_length() + 1, 6), 10)  # bins enough that few hold a chance
+        # bins, 64 … BINS, about half the draws: a few draws in each bin pay for it
+        self.G = G = 1 << min(max((draws // 2).bit_length() - 1, 6), self.BINS.bit_length() - 1)
         # where each bin g starts in the flat table (row d at d × S): the
         # count of chances at or below g / G, i.e. whose ⌈chance × G⌉ ≤ g
         # (exact: G is a power of 2); summed over the whole flat table at once,
         # the rows before d add their d × S chances, which is row d's start
-        top = np.ceil(cdf * G).astype(np.intp) + (np.arange(D) * (G + 1))[:, None]
-        below = np.cumsum(np.bincount(top.ravel(), minlength=D * (G + 1))).reshape(D, G + 1)
-        self.guide = below[:, :G].ravel()
+        scaled = cdf * G
+        top = np.ceil(scaled).astype(np.intp) + (np.arange(D) * (G + 1))[:, None]
+        self.guide = np.cumsum(np.bincount(top.ravel(), minlength=D * (G + 1))).reshape(D, G + 1)[:, :G].ravel()
+        # a bin holds a chance that lies strictly inside it (g < chance × G <
+        # g + 1); every draw in any other bin has the count the guide points at
+        low = np.floor(scaled)
+        holds = np.zeros(D * G, bool)
+        holds[(low.astype(np.intp) + (np.arange(D) * G)[:, None])[low < scaled]] = True
+        self.pure = ~holds
         self._values: dict = {}
 
     @classmethod
-    def of(cls, p0: np.ndarray, ratio, limit: np.ndarray, mean: np.ndarray, sd: np.ndarray) -> "_Counts | None":
+    def of(cls, p0: np.ndarray, ratio, limit: np.ndarray, mean: np.ndarray, sd: np.ndarray,
+           draws: int = BINS * 4) -> "_Counts | None":
         """Chances p(0) = ``p0`` (D,) and p(c + 1) = p(c) × ``ratio(c)`` ((c,
         D) for a column c of counts) where every ratio from c on is at most
         max(ratio(c), ``limit``) < 1, so what is left after c is at most
         p(c) r / (1 − r) for that bound r. None if the chances run longer than
         :attr:`LONGEST`. The first length tried is 20 standard deviations
-        past the mean, enough for most laws."""
+        past the mean, enough for most laws. ``draws`` as for the constructor."""
         S = 1 << int(max(np.max(mean + 20 * sd, initial=0), 16)).bit_length()
         while S <= cls.LONGEST:
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -437,31 +498,36 @@ class _Counts:
                 left = np.where(pmf[-1] == 0, 0.0, pmf[-1] * bound / (1 - bound))
             if ((bound < 1) | (pmf[-1] == 0)).all() and (left < cls.TAIL).all():
                 cdf = np.cumsum(pmf, axis=0)
-                return cls(cdf) if (cdf[-1] > 0).all() else None  # p(0) lost below the smallest float: no table
+                return cls(cdf, draws) if (cdf[-1] > 0).all() else None  # p(0) lost below the smallest float: no table
             S *= 2
         return None
 
-    def draw(self, u: np.ndarray, which: np.ndarray | None = None, dtype=np.int64, scratch=None) -> np.ndarray:
-        """Counts for uniform draws ``u``: from distribution ``which`` (one per
-        draw), or else, ``u`` being (…, D), column d from distribution d. The
-        count of each position in the table is looked up (as ``dtype``) rather
-        than worked out; ``scratch``, a float buffer like ``u``, spares fresh memory."""
+    def draw(self, u: np.ndarray, start: np.ndarray | None = None, dtype=np.int64, scratch=None) -> np.ndarray:
+        """Counts for uniform draws ``u``: from distribution d where ``start``
+        (one per draw) is d × :attr:`G`, or else, ``u`` being (…, D), column d
+        from distribution d. The count of each bin of the uniform that holds
+        no chance is looked up (as ``dtype``) and only draws in the few bins
+        that hold one are compared with the chances; ``scratch``, a float
+        buffer like ``u``, spares fresh memory."""
         shape, u = u.shape, u.ravel()
-        t = np.multiply(u, self.G, out=scratch)  # exact: G is a power of 2
-        if which is None:
-            pos = t.astype(np.intp)
-            pos.reshape(-1, self.D)[...] += np.arange(self.D) * self.G
-        else:  # which × G + ⌊t⌋, whole numbers added exactly, into one fresh array
-            pos = np.multiply(which, self.G, dtype=np.intp)
-            np.add(pos, np.floor(t, out=t), out=pos, casting="unsafe")
-        pos = np.take(self.guide, pos)
-        todo = np.flatnonzero(u >= np.take(self.cdf, pos, out=t))  # reaches more cumulative chances in its bin
+        b = np.multiply(u, self.G, out=scratch).astype(np.intp)  # ⌊u G⌋, exact: G is a power of 2
+        if start is None:
+            b.reshape(-1, self.D)[...] += np.arange(self.D) * self.G
+        else:
+            b += start
+        if dtype not in self._values:  # each pure bin's count, else −1; each chance's count
+            values = np.tile(np.arange(self.S, dtype=dtype), self.D)
+            self._values[dtype] = np.where(self.pure, values[self.guide], -1).astype(dtype), values
+        by_bin, values = self._values[dtype]
+        out = np.take(by_bin, b, mode="clip")  # in range: "clip" spares the bounds check
+        mixed = np.flatnonzero(out < 0)
+        pos, um = self.guide[b[mixed]], u[mixed]
+        todo = np.flatnonzero(um >= self.cdf[pos])  # reaches more chances in its bin
         while len(todo):
             pos[todo] += 1
-            todo = todo[u[todo] >= self.cdf[pos[todo]]]
-        if dtype not in self._values:
-            self._values[dtype] = np.tile(np.arange(self.S, dtype=dtype), self.D)
-        return np.take(self._values[dtype], pos).reshape(shape)
+            todo = todo[um[todo] >= self.cdf[pos[todo]]]
+        out[mixed] = values[pos]
+        return out.reshape(shape)
 
 
 def pairs_by_level(rulebook: Rulebook) -> list[np.ndarray]:
@@ -479,7 +545,7 @@ def _cumulative(shares: np.ndarray) -> np.ndarray:
     return np.cumsum(shares / shares.sum(axis=1, keepdims=True), axis=1)
 
 
-def _chance(blocks: _Blocks, bounds: np.ndarray, chance: np.ndarray, unit: np.ndarray) -> np.ndarray:
+def _chance(blocks: _Blocks, bounds: np.ndarray, chance: np.ndarray, per_item: "_PerItem") -> np.ndarray:
     """One Bernoulli draw per row with its unit's ``chance``; a chance every
     unit shares is compared as one number, and a sure one needs no draw."""
     if (chance >= 1).all():
@@ -487,13 +553,61 @@ def _chance(blocks: _Blocks, bounds: np.ndarray, chance: np.ndarray, unit: np.nd
     u = blocks.uniform(bounds, "u")
     if (chance == chance[0]).all():
         return u < chance[0]
-    return u < np.take(chance, unit, out=blocks.scratch(len(u), "v"))
+    return u < per_item(chance)
 
 
 def _geometric_scale(p):
     """The scale that makes an exponential draw a geometric count with success chance ``p``."""
     with np.errstate(divide="ignore"):
         return -1 / np.log1p(-np.asarray(p, dtype=np.float64))  # p = 1: no wait beyond the first trial
+
+
+def _rare(blocks: _Blocks, bounds: np.ndarray, p: float) -> np.ndarray:
+    """The rows, in order, of independent Bernoulli(``p``) successes among
+    the rows of each block: each block draws the gaps between its successes
+    (geometric, see :func:`_geometric`) until they pass its last row, one
+    exponential per success (with a margin) rather than one uniform per row.
+    A block's draws depend on its own rows only, whichever blocks are drawn
+    with it."""
+    rows = np.diff(bounds)
+    if p <= 0 or not len(rows):
+        return np.zeros(0, np.int64)
+    scale, past = _geometric_scale(p), int(rows.max()) + 1  # a gap past every row is as good as any longer
+
+    def gaps(e):
+        e *= scale
+        return np.minimum(e, past, out=e).astype(np.int64) + 1
+
+    mean = rows * p  # successes expected: the gaps drawn at first cover them with a margin
+    first = np.maximum(np.ceil(mean + RARE_MARGIN * (np.sqrt(mean) + 1)), 1).astype(np.int64)
+    ends = np.cumsum(first)
+    at = np.cumsum(gaps(blocks.exponential(np.concatenate([[0], ends]), "u")))
+    # within the block: minus the gaps of the blocks before, and 1
+    at -= np.repeat(np.concatenate([[1], at[ends[:-1] - 1] + 1]), first)
+    short = np.flatnonzero(at[ends - 1] < rows)
+    per_block = np.split(at, ends[:-1]) if len(short) else None
+    for b in short:  # rare: a block whose gaps end before its last row draws more from its stream
+        more = [per_block[b]]
+        while more[-1][-1] < rows[b]:
+            more.append(more[-1][-1] + np.cumsum(gaps(blocks.rngs[b].standard_exponential(int(first[b])))))
+        per_block[b] = np.concatenate(more)
+    if per_block is not None:
+        at, first = np.concatenate(per_block), np.array([len(x) for x in per_block], np.int64)
+    keep = at < np.repeat(rows, first)
+    at += np.repeat(bounds[:-1], first)
+    return at[keep]
+
+
+RARE = 1 / 8  #: below this chance, Bernoulli draws are drawn as the gaps between successes
+
+
+def _bernoulli(blocks: _Blocks, bounds: np.ndarray, p: float) -> np.ndarray:
+    """The rows, in order, of Bernoulli(``p``) successes among the rows of
+    each block: for a rare chance by :func:`_rare`, else a uniform a row."""
+    if p < RARE:
+        return _rare(blocks, bounds, p)
+    return np.flatnonzero(blocks.uniform(bounds, "u") < p)
+RARE_MARGIN = 6  #: standard deviations of gaps drawn beyond those expected: a block seldom needs more
 
 
 def _geometric(blocks: _Blocks, bounds: np.ndarray, scale, later=()) -> np.ndarray:
@@ -517,14 +631,15 @@ def _gathered(table: np.ndarray, which: np.ndarray):
     return table[0] if (table == table[0]).all() else table[which]
 
 
-def _categories(u: np.ndarray, cum: np.ndarray, unit: np.ndarray) -> np.ndarray:
+def _categories(u: np.ndarray, cum: np.ndarray, unit) -> np.ndarray:
     """Category of each uniform draw ``u`` under its unit's cumulative chances
-    ``cum[unit]``: the number of thresholds at or below it, one comparison per
-    category (categories are few), each a single number where units agree."""
+    ``cum[unit]`` (``unit`` each draw's unit, or a :class:`_PerItem`): the
+    number of thresholds at or below it, one comparison per category
+    (categories are few), each a single number where units agree."""
     out = np.zeros(len(u), np.int8)
     for k in range(cum.shape[1] - 1):  # the last threshold is 1, above every draw
         t = cum[:, k]
-        out += u >= (t[0] if (t == t[0]).all() else t[unit])
+        out += u >= (t[0] if (t == t[0]).all() else unit(t) if isinstance(unit, _PerItem) else t[unit])
     return out
 
 
@@ -570,22 +685,29 @@ def _slice_sorted(positions: np.ndarray, lo: int, hi: int) -> np.ndarray:
 
 def _assemble(d: dict, units: pd.DataFrame, group_code: np.ndarray, calendar: Calendar, n_reps: int, first: int,
               activity: np.ndarray, quality: np.ndarray, reliability: np.ndarray) -> Synthetic:
-    def ptr(flag):
-        """CSR pointers of rows with at most one entry each: for a few such rows,
-        each row's number repeated up to the next (3–4× faster than a cumsum)."""
+    def ptr(flag, rows):
+        """CSR pointers of rows with at most one entry each (``rows`` those
+        with one): for a few such rows, each row's number repeated up to the
+        next (3–4× faster than a cumsum); else a cumsum of the flags made
+        whole numbers first (a cumsum that converts as it goes is twice as slow)."""
         n = len(flag)
-        if np.count_nonzero(flag) < n // 8:
-            rows = np.flatnonzero(flag)
+        if len(rows) < n // 8:
             return np.repeat(np.arange(len(rows) + 1, dtype=np.int64), np.diff(rows, prepend=-1, append=n))
-        out = np.zeros(n + 1, np.int64)
-        np.cumsum(flag, out=out[1:])
+        out = np.empty(n + 1, np.int64)
+        out[0], out[1:] = 0, flag
+        np.cumsum(out, out=out)
         return out
+
+    for flag, rows in (("has_co", "co_rows"), ("sends", "sent_rows")):
+        if rows not in d:  # the draw knows them; a part of its blocks (_take) keeps the flags only
+            d[rows] = np.flatnonzero(d[flag])
 
     batch = Batch(
         calendar=calendar, units=units, group=group_code, n_reps=n_reps,
         item_rep=d["item_rep"], item_unit=d["item_unit"], item_day=d["item_day"],
         item_kind=d["item_kind"], item_in_scope=d["item_in_scope"], item_quality=d["item_quality"],
-        co_ptr=ptr(d["has_co"]), co_unit=d["co_unit"], sent_ptr=ptr(d["sends"]), sent_pair=d["sent_pair"],
+        co_ptr=ptr(d["has_co"], d["co_rows"]), co_unit=d["co_unit"], sent_ptr=ptr(d["sends"], d["sent_rows"]),
+        sent_pair=d["sent_pair"],
         ad_item=d["ad_item"], ad_pair=d["ad_pair"], ad_day=d["ad_day"],
         ins_item=d["ins_item"], ins_level=d["ins_level"], ins_kind=d["ins_kind"], ins_day=d["ins_day"],
         ev_rep=d["ev_rep"], ev_unit=d["ev_unit"], ev_kind=d["ev_kind"],
@@ -596,7 +718,7 @@ def _assemble(d: dict, units: pd.DataFrame, group_code: np.ndarray, calendar: Ca
     # of the year, items in their unit-month cell
     keys = batch.keys.know(item_key=d["item_key"], item_cell=d["item_cell"], item_month=d["item_month"],
                            ad_runs=d["ad_runs"], item_has_co=d["has_co"])
-    keys.know(sent_key=keys.counted_key[np.flatnonzero(d["sends"])])
+    keys.know(sent_key=keys.counted_key[d["sent_rows"]])
     batch.left_out = left_out_report(batch)
     return Synthetic(batch=batch, quality=quality, activity=activity, reliability=reliability, first_replicate=first)
 

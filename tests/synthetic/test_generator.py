@@ -1,6 +1,8 @@
 """The synthetic-history generator: valid histories whose statistics follow
 the behaviour parameters, reproducible and independent of chunking."""
 
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -191,6 +193,54 @@ def test_delays_and_outlets_follow_their_laws():
     assert abs(wait.mean() - (1 / p - 1)) < 4.5 * np.sqrt((1 - p) / p**2 / len(ins))
 
 
+def test_direct_reports_follow_their_chance_and_go_to_each_section_a_level_up_alike():
+    # an item is sent on with chance direct_report.chance (0.4 for every unit
+    # here), to one of the outlet sections one level up, each as likely;
+    # within 4.5 standard errors over 64 replicates
+    from simsuite.params import OUTLET_LEVELS
+
+    rb = simsuite.rulebook("ningxia-transport-2021")
+    beh = Behaviour.make().for_rulebook(rb.id)
+    b = generate(rb, real_units(rb), 2021, beh, replicates=64, seed=5).batch
+    n, p = len(b.item_rep), beh["direct_report.chance"]
+    sent = np.diff(b.sent_ptr)
+    assert set(np.unique(sent)) <= {0, 1}
+    assert abs(sent.mean() - p) < 4.5 * np.sqrt(p * (1 - p) / n)
+    up1 = [i for i, (o, _) in enumerate(rb.pairs) if rb.file.outlets[o].level == OUTLET_LEVELS[1]]
+    assert set(np.unique(b.sent_pair)) <= set(up1)
+    counts = np.bincount(b.sent_pair, minlength=len(rb.pairs))[up1]
+    expected = len(b.sent_pair) / len(up1)
+    assert np.all(np.abs(counts - expected) < 4.5 * np.sqrt(expected))
+
+
+@pytest.mark.parametrize("rulebook_id", ["ningxia-transport-2021", "longyang-2019"])
+def test_instructions_follow_their_chance_by_level(rulebook_id):
+    # each adoption draws an instruction with its outlet level's chance
+    # (0.01, 0.04, 0.08, 0.2 from own level up); an instruction is listed by
+    # the level the rulebook gives that outlet level, so the instructions of
+    # each instruction level number Σ n_l p_l over the outlet levels l that
+    # map to it (n_l adoptions at l), give or take 4.5 √(Σ n_l p_l (1 − p_l))
+    from simsuite.ledger import INSTRUCTION_LEVELS
+    from simsuite.params import OUTLET_LEVELS
+
+    rb = simsuite.rulebook(rulebook_id)
+    beh = Behaviour.make().for_rulebook(rb.id)
+    b = generate(rb, real_units(rb), YEARS[rulebook_id], beh, replicates=256, seed=6).batch
+    level_of_pair = np.array([OUTLET_LEVELS.index(rb.file.outlets[o].level) for o, _ in rb.pairs])
+    n = np.bincount(level_of_pair[b.ad_pair], minlength=len(OUTLET_LEVELS))
+    p = np.array([beh.table("instruction.chance")[lv] for lv in OUTLET_LEVELS])
+    maps_to = [INSTRUCTION_LEVELS.index(rb.file.meta.get("instruction_levels", {}).get(lv, "national"))
+               for lv in OUTLET_LEVELS]
+    got = np.bincount(b.ins_level, minlength=len(INSTRUCTION_LEVELS))
+    for code in set(maps_to):
+        at = np.array(maps_to) == code
+        mean, var = (n * p)[at].sum(), (n * p * (1 - p))[at].sum()
+        if not n[at].any():  # no outlet at these levels (Longyang has none of its own): none
+            assert got[code] == 0
+            continue
+        assert mean > 50 and abs(got[code] - mean) < 4.5 * np.sqrt(var), INSTRUCTION_LEVELS[code]
+
+
 @pytest.mark.parametrize("rulebook_id", RULEBOOKS)
 def test_the_keys_the_generator_hands_over_are_those_the_arrays_give(rulebook_id):
     # the generator knows some batch keys from its draw (unit-month cells,
@@ -318,3 +368,32 @@ def test_marks_follow_each_units_quality():
             p = cdf[k] - (cdf[k - 1] if k else 0.0)
             n = len(marks)
             assert abs((marks == k).sum() - n * p) < 4.5 * np.sqrt(n * p * (1 - p)) + 2, (u, k)
+
+
+@pytest.mark.parametrize("margin", [6, -10])
+def test_rare_successes_are_bernoulli_in_every_block(monkeypatch, margin):
+    # rows of 40 blocks of 2,000 (and one empty); each row a success with chance 0.03,
+    # drawn as geometric gaps: 80,000 rows give 2,400 successes expected, sd
+    # √(80,000 × 0.03 × 0.97) = 48.2; each block's count has mean 60, and its
+    # first success is at row k with chance 0.97**k × 0.03 (mean 32.3). A
+    # margin of −10 draws one gap at a time: every block takes the path of
+    # drawing more, with the same law
+    from simsuite.synthetic.generate import _rare
+
+    g = sys.modules[_rare.__module__]  # the module: the package's name for it is its function
+
+    monkeypatch.setattr(g, "RARE_MARGIN", margin)
+    sizes = np.array([2000] * 20 + [0] + [2000] * 20)
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    blocks = g._Blocks([np.random.default_rng(k) for k in range(len(sizes))])
+    rows = g._rare(blocks, bounds, 0.03)
+    assert (np.diff(rows) > 0).all() and rows.min() >= 0 and rows.max() < bounds[-1]
+    assert abs(len(rows) - 2400) < 4.5 * 48.2
+    per_block = np.diff(np.searchsorted(rows, bounds))
+    assert per_block[20] == 0  # the empty block has none
+    first = [rows[(rows >= lo) & (rows < hi)].min() - lo for lo, hi in zip(bounds[:-1], bounds[1:]) if hi > lo]
+    assert abs(np.mean(first) - 0.97 / 0.03) < 4.5 * np.sqrt(0.97) / 0.03 / np.sqrt(len(first))
+    # a block draws the same whichever blocks are drawn with it
+    alone = g._rare(g._Blocks([np.random.default_rng(3)]), np.array([0, 2000]), 0.03)
+    np.testing.assert_array_equal(alone, rows[(rows >= bounds[3]) & (rows < bounds[4])] - bounds[3])
+    assert len(g._rare(blocks, bounds, 0.0)) == 0
