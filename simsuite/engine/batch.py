@@ -175,6 +175,18 @@ class RowKeys:
         self.__dict__.update(known)  # where cached_property keeps what it worked out
         return self
 
+    def know_month_counts(self, counts: np.ndarray) -> "RowKeys":
+        """Take the (R, U, 12) month counts of every counted item, as a
+        generator drew them (what :meth:`~simsuite.engine.context.Context.month_counts`
+        would count from the keys)."""
+        R = self.n_cells // self._rows.n_units if self._rows.n_units else 0
+        counts = np.asarray(counts, dtype=np.int64)
+        if counts.shape != (R, self._rows.n_units, 12):
+            raise ValueError(f"month counts of shape {counts.shape}; this batch has {(R, self._rows.n_units, 12)}")
+        counts.setflags(write=False)
+        self.__dict__.setdefault("_month_counts", {})[("month_counts", None)] = counts
+        return self
+
     def all(self) -> "RowKeys":
         """Work out every key now (and the slots under the batch's quarters)."""
         for name in KEY_NAMES:

@@ -280,7 +280,7 @@ class _Model:
             item_key=key, item_cell=cell, item_month=month.astype(np.int16),
             item_rep=rep, item_unit=unit, item_day=day, item_kind=kind, item_in_scope=in_scope, item_quality=mark,
             has_co=has_co, co_rows=co_rows, co_unit=co_unit, sends=sends, sent_rows=sent_rows, sent_pair=sent_pair,
-            **ad, **ins, **ev,
+            month_counts=counts, **ad, **ins, **ev,
             ck_rep=ck_rep.astype(np.int32), ck_unit=ck_unit.astype(np.int32), ck_line=self.basic_lines[ck_l],
         )
 
@@ -652,6 +652,7 @@ def _take(d: dict, lo: int, hi: int, U: int) -> dict:
     for k in ("item_rep", "item_unit", "item_day", "item_kind", "item_in_scope", "item_quality", "item_month",
               "has_co", "sends", "item_cell", "item_key"):
         out[k] = d[k][a:b]
+    out["month_counts"] = d["month_counts"][lo:hi]
     out["item_rep"] = out["item_rep"] - lo
     out["item_cell"] = out["item_cell"] - lo * U
     out["item_key"] = out["item_key"] - lo * U * 12
@@ -719,6 +720,8 @@ def _assemble(d: dict, units: pd.DataFrame, group_code: np.ndarray, calendar: Ca
     keys = batch.keys.know(item_key=d["item_key"], item_cell=d["item_cell"], item_month=d["item_month"],
                            ad_runs=d["ad_runs"], item_has_co=d["has_co"])
     keys.know(sent_key=keys.counted_key[d["sent_rows"]])
+    if keys.all_in_scope:  # every item counts: the month counts are those drawn
+        keys.know_month_counts(d["month_counts"])
     batch.left_out = left_out_report(batch)
     return Synthetic(batch=batch, quality=quality, activity=activity, reliability=reliability, first_replicate=first)
 

@@ -13,6 +13,7 @@ from simsuite.engine.context import Context
 from simsuite.engine.points import Credits, Points, PointsGrid, add_by_period, by_period_of, totals
 from simsuite.ledger import ITEM_KINDS
 from simsuite.synthetic import generate, real_units
+from simsuite.synthetic.behaviour import Behaviour
 
 SETTINGS = settings(max_examples=40, deadline=None)
 
@@ -111,3 +112,30 @@ def test_a_grid_of_one_value_sums_and_lists_as_its_amounts(quarter_starts, value
     assert np.array_equal(listed.slot, expected.slot) and np.array_equal(listed.index, expected.index)
     assert np.array_equal(listed.points, expected.points)
     assert np.array_equal(by_cells.grid(), hit * value)
+
+
+@pytest.mark.parametrize("rid, year, reps, in_scope", [("ningxia-transport-2021", 2021, range(3), 1.0),
+                                                       ("jiande-2018", 2018, range(5, 9), 1.0),
+                                                       ("jiande-2018", 2018, range(2), 0.9)])
+def test_month_counts_the_generator_hands_over_are_those_counted(rid, year, reps, in_scope):
+    """Every generated item is dated in its month, so where every item is in
+    scope the counts the draw made are the counted items' month counts
+    (also for replicates that start inside a block of the draw); where some
+    are out of scope, nothing is handed over and the keys count them."""
+    rb = simsuite.rulebook(rid)
+    behaviour = Behaviour.make({"in_scope.chance": in_scope})
+    b = generate(rb, real_units(rb), year, behaviour, replicates=reps, seed=4).batch
+    assert b.keys.all_in_scope == (in_scope == 1.0)
+    handed = b.keys.__dict__.get("_month_counts", {}).get(("month_counts", None))
+    assert b.keys.all_in_scope == (handed is not None)
+    if handed is not None:
+        size = b.n_reps * b.n_units * 12
+        recounted = np.bincount(b.keys.counted_key, minlength=size + 1)[:size].reshape(b.n_reps, b.n_units, 12)
+        assert np.array_equal(handed, recounted)
+
+
+def test_month_counts_of_another_shape_are_refused():
+    rb = simsuite.rulebook("longyang-2019")
+    b = generate(rb, real_units(rb), 2019, replicates=2, seed=1).batch
+    with pytest.raises(ValueError, match="shape"):
+        b.keys.know_month_counts(np.zeros((3, b.n_units, 12)))
