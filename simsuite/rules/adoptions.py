@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine.batch import KIND
+from ..engine.calendar import N_PERIODS
 from ..engine.context import Context
 from ..engine.points import Points
 from .crediting import credit_rises
@@ -155,17 +156,17 @@ def first_adoption_bonus(ctx: Context) -> list:
     ``adoption``: on every adoption)."""
     b, p = ctx.b, ctx.p
     rows = b.keys.ad_runs.first_rows if p["bonus.per"] == "item" else np.arange(len(b.ad_item))
-    earns = rows[ctx.of_kinds(b.keys.ad_kind[rows], p["bonus.kinds"]) & b.keys.ad_in_scope[rows]]
-    amounts = np.zeros(len(b.ad_item))
-    amounts[earns] = float(p["bonus.points"])
-
-    def keep():
-        earned = np.zeros(len(b.ad_item), bool)
-        earned[earns] = True
-        return earned & b.in_year(b.ad_month)
-
-    return [ctx.credit("bonus", ["bonus.points", "bonus.kinds", "bonus.per"], "adoption", amounts, keep,
-                       note="first adoption of the item" if p["bonus.per"] == "item" else "an adoption of the item")]
+    item = b.ad_item[rows]
+    earns = ctx.of_kinds(b.item_kind[item], p["bonus.kinds"])
+    if not b.keys.all_in_scope:
+        earns &= b.item_in_scope[item]
+    earns = rows[earns] if b.keys.ad_runs.order is None or p["bonus.per"] != "item" else np.sort(rows[earns])
+    # a few rows earn it: listed as they are (their slots are the adoptions'), not summed over every adoption
+    slot = b.keys.slots("adoption", ctx.quarter_of_month)[earns]
+    in_year = slot < b.n_reps * b.n_units * N_PERIODS
+    return [Points("bonus", ("bonus.points", "bonus.kinds", "bonus.per"), "adoption", earns[in_year], slot[in_year],
+                   np.full(np.count_nonzero(in_year), float(p["bonus.points"])), b.n_units,
+                   note="first adoption of the item" if p["bonus.per"] == "item" else "an adoption of the item")]
 
 
 def scores_nothing(ctx: Context, source: str, unscored: np.ndarray) -> list[Points]:
