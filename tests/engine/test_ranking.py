@@ -37,8 +37,7 @@ def test_pairwise_and_sorted_counts_follow_the_definition(case, higher):
     expected = by_definition(scores, groups, ok, higher)
     assert (count_beyond(scores, groups, ok, higher) == expected).all()
     key = np.where(higher, -comparable(scores), comparable(scores))
-    for count in (_count_pairwise, _count_sorted):
-        got = count(key, groups, ok)
+    for got in (_count_pairwise(comparable(scores), groups, ok, higher), _count_sorted(key, groups, ok)):
         assert (got[ok] == expected[ok]).all()
 
 
