@@ -121,7 +121,8 @@ def normalised(ctx: Context, points: np.ndarray, prefix: str) -> tuple[np.ndarra
     top_compared = comparable(by_group)[:, groups]  # rounded per group, then spread: the same numbers, fewer roundings
     positive = top_compared > 0
     eff = np.multiply(points, scale)  # scale × points ÷ the top, in place: few passes over (R, U, quarters)
-    eff /= np.where(positive, top, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a top ≤ 0 gives 0 just below
+        eff /= top
     np.copyto(eff, 0.0, where=~positive)
     np.copyto(eff, scale, where=positive & (comparable(points) == top_compared))  # the top: exactly the scale
     if p[f"{prefix}.top_not_positive"] == "raw":
