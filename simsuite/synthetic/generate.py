@@ -599,6 +599,7 @@ def _rare(blocks: _Blocks, bounds: np.ndarray, p: float) -> np.ndarray:
 
 
 RARE = 1 / 8  #: below this chance, Bernoulli draws are drawn as the gaps between successes
+RARE_MARGIN = 6  #: standard deviations of gaps drawn beyond those expected: a block seldom needs more
 
 
 def _bernoulli(blocks: _Blocks, bounds: np.ndarray, p: float) -> np.ndarray:
@@ -607,7 +608,6 @@ def _bernoulli(blocks: _Blocks, bounds: np.ndarray, p: float) -> np.ndarray:
     if p < RARE:
         return _rare(blocks, bounds, p)
     return np.flatnonzero(blocks.uniform(bounds, "u") < p)
-RARE_MARGIN = 6  #: standard deviations of gaps drawn beyond those expected: a block seldom needs more
 
 
 def _geometric(blocks: _Blocks, bounds: np.ndarray, scale, later=()) -> np.ndarray:
