@@ -37,10 +37,10 @@ def event_points(ctx: Context) -> list[Points]:
     first = p.table("events.points")
     later = p.table("events.later") if p.has("events.later") else {}
     month = b.ev_month
+    kind_in_year = np.where(b.in_year(month), b.ev_kind, -1)  # -1: outside the year, no kind's
     out = []
     for kind, amount in first.items():
-        mask = (b.ev_kind == EVENT[kind]) & b.in_year(month)
-        rows = np.flatnonzero(mask)
+        rows = np.flatnonzero(kind_in_year == EVENT[kind])
         count = b.ev_count[rows].astype(float)
         rules = [f"events.points.{kind}"]
         value = count * amount

@@ -175,10 +175,10 @@ def capped_by_month(monthly: np.ndarray, cap: float) -> np.ndarray:
     gives the same sums item by item, in date order, for explanations."""
     credit = np.empty(monthly.shape)
     total = np.zeros(monthly.shape[:2])
-    before = np.full(monthly.shape[:2], min(0.0, cap))
+    so_far, before = np.empty(monthly.shape[:2]), np.full(monthly.shape[:2], min(0.0, cap))
     for m in range(monthly.shape[2]):  # month by month: a cumsum over a short last axis is slower
         total += monthly[:, :, m]
-        so_far = np.minimum(total, cap)
-        credit[:, :, m] = so_far - before
-        before = so_far
+        np.minimum(total, cap, out=so_far)
+        np.subtract(so_far, before, out=credit[:, :, m])
+        so_far, before = before, so_far  # two buffers in turn: no fresh array a month
     return credit
