@@ -109,7 +109,7 @@ def share_with_co_units(ctx: Context, records: list[Points]) -> list[Points]:
     if p["co_submission.covers_instructions"]:
         sources.add("instruction")
     item_of = {"adoption": b.ad_item, "instruction": b.ins_item}
-    co_rows = {"adoption": b.keys.ad_co, "instruction": b.keys.ins_co}
+    co_rows = {"adoption": lambda: b.keys.ad_co, "instruction": lambda: b.keys.ins_co}  # the sources shared only
     rules = ("co_submission.share", "co_submission.covers_instructions")
     note = f"co-submitted item: {share:g} of the lead unit's credit"
     out = []
@@ -117,7 +117,7 @@ def share_with_co_units(ctx: Context, records: list[Points]) -> list[Points]:
         if rec.source not in sources:
             continue
         if isinstance(rec, Credits):  # summed: the co-units of each row were worked out with the batch
-            rows, cell = co_rows[rec.source]
+            rows, cell = co_rows[rec.source]()
             day = (b.ad_day if rec.source == "adoption" else b.ins_day)[rows]
             slot = b.keys.slots_of_days(cell, day, ctx.quarter_of_month)
             out.append(Credits(rec.component, rec.rules + rules, rec.source, rec.amounts[rows] * share, slot, note))
