@@ -84,7 +84,8 @@ class Points:
 
     def sums(self, size: int) -> np.ndarray:
         """The amounts summed into ``size`` flat (replicate, unit, period) slots."""
-        return np.bincount(self.slot, weights=self.points, minlength=size).astype(np.float64, copy=False)  # none: ints
+        sums = np.bincount(self.slot, weights=self.points, minlength=size)
+        return sums.astype(np.float64, copy=False)  # of no rows, bincount counts in integers
 
 
 @dataclass(frozen=True)
@@ -131,21 +132,30 @@ def add_by_period(sums: np.ndarray, by_column: np.ndarray, period: np.ndarray) -
         by_period[:, p] += by_column[:, c]
 
 
-def by_period_of(by_column: np.ndarray, period: np.ndarray) -> np.ndarray:
+def by_period_of(by_column: np.ndarray, period: np.ndarray, times: float | None = None) -> np.ndarray:
     """(cells, C) sums by column as fresh flat (cells, period) sums: what
     :func:`add_by_period` adds into zeros, in the same order of additions
     (so the same to the last bit), with fewer passes over strided memory.
     Three months to a quarter, in order (every calendar's quarters), take
-    three additions over all four quarters at once."""
+    three additions over all four quarters at once.
+
+    ``times``: the columns hold counts (one-byte marks of cells that score
+    one value): they are added in their own type, then times this value."""
     cells, n_cols = by_column.shape
     out = np.zeros((cells, N_PERIODS))
     if n_cols == 12 and (np.asarray(period) == QUARTERS_OF_MONTHS).all():
         months = by_column.reshape(cells, 4, 3)
-        quarters = out[:, :4]
-        np.add(months[:, :, 0], months[:, :, 1], out=quarters)
-        quarters += months[:, :, 2]
+        if times is None:
+            np.add(months[:, :, 0], months[:, :, 1], out=out[:, :4])
+            out[:, :4] += months[:, :, 2]
+        else:
+            counts = months[:, :, 0] + months[:, :, 1]
+            counts += months[:, :, 2]
+            np.multiply(counts, times, out=out[:, :4])
     else:
         add_by_period(out.reshape(-1), by_column, period)
+        if times is not None:
+            out *= times
     return out.reshape(-1)
 
 
@@ -205,16 +215,7 @@ class PointsGrid:
         if self.amounts is None:  # how many listed cells fall in each period (in bytes), times the value
             R, U, C = self.listed.shape
             marks = np.ascontiguousarray(self.listed).reshape(R * U, C).view(np.uint8)
-            if C == 12 and (np.asarray(self.period) == QUARTERS_OF_MONTHS).all():
-                months = marks.reshape(R * U, 4, 3)
-                counts = months[:, :, 0] + months[:, :, 1]
-                counts += months[:, :, 2]
-                sums = np.zeros((R * U, N_PERIODS))
-                np.multiply(counts, self.value, out=sums[:, :4])
-                return sums.reshape(-1)
-            sums = by_period_of(marks, self.period)
-            sums *= self.value
-            return sums
+            return by_period_of(marks, self.period, times=self.value)
         R, U, C = self.amounts.shape
         return by_period_of(self.amounts.reshape(R * U, C), self.period)
 
