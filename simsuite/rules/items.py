@@ -10,7 +10,7 @@ import numpy as np
 
 from ..engine.context import Context
 from ..engine.batch import expand_csr
-from ..engine.points import Points, PointsGrid, make_points
+from ..engine.points import Points, PointsGrid, make_points, sum_last
 from .crediting import credit_capped
 from .registry import Spec, component
 
@@ -172,13 +172,30 @@ def capped_by_month(monthly: np.ndarray, cap: float) -> np.ndarray:
     monthly sums. The credits up to the end of a month sum to min(total so
     far, cap), whatever their order within it, so a month's share is that
     minus the same a month earlier. :func:`~simsuite.rules.crediting.credit_capped`
-    gives the same sums item by item, in date order, for explanations."""
+    gives the same sums item by item, in date order, for explanations.
+
+    With no negative month, a unit whose year stays within the cap is
+    credited its months as they are; only the (unit, replicate) cells that
+    pass it run month by month (a few, where a cap is set above most units)."""
+    R, U, M = monthly.shape
+    if cap < 0 or monthly.min(initial=0.0) < 0:
+        return _capped_by_month(monthly.reshape(R * U, M), cap).reshape(R, U, M)
+    over = np.flatnonzero(sum_last(monthly).reshape(-1) > cap)
+    credit = monthly.copy()
+    if len(over):
+        by_cell = credit.reshape(R * U, M)
+        by_cell[over] = _capped_by_month(by_cell[over], cap)
+    return credit
+
+
+def _capped_by_month(monthly: np.ndarray, cap: float) -> np.ndarray:
+    """:func:`capped_by_month` of (cells, 12) monthly sums, month by month."""
     credit = np.empty(monthly.shape)
-    total = np.zeros(monthly.shape[:2])
-    so_far, before = np.empty(monthly.shape[:2]), np.full(monthly.shape[:2], min(0.0, cap))
-    for m in range(monthly.shape[2]):  # month by month: a cumsum over a short last axis is slower
-        total += monthly[:, :, m]
+    total = np.zeros(monthly.shape[0])
+    so_far, before = np.empty(monthly.shape[0]), np.full(monthly.shape[0], min(0.0, cap))
+    for m in range(monthly.shape[1]):  # month by month: a cumsum over a short last axis is slower
+        total += monthly[:, m]
         np.minimum(total, cap, out=so_far)
-        np.subtract(so_far, before, out=credit[:, :, m])
+        np.subtract(so_far, before, out=credit[:, m])
         so_far, before = before, so_far  # two buffers in turn: no fresh array a month
     return credit

@@ -139,3 +139,20 @@ def test_month_counts_of_another_shape_are_refused():
     b = generate(rb, real_units(rb), 2019, replicates=2, seed=1).batch
     with pytest.raises(ValueError, match="shape"):
         b.keys.know_month_counts(np.zeros((3, b.n_units, 12)))
+
+
+@pytest.mark.parametrize("cap", [0.0, 7.5, 40.0, 1e9])
+def test_a_capped_total_credits_the_months_of_units_within_the_cap_as_they_are(cap):
+    """Cells whose year stays within the cap are credited their months; the
+    others month by month, as the running total's definition does for all."""
+    from simsuite.rules.items import _capped_by_month, capped_by_month
+
+    rng = np.random.default_rng(8)
+    monthly = rng.poisson(0.8, (40, 6, 12)) * 1.5
+    got = capped_by_month(monthly, cap)
+    by_definition = _capped_by_month(monthly.reshape(-1, 12), cap).reshape(monthly.shape)
+    np.testing.assert_allclose(got, by_definition, rtol=0, atol=1e-12)
+    assert (np.cumsum(got, axis=2) <= cap + 1e-12).all()  # a cap is never exceeded
+    negative = monthly - 1.0  # a negative month: the running total, month by month, for every cell
+    assert np.array_equal(capped_by_month(negative, cap), _capped_by_month(negative.reshape(-1, 12), cap).reshape(
+        monthly.shape))
