@@ -178,12 +178,12 @@ class Context:
         """(R, U) or (R, U, 4) number of events of a kind in the year (``count`` summed)."""
         b = self.b
         month = b.ev_month
-        mask = (b.ev_kind == kind_code) & b.in_year(month)
-        ru = b.keys.ev_cell[mask]
+        rows = np.flatnonzero((b.ev_kind == kind_code) & b.in_year(month))  # (faster than indexing by the mask)
+        ru = b.keys.ev_cell[rows]
         if not quarterly:
-            return np.bincount(ru, weights=b.ev_count[mask], minlength=b.n_reps * b.n_units).reshape(b.n_reps, b.n_units)
-        idx = ru * 4 + b.quarter(month[mask])
-        return np.bincount(idx, weights=b.ev_count[mask], minlength=b.n_reps * b.n_units * 4).reshape(
+            return np.bincount(ru, weights=b.ev_count[rows], minlength=b.n_reps * b.n_units).reshape(b.n_reps, b.n_units)
+        idx = ru * 4 + b.quarter(month[rows])
+        return np.bincount(idx, weights=b.ev_count[rows], minlength=b.n_reps * b.n_units * 4).reshape(
             b.n_reps, b.n_units, 4
         )
 

@@ -71,7 +71,7 @@ class Runs:
         while len(later):
             steps.append(later)
             keep = before >= 2 * s
-            later, before, s = later[keep], before[keep], 2 * s
+            later, before, s = np.compress(keep, later), np.compress(keep, before), 2 * s  # faster than a[mask]
         return cls(n, order, first, tuple(steps))
 
     @property

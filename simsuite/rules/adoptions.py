@@ -160,12 +160,14 @@ def first_adoption_bonus(ctx: Context) -> list:
     earns = ctx.of_kinds(b.item_kind[item], p["bonus.kinds"])
     if not b.keys.all_in_scope:
         earns &= b.item_in_scope[item]
-    earns = rows[earns] if b.keys.ad_runs.order is None or p["bonus.per"] != "item" else np.sort(rows[earns])
+    earns = np.compress(earns, rows)  # (np.compress: several times faster than a[mask] for a sparse mask)
+    if b.keys.ad_runs.order is not None and p["bonus.per"] == "item":
+        earns.sort()
     # a few rows earn it: listed as they are (their slots are the adoptions'), not summed over every adoption
     slot = b.keys.slots("adoption", ctx.quarter_of_month)[earns]
     in_year = slot < b.n_reps * b.n_units * N_PERIODS
-    return [Points("bonus", ("bonus.points", "bonus.kinds", "bonus.per"), "adoption", earns[in_year], slot[in_year],
-                   np.full(np.count_nonzero(in_year), float(p["bonus.points"])), b.n_units,
+    return [Points("bonus", ("bonus.points", "bonus.kinds", "bonus.per"), "adoption", np.compress(in_year, earns),
+                   np.compress(in_year, slot), np.full(np.count_nonzero(in_year), float(p["bonus.points"])), b.n_units,
                    note="first adoption of the item" if p["bonus.per"] == "item" else "an adoption of the item")]
 
 

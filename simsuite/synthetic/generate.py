@@ -341,7 +341,7 @@ class _Model:
                 higher.append(alive)
             else:  # the block bounds of rows[alive] are those of alive among the rows' (rows ascend)
                 at_level = np.take(chance[:, lv], klass[alive], mode="clip")
-                alive = alive[blocks.uniform(_within(alive, row_bounds), "u") < at_level]
+                alive = np.compress(blocks.uniform(_within(alive, row_bounds), "u") < at_level, alive)  # not a[mask]: slower
                 depth[alive] += 1
                 higher.append(alive)
         # item by item, each item's adoptions in the order of its climb:
