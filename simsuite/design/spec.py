@@ -54,7 +54,7 @@ import pandas as pd
 from ..engine.rulebook import RedundantChange, Rulebook, VariantError
 from ..params import suggest
 from ..runs.scenario import KEYS as SCENARIO_KEYS
-from ..runs.scenario import _comparison, _population, _reader, read_behaviour
+from ..runs.scenario import _comparison, _population, _reader, check_keys, read_behaviour, read_table
 from ..response.scenario import ResponseSettings, read_response
 from ..synthetic import Behaviour
 from . import respond
@@ -180,14 +180,14 @@ def parse_design(text: str, base: Path | str = Path("."), name: str = "<design>"
     base = Path(base)
     doc = parse_toml(text, name, DesignError)
     problems: list[str] = []
-    _check(doc, "", problems)
-    head = _table(doc, "design", problems)
-    pop = _table(doc, "population", problems)
-    behaviour_doc = dict(_table(doc, "behaviour", problems))
-    search_doc = _table(doc, "search", problems, check=False)
-    cons = _table(doc, "constraints", problems)
-    obj = _table(doc, "objectives", problems)
-    response_doc = _table(doc, "response", problems, check=False)
+    check_keys(doc, "", problems, KEYS)
+    head = read_table(doc, "design", problems, KEYS)
+    pop = read_table(doc, "population", problems, KEYS)
+    behaviour_doc = dict(read_table(doc, "behaviour", problems, KEYS))
+    search_doc = read_table(doc, "search", problems, KEYS, check=False)
+    cons = read_table(doc, "constraints", problems, KEYS)
+    obj = read_table(doc, "objectives", problems, KEYS)
+    response_doc = read_table(doc, "response", problems, KEYS, check=False)
     for key in ("title", "description"):
         if key in head and not isinstance(head[key], str):
             problems.append(f"[design] {key} = {head[key]!r}: expected text in quotes")
@@ -284,24 +284,6 @@ def _with_strategies(spec: DesignSpec, name: str) -> DesignSpec:
 
 # ---- the parts ---------------------------------------------------------------------------------
 
-def _table(doc: Mapping[str, Any], key: str, problems: list[str], check: bool = True) -> Mapping[str, Any]:
-    value = doc.get(key, {})
-    if not isinstance(value, Mapping):
-        problems.append(f"{key} = {value!r}: expected a [{key}] table")
-        return {}
-    if check and key in KEYS:
-        _check(value, key, problems)
-    return value
-
-
-def _check(table: Mapping[str, Any], where: str, problems: list[str]) -> None:
-    allowed = KEYS[where]
-    for key in table:
-        if key not in allowed:
-            problems.append(f"{'[' + where + '] ' if where else ''}unknown key {key!r}{suggest(key, allowed)}; "
-                            f"allowed: {sorted(allowed)}")
-
-
 def _own_year(rb: Rulebook | None) -> int | None:
     if rb is None:
         return 2000
@@ -342,7 +324,7 @@ def _components(doc: Any, rb: Rulebook | None, problems: list[str]) -> tuple[lis
     if not isinstance(doc, Mapping):
         problems.append(f"[search] components = {doc!r}: expected a table with add = [...] and remove = [...]")
         return [], []
-    _check(doc, "search.components", problems)
+    check_keys(doc, "search.components", problems, KEYS)
     out = {}
     for key in ("add", "remove"):
         names = doc.get(key, [])

@@ -120,17 +120,17 @@ def parse_scenario(text: str, base: Path = Path("."), name: str = "<scenario>",
     base = Path(base)
     doc = parse_toml(text, name, ScenarioError)
     problems: list[str] = []
-    _check_keys(doc, "", problems)
-    head = _table(doc, "scenario", problems)
-    pop = _table(doc, "population", problems)
-    behaviour_doc = _table(doc, "behaviour", problems)
-    response = _table(doc, "response", problems)
+    check_keys(doc, "", problems)
+    head = read_table(doc, "scenario", problems)
+    pop = read_table(doc, "population", problems)
+    behaviour_doc = read_table(doc, "behaviour", problems)
+    response = read_table(doc, "response", problems)
     compare = doc.get("compare", [])
     if not isinstance(compare, list) or not compare:
         problems.append("[[compare]]: name at least one rulebook or variant to run")
         compare = []
     for i, c in enumerate(compare):
-        _check_keys(c, f"compare[{i + 1}]", problems)
+        check_keys(c, f"compare[{i + 1}]", problems)
     compare = [c for c in compare if isinstance(c, Mapping)]
     for key in ("title", "description"):
         if key in head and not isinstance(head[key], str):
@@ -204,22 +204,26 @@ def parse_scenario(text: str, base: Path = Path("."), name: str = "<scenario>",
     )
 
 
-def _table(doc: Mapping[str, Any], key: str, problems: list[str]) -> Mapping[str, Any]:
-    """``doc[key]`` if it is a table (checked for unknown keys), else {} and a problem."""
+def read_table(doc: Mapping[str, Any], key: str, problems: list[str], keys: Mapping[str, set] = KEYS,
+               check: bool = True) -> Mapping[str, Any]:
+    """``doc[key]`` if it is a table (its keys checked against ``keys``
+    where ``check``), else {} and a problem. Scenario files and design
+    specifications read their tables so, each with its own ``keys``."""
     value = doc.get(key, {})
     if not isinstance(value, Mapping):
         problems.append(f"{key} = {value!r}: expected a [{key}] table")
         return {}
-    if key in KEYS:
-        _check_keys(value, key, problems)
+    if check and key in keys:
+        check_keys(value, key, problems, keys)
     return value
 
 
-def _check_keys(table: Any, where: str, problems: list[str]) -> None:
+def check_keys(table: Any, where: str, problems: list[str], keys: Mapping[str, set] = KEYS) -> None:
+    """A problem, with a did-you-mean, for each key of ``table`` that ``keys[where]`` does not allow."""
     if not isinstance(table, Mapping):
         problems.append(f"{where or 'the file'}: expected a table")
         return
-    allowed = KEYS[where.split("[")[0]]
+    allowed = keys[where.split("[")[0]]
     for key in table:
         if key not in allowed:
             problems.append(f"{'[' + where + '] ' if where else ''}unknown key {key!r}{suggest(key, allowed)}; "
