@@ -141,21 +141,39 @@ def by_period_of(by_column: np.ndarray, period: np.ndarray, times: float | None 
 
     ``times``: the columns hold counts (one-byte marks of cells that score
     one value): they are added in their own type, then times this value."""
-    cells, n_cols = by_column.shape
-    out = np.zeros((cells, N_PERIODS))
-    if n_cols == 12 and (np.asarray(period) == QUARTERS_OF_MONTHS).all():
-        months = by_column.reshape(cells, 4, 3)
-        if times is None:
-            np.add(months[:, :, 0], months[:, :, 1], out=out[:, :4])
-            out[:, :4] += months[:, :, 2]
-        else:
-            counts = months[:, :, 0] + months[:, :, 1]
-            counts += months[:, :, 2]
-            np.multiply(counts, times, out=out[:, :4])
-    else:
-        add_by_period(out.reshape(-1), by_column, period)
+    quarters = quarters_of_months(by_column, period)
+    if quarters is not None:
         if times is not None:
-            out *= times
+            quarters = np.multiply(quarters, times)
+        return with_year_column(quarters)
+    out = np.zeros((len(by_column), N_PERIODS))
+    add_by_period(out.reshape(-1), by_column, period)
+    if times is not None:
+        out *= times
+    return out.reshape(-1)
+
+
+def quarters_of_months(by_month: np.ndarray, period: np.ndarray) -> np.ndarray | None:
+    """(cells, 12) sums by month as (cells, 4) sums by quarter, in a fresh
+    contiguous array, where ``period`` puts three months to a quarter in
+    order (every shipped calendar's quarters); None for other quarters.
+    Month by month into zeros, so the same to the last bit."""
+    if by_month.shape[1] != 12 or not (np.asarray(period) == QUARTERS_OF_MONTHS).all():
+        return None
+    months = by_month.reshape(len(by_month), 4, 3)
+    quarters = months[:, :, 0] + months[:, :, 1]  # contiguous: fast to add into
+    quarters += months[:, :, 2]
+    return quarters
+
+
+def with_year_column(quarters: np.ndarray) -> np.ndarray:
+    """(cells, 4) float sums by quarter as flat (cells, period) sums, the
+    year's column zero. Each cell's four quarters are copied as one 32-byte
+    item: numpy adds or copies into a row of four slowly, a row at a time."""
+    cells = len(quarters)
+    out = np.empty((cells, N_PERIODS))
+    out[:, 4] = 0.0
+    out[:, :4].view(np.void(32))[:, 0] = np.ascontiguousarray(quarters, dtype=np.float64).view(np.void(32))[:, 0]
     return out.reshape(-1)
 
 
@@ -186,6 +204,7 @@ class PointsGrid:
     period: np.ndarray
     note: str = ""
     value: float | None = None
+    quarters: np.ndarray | None = None  # (R × U, 4) sums by quarter, where the rule has them (amounts then unread)
 
     @classmethod
     def of_cells(cls, component: str, rules, source: str, listed: np.ndarray, value: float, index, period,
@@ -205,13 +224,15 @@ class PointsGrid:
         return self.__dict__["_grid"]
 
     def add_to(self, sums: np.ndarray) -> None:
-        if self.amounts is None:
+        if self.amounts is None or self.quarters is not None:
             sums += self.sums(len(sums))
             return
         R, U, C = self.amounts.shape
         add_by_period(sums, self.amounts.reshape(R * U, C), self.period)
 
     def sums(self, size: int) -> np.ndarray:
+        if self.quarters is not None:
+            return with_year_column(self.quarters)
         if self.amounts is None:  # how many listed cells fall in each period (in bytes), times the value
             R, U, C = self.listed.shape
             marks = np.ascontiguousarray(self.listed).reshape(R * U, C).view(np.uint8)

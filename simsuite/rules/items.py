@@ -10,7 +10,7 @@ import numpy as np
 
 from ..engine.context import Context
 from ..engine.batch import expand_csr
-from ..engine.points import Points, PointsGrid, make_points, sum_last
+from ..engine.points import QUARTERS_OF_MONTHS, Points, PointsGrid, make_points, quarters_of_months, sum_last
 from .crediting import credit_capped
 from .registry import Spec, component
 
@@ -155,7 +155,15 @@ def per_item_points(ctx: Context) -> list[Points | PointsGrid]:
                 weight *= points
             monthly = np.bincount(key, weights=weight, minlength=size + 1)[:size].reshape(b.n_reps, b.n_units, 12)
         else:
-            monthly = points * ctx.month_counts(p["item_points.kinds"])
+            counts = ctx.month_counts(p["item_points.kinds"])
+            quarters = quarters_of_months(counts.reshape(-1, 12), ctx.quarter_of_month)
+            if quarters is not None and points >= 0:  # summed by quarter in counts, then times the points
+                quarters = np.multiply(quarters, points)
+                if capped:
+                    cap_quarters(quarters, float(p["item_points.cap"]), lambda cells: counts.reshape(-1, 12)[cells] * points)
+                return [PointsGrid("items", tuple(rules), "item", None, None, None, ctx.quarter_of_month, note=note,
+                                   quarters=quarters)]
+            monthly = points * counts
         if capped:
             monthly = capped_by_month(monthly, float(p["item_points.cap"]))
         return [PointsGrid("items", tuple(rules), "item", monthly, None, None, ctx.quarter_of_month, note=note)]
@@ -186,6 +194,17 @@ def capped_by_month(monthly: np.ndarray, cap: float) -> np.ndarray:
         by_cell = credit.reshape(R * U, M)
         by_cell[over] = _capped_by_month(by_cell[over], cap)
     return credit
+
+
+def cap_quarters(quarters: np.ndarray, cap: float, months_of) -> None:
+    """Cap a running total at ``cap``, in place, from its (cells, 4) sums by
+    quarter (three months each, in order), for amounts never negative: what
+    :func:`capped_by_month` credits, summed by quarter. Cells whose year stays
+    within the cap keep their quarters; the others' months (``months_of(cells)``,
+    (n, 12)) run month by month and are summed again."""
+    over = np.flatnonzero(sum_last(quarters) > cap)
+    if len(over):
+        quarters[over] = quarters_of_months(_capped_by_month(months_of(over), cap), QUARTERS_OF_MONTHS)
 
 
 def _capped_by_month(monthly: np.ndarray, cap: float) -> np.ndarray:
