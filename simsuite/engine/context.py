@@ -13,6 +13,7 @@ from ..ledger import ITEM_KINDS
 from ..params import Parameters
 from .batch import KIND, Batch
 from .points import QUARTERS_OF_MONTHS, Credits, Points, make_points
+from .ranking import DECIMALS, count_higher_and_lower
 
 
 @dataclass
@@ -58,6 +59,21 @@ class Context:
         table = self.p.table(prefix)
         values = np.array([float(table.get(g, default)) for g in self.groups])
         return values[self.scoring_group if scoring else self.group]
+
+    def standing(self, values: np.ndarray, decimals: int = DECIMALS) -> tuple[np.ndarray, np.ndarray]:
+        """(R, U) how many units of each unit's scoring group score strictly
+        higher, and strictly lower, on ``values`` (compared as decision C-6
+        says), read-only. Kept for the values last asked about: the rank and
+        award steps, and the run's table, all read the final score's."""
+        kept = self._cache.get("standing")
+        if kept is not None and kept[0] == decimals and kept[1].shape == np.shape(values) and np.array_equal(
+                kept[1], values):
+            return kept[2]
+        counts = count_higher_and_lower(values, self.scoring_group, decimals)
+        for a in counts:
+            a.setflags(write=False)
+        self._cache["standing"] = (decimals, np.array(values, dtype=np.float64), counts)
+        return counts
 
     # ---- items ------------------------------------------------------------
     def kind_mask(self, kinds: Iterable[str]) -> np.ndarray:

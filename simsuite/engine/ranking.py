@@ -57,26 +57,51 @@ def count_beyond(scores: np.ndarray, groups: np.ndarray, eligible: np.ndarray | 
     return out
 
 
-def _count_pairwise(s: np.ndarray, groups: np.ndarray, eligible: np.ndarray | None, higher: bool) -> np.ndarray:
+def count_higher_and_lower(scores: np.ndarray, groups: np.ndarray, decimals: int = DECIMALS
+                           ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`count_beyond` higher and lower at once, every unit eligible:
+    where groups are compared pair by pair, one comparison of each pair
+    answers both (that member i scores above member j counts once for j's
+    higher and once for i's lower)."""
+    s = comparable(scores, decimals)
+    groups = np.asarray(groups)
+    if groups.ndim == 1 and (s.shape[1] == 0 or np.bincount(groups).max() <= PAIRWISE_UP_TO):
+        return _count_pairwise(s, groups, None, True, lower_too=True)
+    return (count_beyond(scores, groups, higher=True, decimals=decimals),
+            count_beyond(scores, groups, higher=False, decimals=decimals))
+
+
+def _count_pairwise(s: np.ndarray, groups: np.ndarray, eligible: np.ndarray | None, higher: bool,
+                    lower_too: bool = False):
     """Member by member of each group: the members scoring beyond one
     member, counted for every member and replicate at once. Unit-major
     rows (each a member's scores over replicates) keep every comparison a
     contiguous pass: 2–3× faster than one (R, n, n) comparison counted
-    over its short last axis."""
+    over its short last axis.
+
+    ``lower_too`` (with ``higher``): also how many members score below each
+    member, from the same comparisons (those its row of them marks), as a
+    second array."""
     if eligible is not None:  # ineligible units are beyond no one
         s = np.where(eligible, s, -np.inf if higher else np.inf)
     beyond = np.greater if higher else np.less
     out = np.empty(s.shape, dtype=np.int64)
+    lower = np.empty(s.shape, dtype=np.int64) if lower_too else None
     for g in np.unique(groups):  # a few groups, each all replicates at once
         members = np.flatnonzero(groups == g)
         k = np.ascontiguousarray(s[:, members].T)  # (n, R)
         count = np.zeros(k.shape, dtype=np.uint8)  # n ≤ PAIRWISE_UP_TO < 256: a byte per count
+        below = np.empty(k.shape, dtype=np.uint8) if lower_too else None
         is_beyond = np.empty(k.shape, dtype=bool)
-        for member in k:  # n passes over (n, R), not a loop over replicates
-            beyond(member, k, out=is_beyond)
+        for i, member in enumerate(k):  # n passes over (n, R), not a loop over replicates
+            beyond(member, k, out=is_beyond)  # row j: member i scores above member j
             count += is_beyond.view(np.uint8)
+            if lower_too:
+                np.add.reduce(is_beyond.view(np.uint8), axis=0, dtype=np.uint8, out=below[i])
         out[:, members] = count.T
-    return out
+        if lower_too:
+            lower[:, members] = below.T
+    return (out, lower) if lower_too else out
 
 
 def _count_sorted(key: np.ndarray, groups: np.ndarray, ok: np.ndarray) -> np.ndarray:

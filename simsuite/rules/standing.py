@@ -111,6 +111,9 @@ def rank_units(ctx: Context, o: Outcome) -> None:
     worst = ctx.p["ranking.ties"] == "worst"
 
     def rank(eligible=None):
+        if eligible is None:  # the counts the award step reads too
+            higher, lower = ctx.standing(o.final, decimals)
+            return 1 + higher if not worst else group_sizes(ctx)[None, :] - lower
         if not worst:
             return 1 + count_beyond(o.final, groups, eligible, higher=True, decimals=decimals)
         ok = np.ones(o.final.shape, bool) if eligible is None else eligible
@@ -211,9 +214,9 @@ def award_top_and_bottom(ctx: Context, o: Outcome) -> None:
     count = int(p["award.disqualify_count"])
     bad = (ctx.event_counts(EVENT[p["award.disqualify_event"]]) >= count) & (count > 0)
     by_points = p["award.by"] == "points"
-    rank = 1 + count_beyond(o.points, ctx.scoring_group, higher=True) if by_points else o.rank
+    higher, lower = ctx.standing(o.points if by_points else o.final)
+    rank = 1 + higher if by_points else o.rank
     advanced = (rank <= p["award.advanced_top"]) & ~bad
-    lower = count_beyond(o.points if by_points else o.final, ctx.scoring_group, higher=False)
     criticised = lower < p["award.criticised_bottom"]
     award = np.where(criticised, o.award_code("criticised"), 0)
     award = np.where(advanced, o.award_code("advanced"), award).astype(np.int8)

@@ -21,7 +21,6 @@ from pandas.api.types import union_categoricals
 
 from ..analytics.diagnostics import outcome_columns
 from ..analytics.panel import source_columns
-from ..engine.ranking import count_beyond
 from ..engine.score import score_batch
 from ..synthetic import generate
 from .scenario import Scenario, parse_scenario
@@ -110,7 +109,7 @@ def run_chunk(scenario_text: str, name: str, variant_texts: tuple, rulebook_text
         records, o, ctx = score_batch(rb, s.batch.under(rb.calendar(scenario.year)))
         R, U = o.final.shape
         units = s.batch.units
-        lower = count_beyond(o.final, ctx.scoring_group, higher=False)
+        lower = ctx.standing(o.final)[1]
         frames.append(pd.DataFrame({
             "comparison": comp.name,
             "rulebook": rb.id,

@@ -11,6 +11,7 @@ import simsuite
 from simsuite.engine.calendar import N_PERIODS, Calendar
 from simsuite.engine.context import Context
 from simsuite.engine.points import Credits, Points, PointsGrid, add_by_period, by_period_of, totals
+from simsuite.engine.ranking import count_beyond
 from simsuite.ledger import ITEM_KINDS
 from simsuite.synthetic import generate, real_units
 from simsuite.synthetic.behaviour import Behaviour
@@ -156,3 +157,40 @@ def test_a_capped_total_credits_the_months_of_units_within_the_cap_as_they_are(c
     negative = monthly - 1.0  # a negative month: the running total, month by month, for every cell
     assert np.array_equal(capped_by_month(negative, cap), _capped_by_month(negative.reshape(-1, 12), cap).reshape(
         monthly.shape))
+
+
+def test_standings_kept_for_the_final_follow_it_when_it_changes_in_place():
+    """The rank and award steps share one count of who scores above and below;
+    values changed in place since are counted again, not read from before."""
+    rb = simsuite.rulebook("longyang-2019")
+    b = generate(rb, real_units(rb), 2019, replicates=3, seed=2).batch
+    ctx = Context(b, rb.parameters, rb.groups, rb.pairs, rb.checklist_lines)
+    final = np.random.default_rng(4).integers(0, 6, (3, b.n_units)).astype(float)
+    higher, lower = ctx.standing(final)
+    assert ctx.standing(final)[0] is higher  # the same values: kept
+    final[0] = -final[0]  # changed in place: counted again
+    again = ctx.standing(final)
+    assert np.array_equal(again[0], count_beyond(final, ctx.scoring_group, higher=True))
+    assert np.array_equal(again[1], count_beyond(final, ctx.scoring_group, higher=False))
+    assert not again[0].flags.writeable
+
+
+@pytest.mark.parametrize("cap", [0, 7, 40, 61, 10000])
+@pytest.mark.parametrize("points", [2, 3])
+def test_per_item_points_summed_by_quarter_are_the_capped_months_summed(cap, points):
+    """Fixed points an item are summed by quarter from the month counts, and
+    only units that pass the cap run month by month: the quarters equal
+    those of the capped grid of months, cell by cell."""
+    from simsuite.rules.items import capped_by_month, per_item_points
+
+    rb = simsuite.rulebook("longyang-2019").vary(
+        {"item_points.points": points, "item_points.cap_enabled": True, "item_points.cap": cap})
+    b = generate(rb, real_units(rb), 2019, replicates=40, seed=6).batch
+    ctx = Context(b, rb.parameters, rb.groups, rb.pairs, rb.checklist_lines)
+    (record,) = per_item_points(ctx)
+    assert record.quarters is not None
+    months = capped_by_month(points * ctx.month_counts(None), cap)
+    expected = by_period_of(months.reshape(-1, 12), ctx.quarter_of_month)
+    size = b.n_reps * b.n_units * N_PERIODS
+    np.testing.assert_allclose(record.sums(size), expected, rtol=1e-12, atol=1e-9)
+    assert (record.sums(size).reshape(-1, N_PERIODS).sum(axis=1) <= cap + 1e-9).all()  # a cap is never exceeded

@@ -5,7 +5,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simsuite.engine.ranking import _count_pairwise, _count_sorted, comparable, count_beyond, rank_min
+from simsuite.engine.ranking import (_count_pairwise, _count_sorted, comparable, count_beyond,
+                                     count_higher_and_lower, rank_min)
 
 
 @st.composite
@@ -39,6 +40,16 @@ def test_pairwise_and_sorted_counts_follow_the_definition(case, higher):
     key = np.where(higher, -comparable(scores), comparable(scores))
     for got in (_count_pairwise(comparable(scores), groups, ok, higher), _count_sorted(key, groups, ok)):
         assert (got[ok] == expected[ok]).all()
+
+
+@given(standings())
+def test_higher_and_lower_counted_at_once_follow_the_definition(case):
+    """One comparison of each pair answers both counts, ties counted in neither."""
+    scores, groups, _ = case
+    everyone = np.ones(scores.shape, bool)
+    higher, lower = count_higher_and_lower(scores, groups)
+    assert (higher == by_definition(scores, groups, everyone, True)).all()
+    assert (lower == by_definition(scores, groups, everyone, False)).all()
 
 
 def test_rank_min_shares_the_best_rank_of_a_tie():
