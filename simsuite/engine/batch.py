@@ -316,16 +316,17 @@ class RowKeys:
         return len(self._rows.co_unit) == np.count_nonzero(self.item_has_co)
 
     def slots(self, source: str, quarter_of_month: np.ndarray) -> np.ndarray:
-        """Each adoption's or instruction's slot under these quarters, where
-        :class:`~simsuite.engine.points.Credits` sum it; rows outside the year
-        one past the last slot."""
-        if source not in ("adoption", "instruction"):
-            raise ValueError(f"no slots for {source!r} rows: adoptions and instructions have them")
+        """Each adoption's, instruction's or event's slot under these quarters,
+        where :class:`~simsuite.engine.points.Credits` sum it; rows outside
+        the year one past the last slot."""
+        r = self._rows
+        of_source = {"adoption": lambda: (self.ad_cell, r.ad_day), "instruction": lambda: (self.ins_cell, r.ins_day),
+                     "event": lambda: (self.ev_cell, r.ev_day)}
+        if source not in of_source:
+            raise ValueError(f"no slots for {source!r} rows: adoptions, instructions and events have them")
         key = (source, quarter_of_month.tobytes())
         if key not in self.slots_by_quarters:
-            r = self._rows
-            cell, day = (self.ad_cell, r.ad_day) if source == "adoption" else (self.ins_cell, r.ins_day)
-            self.slots_by_quarters[key] = self.slots_of_days(cell, day, quarter_of_month)
+            self.slots_by_quarters[key] = self.slots_of_days(*of_source[source](), quarter_of_month)
         return self.slots_by_quarters[key]
 
     def slots_of_days(self, cell: np.ndarray, day: np.ndarray, quarter_of_month: np.ndarray) -> np.ndarray:
