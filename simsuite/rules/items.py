@@ -10,7 +10,7 @@ import numpy as np
 
 from ..engine.context import Context
 from ..engine.batch import expand_csr
-from ..engine.points import QUARTERS_OF_MONTHS, Points, PointsGrid, make_points, quarters_of_months, sum_last
+from ..engine.points import Points, PointsGrid, make_points, quarters_of_months, sum_last
 from .crediting import credit_capped
 from .registry import Spec, component
 
@@ -160,7 +160,7 @@ def per_item_points(ctx: Context) -> list[Points | PointsGrid]:
             if quarters is not None and points >= 0:  # summed by quarter in counts, then times the points
                 quarters = np.multiply(quarters, points)
                 if capped:
-                    cap_quarters(quarters, float(p["item_points.cap"]), lambda cells: counts.reshape(-1, 12)[cells] * points)
+                    cap_quarters(quarters, float(p["item_points.cap"]))
                 return [PointsGrid("items", tuple(rules), "item", None, None, None, ctx.quarter_of_month, note=note,
                                    quarters=quarters)]
             monthly = points * counts
@@ -196,15 +196,26 @@ def capped_by_month(monthly: np.ndarray, cap: float) -> np.ndarray:
     return credit
 
 
-def cap_quarters(quarters: np.ndarray, cap: float, months_of) -> None:
+def cap_quarters(quarters: np.ndarray, cap: float) -> None:
     """Cap a running total at ``cap``, in place, from its (cells, 4) sums by
-    quarter (three months each, in order), for amounts never negative: what
-    :func:`capped_by_month` credits, summed by quarter. Cells whose year stays
-    within the cap keep their quarters; the others' months (``months_of(cells)``,
-    (n, 12)) run month by month and are summed again."""
-    over = np.flatnonzero(sum_last(quarters) > cap)
-    if len(over):
-        quarters[over] = quarters_of_months(_capped_by_month(months_of(over), cap), QUARTERS_OF_MONTHS)
+    quarter, for amounts never negative: what :func:`capped_by_month` credits,
+    summed by quarter. The running total only rises, so what a quarter is
+    credited is min(total at its end, cap) less the same at the end of the
+    quarter before. Cells whose year stays within the cap keep their quarters
+    as they are. Column by column: numpy works along a row of four slowly."""
+    so_far = quarters.copy()
+    for k in range(1, 4):
+        so_far[:, k] += so_far[:, k - 1]
+    over = so_far[:, 3] > cap  # the year's total, summed as sum_last sums it
+    if not over.any():
+        return
+    np.minimum(so_far, cap, out=so_far)
+    credited = np.empty(quarters.shape)
+    np.subtract(so_far[:, 0], min(0.0, cap), out=credited[:, 0])
+    for k in range(1, 4):
+        np.subtract(so_far[:, k], so_far[:, k - 1], out=credited[:, k])
+    rows = np.dtype((np.void, 32))  # a cell's four quarters as one item: copied as a whole
+    np.copyto(quarters.view(rows)[:, 0], credited.view(rows)[:, 0], where=over)
 
 
 def _capped_by_month(monthly: np.ndarray, cap: float) -> np.ndarray:
